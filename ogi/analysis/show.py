@@ -1,0 +1,181 @@
+"""``ogi show``: one report from the dataset, as a person checks it.
+
+The report's tables as readable grids (with a mark on every cell that was not simply read), its checks,
+and for each failed check the involved cells with their raw text and locator, side by side, so a
+person can tell a source error from a misreading. Reads the dataset only, never the source file.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ogi.schema.template import load
+from ogi.schema.values import format_number
+
+MARKS = {
+    "value": "",
+    "blank": "·",
+    "placeholder": "/",
+    "recovered": "*",
+    "ambiguous": "?",
+    "ocr": "~",
+    "ocr_corrected": "≈",
+    "manual": "!",
+}
+LEGEND = (
+    "· blank  / placeholder  * recovered  ? ambiguous  ~ OCR  ≈ OCR corrected  ! manual  (missing: empty)"
+)
+
+
+class NotFound(LookupError):
+    pass
+
+
+def _rows(path: Path, column: str, value: str) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    table = pq.read_table(path)
+    mask = pc.equal(table[column], value)
+    return list(table.filter(mask).to_pylist())
+
+
+def find_report(dataset: Path, ref: str) -> dict[str, Any]:
+    """A report by report_id (or a unique prefix of it), source path or URL."""
+    reports = pq.read_table(dataset / "reports.parquet").to_pylist()
+    candidates = [r for r in reports if r["report_id"] == ref or r["source"] == ref]
+    if not candidates and not ref.startswith(("http://", "https://")):
+        resolved = str(Path(ref).expanduser().resolve())
+        candidates = [r for r in reports if r["source"] == resolved]
+    if not candidates and len(ref) >= 4:
+        candidates = [r for r in reports if r["report_id"].startswith(ref)]
+    if not candidates:
+        name = Path(ref).name
+        candidates = [r for r in reports if Path(r["source"]).name == name]
+    ids = {r["report_id"] for r in candidates}
+    if not candidates:
+        raise NotFound(f"no report {ref!r} in {dataset}")
+    if len(ids) > 1:
+        raise NotFound(f"{ref!r} matches {len(ids)} reports: " + ", ".join(sorted(ids)))
+    return sorted(candidates, key=lambda r: r["source"])[0]
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _pad(s: str, n: int, right: bool = False) -> str:
+    gap = " " * max(0, n - _width(s))
+    return gap + s if right else s + gap
+
+
+def _grid(title: str, header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [title]
+    lines.append("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)))
+    for r in rows:
+        lines.append(
+            "  ".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
+    return "\n".join(lines)
+
+
+def _cell_text(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return ""
+    mark = MARKS.get(cell["status"], "?")
+    value = format_number(cell["value"]) if cell["value"] is not None else ""
+    return f"{value}{mark}"
+
+
+def render(dataset: Path, ref: str) -> str:
+    """The text ``ogi show`` prints."""
+    report = find_report(dataset, ref)
+    rid = report["report_id"]
+    cells = {c["cell"]: c for c in _rows(dataset / "cells.parquet", "report_id", rid)}
+    checks = _rows(dataset / "checks.parquet", "report_id", rid)
+    out: list[str] = []
+    out.append(f"{report.get('title') or '(no title)'}")
+    out.append(
+        f"report {rid}  agency {report.get('agency')}  year {report.get('year')}  "
+        f"template {report.get('template_version')}  scope {report.get('scope')}"
+    )
+    out.append(f"source {report['source']}")
+    out.append(
+        f"format {report['format']}  status {report['status']}"
+        + (f"  ({report['error']})" if report.get("error") else "")
+    )
+    if report.get("duplicate_of"):
+        out.append(f"same bytes as {report['duplicate_of']}")
+    version = report.get("template_version")
+    t = load()
+    if version in ("2019", "2021"):
+        out.append("")
+        out.append(LEGEND)
+        for item in t.items_of(version):
+            rows = [
+                [row.label]
+                + [_cell_text(cells.get(f"t2.{item.key}.{row.key}.{col.key}")) for col in item.cols]
+                for row in item.rows
+            ]
+            out.append("")
+            out.append(_grid(f"表二 {item.caption}", ["信息内容"] + [c.label for c in item.cols], rows))
+        cols = [c for c in t.t3_columns if not c.optional or any(k.endswith("." + c.key) for k in cells)]
+        other_single = any(k.startswith("t3.other_handling.") for k in cells)
+        rows = [
+            [row.label[:24]] + [_cell_text(cells.get(f"t3.{row.key}.{c.key}")) for c in cols]
+            for row in t.t3_data_rows(version, other_single_row=other_single)
+        ]
+        out.append("")
+        out.append(_grid("表三 收到和处理政府信息公开申请情况", [""] + [c.label for c in cols], rows))
+        rows = [
+            [b.label] + [_cell_text(cells.get(f"t4.{b.key}.{c.key}")) for c in t.t4_columns]
+            for b in t.t4_blocks
+        ]
+        out.append("")
+        out.append(_grid("表四 行政复议、行政诉讼", [""] + [c.label for c in t.t4_columns], rows))
+    special = [c for c in cells.values() if c["status"] not in ("value", "blank", "placeholder")]
+    if special:
+        out.append("")
+        out.append("Cells not simply read:")
+        for c in sorted(special, key=lambda c: c["cell"]):
+            loc = json.loads(c["locator"] or "{}")
+            extra = {
+                k: loc[k]
+                for k in ("rule", "candidates", "confidence", "by", "reason", "corrected_from")
+                if k in loc
+            }
+            out.append(
+                f"  {c['cell']}  {c['status']}  value={format_number(c['value'])}  raw={c['raw']!r}  {json.dumps(extra, ensure_ascii=False)}"
+            )
+    if checks:
+        counts: dict[str, int] = {}
+        for ch in checks:
+            counts[f"{ch['severity']} {ch['outcome']}"] = (
+                counts.get(f"{ch['severity']} {ch['outcome']}", 0) + 1
+            )
+        out.append("")
+        out.append("Checks: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        for ch in sorted(checks, key=lambda c: (c["severity"], c["rule"], c["target"])):
+            if ch["outcome"] != "fail":
+                continue
+            out.append("")
+            out.append(
+                f"FAIL {ch['rule']} ({ch['severity']}) {ch['target']}: left {format_number(ch['left'])} "
+                f"≠ right {format_number(ch['right'])} (difference {format_number(ch['difference'])})"
+            )
+            for key in ch["cells"]:
+                involved = cells.get(key)
+                if involved is None:
+                    out.append(f"    {key}  (not in this report)")
+                    continue
+                out.append(
+                    f"    {key}  value={format_number(involved['value'])}  status={involved['status']}  "
+                    f"raw={involved['raw']!r}  at {involved['locator']}"
+                )
+    return "\n".join(out)

@@ -1,0 +1,69 @@
+"""Format-specific extractors: bytes in, the document model (``ogi.extractors.model``) out.
+
+``extract`` is the one entry point: it dispatches on the contract's ``format`` value. Extractors know
+formats, never the template; what they need from it (the labels to cut glued text at) is passed in.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ogi.extractors.detect import detect
+from ogi.extractors.model import Document, ExtractionError
+
+__all__ = ["Document", "ExtractOptions", "ExtractionError", "detect", "extract"]
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Knobs the pipeline passes to extractors."""
+
+    #: ``auto``, ``pdfium`` or ``plumber`` (PDF only).
+    pdf_engine: str = "auto"
+    #: Labels to cut glued crawled text at, in template order (``text_glued`` only).
+    glued_labels: Sequence[str] = field(default_factory=tuple)
+    #: Seconds a converter (LibreOffice) may take.
+    convert_timeout: float = 120.0
+
+
+# format → "module:function"; modules are imported on first use so a run over text files never pays for
+# pdfplumber's or lxml's import.
+_EXTRACTORS: dict[str, str] = {
+    "text_tab": "ogi.extractors.text:extract_tab",
+    "text_plain": "ogi.extractors.text:extract_plain",
+    "text_glued": "ogi.extractors.glued:extract",
+    "html": "ogi.extractors.html:extract",
+    "docx": "ogi.extractors.docx:extract",
+    "xlsx": "ogi.extractors.xlsx:extract",
+    "doc": "ogi.extractors.legacy:extract",
+    "wps": "ogi.extractors.legacy:extract",
+    "xls": "ogi.extractors.legacy:extract",
+    "pdf": "ogi.extractors.pdf:extract",
+}
+
+
+def _load(target: str) -> Callable[..., Document]:
+    module, _, func = target.partition(":")
+    fn: Callable[..., Document] = getattr(importlib.import_module(module), func)
+    return fn
+
+
+def extract(data: bytes, fmt: str, *, name: str = "", options: ExtractOptions | None = None) -> Document:
+    """Read ``data`` (already known to be ``fmt``) into a ``Document``.
+
+    Raises ``ExtractionError`` with the contract status and a one-line reason when it cannot.
+    """
+    if not data:
+        raise ExtractionError("empty file")
+    target = _EXTRACTORS.get(fmt)
+    if target is None:
+        raise ExtractionError(
+            f"unrecognised format ({name or 'input'} is not HTML, Word, Excel, PDF or text)"
+        )
+    try:
+        fn = _load(target)
+    except (ImportError, AttributeError) as exc:
+        raise ExtractionError(f"no extractor for {fmt} in this installation ({exc})") from exc
+    return fn(data, fmt=fmt, name=name, options=options or ExtractOptions())

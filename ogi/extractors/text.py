@@ -1,0 +1,89 @@
+"""Plain-text reports and the tab-indented text rendering of Word reports (formats ``text_tab``,
+``text_plain``).
+
+The rendering writes one cell per line, each cell line led by a tab; a following line without a tab
+continues the cell above (a wrapped label: 「商业」 then 「企业」); a line holding only a tab is an empty
+(usually merged) cell; a blank line ends a row; consecutive rows form a table; any other line is a
+paragraph. Spans are lost in this rendering, so tables come out with ``geometry=False``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ogi.extractors.model import Cell, Document, Paragraph, Table
+from ogi.extractors.textutil import decode_text, join_wrapped
+
+#: Lines a Word-to-text converter leaves behind that are not part of the report.
+_CHROME = re.compile(r"^\s*\[(?:bookmark|image|footnote|comment)[^\]]*\]\s*$", re.IGNORECASE)
+
+
+def extract_tab(data: bytes, fmt: str = "text_tab", **_: object) -> Document:
+    """Read the tab-indented rendering of a Word report."""
+    return parse(decode_text(data), fmt)
+
+
+def extract_plain(data: bytes, fmt: str = "text_plain", **_: object) -> Document:
+    """Read a plain-text report: paragraphs only (a line starting with a tab still makes a cell)."""
+    return parse(decode_text(data), fmt)
+
+
+def parse(text: str, fmt: str = "text_tab") -> Document:
+    doc = Document(format=fmt)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+    rows: list[list[tuple[list[str], int]]] = []  # rows of cells; a cell is (lines, first line number)
+    row: list[tuple[list[str], int]] = []
+    last_was_cell = False
+    n_tables = 0
+
+    def end_row() -> None:
+        nonlocal row
+        if row:
+            rows.append(row)
+            row = []
+
+    def end_table() -> None:
+        nonlocal rows, n_tables
+        end_row()
+        if rows:
+            n_tables += 1
+            cells = [
+                Cell(
+                    text=join_wrapped(parts),
+                    row=r,
+                    col=c,
+                    locator={"line": line},
+                )
+                for r, cells_of_row in enumerate(rows)
+                for c, (parts, line) in enumerate(cells_of_row)
+            ]
+            first_line = rows[0][0][1]
+            doc.blocks.append(
+                Table(cells=cells, locator={"table": n_tables, "line": first_line}, geometry=False)
+            )
+            rows = []
+
+    for number, line in enumerate(lines, start=1):
+        if _CHROME.match(line):
+            last_was_cell = False
+            continue
+        if line.startswith("\t"):
+            row.append(([line[1:]], number))
+            last_was_cell = True
+        elif line.strip() == "":
+            end_row()
+            last_was_cell = False
+        elif last_was_cell and row:
+            row[-1][0].append(line)
+        else:
+            end_table()
+            doc.blocks.append(Paragraph(text=line.strip(), locator={"line": number}))
+            last_was_cell = False
+    end_table()
+    return doc
+
+
+def looks_tabbed(text: str) -> bool:
+    """Whether a text has the tab-led cell lines of the rendering (several of them)."""
+    return sum(1 for line in text.split("\n")[:5000] if line.startswith("\t")) >= 10

@@ -1,0 +1,50 @@
+"""Small text helpers shared by the extractors (format-level, not template-level)."""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join the lines of one wrapped cell or paragraph.
+
+    Chinese text wraps without a space (「商业」 + 「企业」 → 「商业企业」); Latin words and numbers keep
+    one space between them.
+    """
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def decode_text(data: bytes) -> str:
+    """Decode text bytes: BOM, then strict UTF-8, then the GB family as gb18030, then a best guess.
+
+    GB2312 and GBK are subsets of gb18030, which also has names like 镕 and 喆 that GB2312 lacks.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    encoding = best.encoding if best is not None else "utf-8"
+    if encoding.replace("-", "").replace("_", "").lower() in {"gb2312", "gbk", "gb18030", "hz"}:
+        encoding = "gb18030"
+    return data.decode(encoding, errors="replace")

@@ -1,0 +1,212 @@
+"""The dataset ogi writes (output-contract.md §1–§4): tables, columns, Arrow types, sort orders and
+vocabularies, with the descriptions the data dictionary is generated from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+STRING = pa.string()
+LIST_STRING = pa.list_(pa.string())
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+
+
+def _c(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> Column:
+    return Column(name, type_, description, nullable)
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "reports": (
+        _c(
+            "report_id",
+            STRING,
+            "First 16 hex digits of `sha256`; sources with identical bytes share it.",
+            False,
+        ),
+        _c(
+            "source",
+            STRING,
+            "The input as resolved: an absolute normalised path, or the URL it was fetched from.",
+            False,
+        ),
+        _c("sha256", STRING, "SHA-256 of the source's bytes.", False),
+        _c(
+            "duplicate_of",
+            STRING,
+            "The lexicographically smallest source with the same bytes, when this is not it.",
+        ),
+        _c("format", STRING, "Format detected from the bytes (see the vocabulary below).", False),
+        _c("status", STRING, "Report status (see the vocabulary below).", False),
+        _c("error", STRING, "Null when fine; otherwise one line saying what could not be read and why."),
+        _c("title", STRING, "The report's title as printed."),
+        _c("agency", STRING, "The body named in the report's title, as printed (e.g. 嘉兴市统计局)."),
+        _c(
+            "year",
+            pa.int16(),
+            "The year the report covers (title or statistics period; not the publication date).",
+        ),
+        _c("published", pa.date32(), "Publication date when the source states it."),
+        _c("template_version", STRING, "`2021`, `2019`, `pre2019` or null, detected from the table labels."),
+        _c(
+            "scope",
+            STRING,
+            "`aggregate` when the sentence stating the year's request total speaks for several bodies (全市, 全区 …), else `own`; null without such a sentence.",
+        ),
+        _c("province", STRING, "Province named by the agency, null when unclear."),
+        _c("city", STRING, "City (prefecture level) named by the agency, null when unclear."),
+        _c("county", STRING, "County or district named by the agency, null when unclear."),
+        _c(
+            "pdf_engine",
+            STRING,
+            "Engine that read a PDF's tables: `pdfium`, `plumber` or `mixed`; null for other formats.",
+        ),
+        _c("n_cells", pa.int32(), "Number of rows in `cells` for this report.", False),
+        _c("n_checks_failed", pa.int32(), "Hard checks that failed.", False),
+        _c("ogi_version", STRING, "Version of ogi that read the source.", False),
+        _c("seconds", pa.float64(), "Seconds spent reading the source."),
+    ),
+    "cells": (
+        _c("report_id", STRING, "The report (see `reports`).", False),
+        _c("cell", STRING, "Full key: `table.row_key.col_key`, e.g. `t3.granted.natural_person`.", False),
+        _c("table", STRING, "`t2`, `t3` or `t4`.", False),
+        _c(
+            "row_key",
+            STRING,
+            "Everything between table and column, e.g. `art20_1.rules`, `granted`, `review`.",
+            False,
+        ),
+        _c("col_key", STRING, "The column key, e.g. `natural_person`, `fee_amount`.", False),
+        _c("value", pa.float64(), "The number; null when blank, placeholder, ambiguous or not read."),
+        _c("raw", STRING, "The cell's own text as printed (for a recovered cell, its own digits)."),
+        _c("status", STRING, "Cell status (see the vocabulary below).", False),
+        _c(
+            "unit", STRING, "Unit printed in the cell, else in its column header; values are never converted."
+        ),
+        _c(
+            "locator",
+            STRING,
+            "JSON, 1-based: where the cell was read (page and bbox, table/row/col, line or char), plus rule, candidates, confidence or by/reason/corrected_from.",
+            False,
+        ),
+        _c("year", pa.int16(), "Repeated from `reports`."),
+        _c("agency", STRING, "Repeated from `reports`."),
+    ),
+    "checks": (
+        _c("report_id", STRING, "The report the check belongs to.", False),
+        _c(
+            "rule",
+            STRING,
+            "Identity rule: T3-BAL, T3-OUT, T3-ROW, T3-ROW-SUB, T4-SUM, NONNEG, TXT-T3, TXT-T4, X-CARRY.",
+            False,
+        ),
+        _c("severity", STRING, "`hard` (true by template definition) or `soft` (flag for review).", False),
+        _c("target", STRING, "Column key, row key, block key, `report`, or the cell key compared.", False),
+        _c(
+            "cells",
+            LIST_STRING,
+            "Cell keys involved (X-CARRY writes the earlier report's as `<report_id>:<key>`).",
+            False,
+        ),
+        _c("left", pa.float64(), "Left-hand side (the total, or the number the prose states)."),
+        _c("right", pa.float64(), "Right-hand side (the sum of the parts, or the table value)."),
+        _c("difference", pa.float64(), "left − right; null when not assessable."),
+        _c("outcome", STRING, "`pass`, `fail` or `not_assessable`.", False),
+        _c("assumed_zero", LIST_STRING, "Blank or placeholder cells the check counted as 0.", False),
+    ),
+    "sections": (
+        _c("report_id", STRING, "The report.", False),
+        _c(
+            "section",
+            STRING,
+            "`preamble`, `s1_overview`, `s2_active_disclosure`, `s3_requests`, `s4_review_litigation`, `s5_problems`, `s6_other`.",
+            False,
+        ),
+        _c("heading", STRING, "The heading as printed (empty for the preamble)."),
+        _c("text", STRING, "The section's prose, one paragraph per line (tables excluded)."),
+    ),
+    "unmapped": (
+        _c("report_id", STRING, "The report.", False),
+        _c("table", STRING, "`t2`, `t3` or `t4`: the table the row or column was printed in.", False),
+        _c("label", STRING, "The row or column label as printed."),
+        _c("values", LIST_STRING, "The printed values, as printed.", False),
+        _c("locator", STRING, "JSON: where the row was read."),
+    ),
+}
+
+#: ORDER BY clauses (contract §1).
+SORT: dict[str, str] = {
+    "reports": "year NULLS LAST, agency NULLS LAST, source",
+    "cells": "year NULLS LAST, agency NULLS LAST, report_id, cell",
+    "checks": "report_id, rule, target, cells",
+    "sections": "report_id, ord",
+    "unmapped": 'report_id, "table", locator, label',
+}
+
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "format": {
+        "text_tab": "tab-indented text rendering of a Word report",
+        "text_glued": "crawled page text with the table cells glued together",
+        "text_plain": "plain text",
+        "html": "web page",
+        "docx": "Word (OOXML)",
+        "doc": "legacy Word, read through LibreOffice",
+        "wps": "WPS Writer, read through LibreOffice",
+        "xlsx": "Excel (OOXML)",
+        "xls": "legacy Excel, read through LibreOffice",
+        "pdf": "PDF with a text layer (some pages may be scanned)",
+        "pdf_scanned": "PDF in which no page has usable text",
+        "unknown": "not a format ogi reads",
+    },
+    "status": {
+        "ok": "tables 二, 三 and 四 recognised and no template cell missing or ambiguous; whether the numbers add up is told by `checks`",
+        "partial": "a report, but some table or cells could not be read or stayed ambiguous, or a blank template without values and year (`error` says which)",
+        "not_a_report": "readable, but not an annual report (no template tables and no report title)",
+        "attachment_only": "a page that only links to the report file",
+        "needs_ocr": "the tables are images or the text layer is unusable, and OCR is not available",
+        "needs_converter": "a legacy format (.doc, .wps, .xls) and LibreOffice is not installed",
+        "unsupported_template": "a pre-2019 report whose statistics tables are not extracted yet",
+        "failed": "unreadable: empty, corrupt, encrypted, timed out or over a resource limit",
+    },
+    "cell_status": {
+        "value": "read directly from the cell",
+        "blank": "printed empty (including full-width spaces and &nbsp;); value is null",
+        "placeholder": "printed /, -, —, 无 and the like; value is null",
+        "recovered": "split out of glued digits by the rule in locator.rule",
+        "ambiguous": "several values possible; value is null; locator.candidates lists them",
+        "ocr": "read by OCR; confidence in locator.confidence",
+        "ocr_corrected": "an OCR digit corrected because exactly one value satisfies the identities (locator.rule)",
+        "manual": "set by a person through the corrections file",
+    },
+    "outcome": {
+        "pass": "the identity holds",
+        "fail": "it does not: a source error or a misreading (see `ogi show`)",
+        "not_assessable": "a needed cell is missing or ambiguous, or a blank total sits beside printed values",
+    },
+}
+
+CELL_STATUSES = tuple(VOCABULARIES["cell_status"])
+REPORT_STATUSES = tuple(VOCABULARIES["status"])
+FORMATS = tuple(VOCABULARIES["format"])
+OUTCOMES = tuple(VOCABULARIES["outcome"])
+SECTIONS = (
+    "preamble",
+    "s1_overview",
+    "s2_active_disclosure",
+    "s3_requests",
+    "s4_review_litigation",
+    "s5_problems",
+    "s6_other",
+)
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in TABLES[table]])

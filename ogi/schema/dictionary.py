@@ -1,0 +1,131 @@
+"""The data dictionary, generated from ``schema/``: every table and column of the dataset, the
+vocabularies, and every cell key with its Chinese and English label, unit and template versions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from ogi.schema.dataset import TABLES, VOCABULARIES
+from ogi.schema.template import load
+
+_VOCAB_TITLES = {
+    "format": "`reports.format`",
+    "status": "`reports.status`",
+    "cell_status": "`cells.status`",
+    "outcome": "`checks.outcome`",
+}
+
+
+def _type(t: object) -> str:
+    return str(t).replace("list<item: string>", "list<string>")
+
+
+def markdown() -> str:
+    """The dictionary as Markdown."""
+    out = io.StringIO()
+    w = out.write
+    w("# ogi data dictionary\n\n")
+    w("Generated from `ogi/schema/`; do not edit by hand. The normative description of what ogi writes ")
+    w("is `output-contract.md`; this file lists every column and every cell key.\n\n")
+    for table, columns in TABLES.items():
+        w(f"## `{table}.parquet`\n\n| column | type | null | description |\n|---|---|---|---|\n")
+        for c in columns:
+            w(f"| `{c.name}` | {_type(c.type)} | {'yes' if c.nullable else 'no'} | {c.description} |\n")
+        w("\n")
+    w("## Vocabularies\n\n")
+    for name, values in VOCABULARIES.items():
+        w(f"### {_VOCAB_TITLES[name]}\n\n| value | meaning |\n|---|---|\n")
+        for value, meaning in values.items():
+            w(f"| `{value}` | {meaning} |\n")
+        w("\n")
+    w("## Cell keys\n\n")
+    w("`cell` = `table.row_key.col_key`. Versions: the template versions whose grid has the cell. ")
+    w("2019-format and 2021-format table 二 keys are different quantities and never one series.\n\n")
+    w("| cell | versions | 中文 | English | unit | decimals | signed |\n|---|---|---|---|---|---|---|\n")
+    for s in cell_rows():
+        w(
+            f"| `{s['cell']}` | {s['versions']} | {s['label_zh']} | {s['label_en']} | {s['unit']} "
+            f"| {s['decimal']} | {s['signed']} |\n"
+        )
+    w("\nA printed 法人或其他组织小计 column (not in the template) is written as ")
+    w("`t3.<row>.legal_person_subtotal` and checked by T3-ROW-SUB.\n")
+    return out.getvalue()
+
+
+def cell_rows() -> list[dict[str, str]]:
+    t = load()
+    rows = []
+    for s in t.all_specs():
+        rows.append(
+            {
+                "cell": s.key,
+                "table": s.table,
+                "row_key": s.row_key,
+                "col_key": s.col_key,
+                "versions": ", ".join(s.versions),
+                "label_zh": s.label_zh,
+                "label_en": s.label_en,
+                "unit": s.unit or "",
+                "decimal": "yes" if s.decimal else "",
+                "signed": "yes" if s.signed else "",
+            }
+        )
+    return rows
+
+
+def csv_text() -> str:
+    """Every column and every cell key as one CSV (kind, table, name, type, description …)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(
+        [
+            "kind",
+            "table",
+            "name",
+            "type",
+            "nullable",
+            "label_zh",
+            "label_en",
+            "unit",
+            "versions",
+            "description",
+        ]
+    )
+    for table, columns in TABLES.items():
+        for c in columns:
+            w.writerow(["column", table, c.name, _type(c.type), c.nullable, "", "", "", "", c.description])
+    for name, values in VOCABULARIES.items():
+        for value, meaning in values.items():
+            w.writerow(["vocabulary", name, value, "", "", "", "", "", "", meaning])
+    for s in cell_rows():
+        w.writerow(
+            [
+                "cell",
+                s["table"],
+                s["cell"],
+                "float64",
+                True,
+                s["label_zh"],
+                s["label_en"],
+                s["unit"],
+                s["versions"],
+                "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_dictionary(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out_dir / "dictionary.md", markdown())
+    _atomic_write(out_dir / "dictionary.csv", csv_text())

@@ -1,0 +1,112 @@
+"""Normalising printed labels and matching them to template keys.
+
+Real reports print the same label in many ways (spec §6 D6–D8): with or without numbering (「1.」「1、」
+「（一）」), with spaces and line breaks inside (「结 果\\n维持」), in full- or half-width punctuation, with
+「，」 for 「、」, 其它 for 其他. Matching is done on a normal form with all of that removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from ogi.schema.template import Label
+
+_WS = re.compile(r"\s+", re.UNICODE)
+# Numbering at the start of a label: 一、 （一） (一) 1. 1、 1． 1， (1) ①
+_NUMBERING = re.compile(
+    r"^(?:"
+    r"[一二三四五六七八九十]+[、.．，,]"
+    r"|[（(][一二三四五六七八九十\d]+[）)][、.．，,]?"
+    r"|\d{1,2}(?:[、.．，,]|(?=[\u4e00-\u9fff]))"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r")"
+)
+_PUNCT = str.maketrans(
+    {
+        "(": "（",
+        ")": "）",
+        ",": "，",
+        ":": "：",
+        ";": "；",
+        '"': "”",
+        "“": "”",
+        "「": "”",
+        "」": "”",
+        "‘": "”",
+        "’": "”",
+        "'": "”",
+        "/": "／",
+    }
+)
+
+
+def squash(text: str) -> str:
+    """Remove every kind of whitespace (U+3000, U+00A0, line breaks, spaces inside labels)."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text or "").replace("\u200b", ""))
+
+
+def normalize(text: str) -> str:
+    """The normal form labels are compared in: NFKC, no whitespace, unified punctuation."""
+    s = squash(text)
+    return s.translate(_PUNCT).replace("其它", "其他")
+
+
+def strip_numbering(text: str) -> str:
+    """Drop leading numbering, repeatedly (「三、（一）予以公开」 → 「予以公开」)."""
+    s = normalize(text)
+    for _ in range(3):
+        t = _NUMBERING.sub("", s, count=1)
+        if t == s:
+            break
+        s = t
+    return s
+
+
+def matches(label: Label, text: str) -> int:
+    """How well ``text`` matches ``label``: 0 for no match, larger is better.
+
+    An exact label (after numbering is stripped) scores highest; otherwise the longest keyword
+    alternative whose words all occur in the text.
+    """
+    core = strip_numbering(text)
+    if not core:
+        return 0
+    exacts = [normalize(e) for e in label.exact]
+    if core in exacts or core == strip_numbering(label.label):
+        return 1000
+    if label.exact and not label.match:
+        return 0
+    best = 0
+    for alternative in label.match:
+        words = [normalize(w) for w in alternative]
+        if all(w in core for w in words):
+            best = max(best, sum(len(w) for w in words))
+    return best
+
+
+def best_match(labels: Iterable[Label], text: str) -> Label | None:
+    """The label ``text`` matches best, or None. Ties go to the first label."""
+    best: Label | None = None
+    score = 0
+    for label in labels:
+        s = matches(label, text)
+        if s > score:
+            best, score = label, s
+    return best
+
+
+def contains_all(text: str, words: Sequence[str]) -> bool:
+    n = normalize(text)
+    return all(normalize(w) in n for w in words)
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def caption_item_number(text: str) -> str | None:
+    """The item numeral of a 第二十条 caption (「第二十条 第（一）项」 → 「一」), or None."""
+    n = normalize(text)
+    m = re.search(r"第二十条第?（?([一二三四五六七八九十]{1,2})）?项", n)
+    return m.group(1) if m else None

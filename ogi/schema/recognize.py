@@ -1,0 +1,705 @@
+"""Recognition: finding tables 二, 三 and 四 in a document and mapping every printed cell to its key.
+
+Tables are found by their content (第二十条 captions, the 自然人/总计 header, the 行政复议/行政诉讼 header),
+never by position, and may arrive in pieces: one grid per 第二十条 item, a table continuing on the next
+page with or without its header. All rows of all tables are read in document order by one small state
+machine that knows which table it is in; rows and columns are mapped to keys by label
+(``ogi.schema.labels``), values by the header's columns.
+
+Values are aligned to columns in this order of preference: the row has exactly as many value cells as the
+header has columns (map in order: this survives misaligned spans, as in 上海 2019's （五）（六） rows); the
+table has true geometry (map by column overlap); otherwise the cells are recorded as missing, never
+guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ogi.extractors.model import Cell, Document, GluedRun, Table
+from ogi.schema import labels as L
+from ogi.schema.template import Item, Label, Template, load
+from ogi.schema.values import Reading, read_cell
+
+VALUE_LIKE = frozenset({"value", "blank", "placeholder"})
+_UNIT_IN_HEADER = re.compile(r"[（(](?:单位[：:])?\s*(万元|亿元|元|件|条|个|项)\s*[）)]")
+
+
+@dataclass
+class CellValue:
+    """One canonical cell as read from the source."""
+
+    key: str
+    raw: str | None
+    status: str
+    value: float | None
+    unit: str | None = None
+    locator: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def table(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def row_key(self) -> str:
+        return self.key.split(".", 1)[1].rsplit(".", 1)[0]
+
+    @property
+    def col_key(self) -> str:
+        return self.key.rsplit(".", 1)[1]
+
+    @property
+    def printed(self) -> bool:
+        """Whether the cell holds a number (read, recovered, OCR or set by hand)."""
+        return self.value is not None
+
+
+@dataclass
+class UnmappedRow:
+    """A printed row or column that is not in the template, kept verbatim."""
+
+    table: str
+    label: str
+    values: list[str]
+    locator: dict[str, Any]
+
+
+@dataclass
+class Recognition:
+    """Everything recognition found in one document."""
+
+    version: str | None = None
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    unmapped: list[UnmappedRow] = field(default_factory=list)
+    found: set[str] = field(default_factory=set)
+    other_single_row: bool = False
+    notes: list[str] = field(default_factory=list)
+    #: Indexes (into Document.blocks) of the blocks that hold each table.
+    blocks: dict[str, list[int]] = field(default_factory=dict)
+
+    def expected_keys(self, template: Template | None = None) -> list[str]:
+        if self.version is None:
+            return []
+        t = template or load()
+        return t.cell_keys(self.version, other_single_row=self.other_single_row)
+
+    def missing_keys(self) -> list[str]:
+        return [k for k in self.expected_keys() if k not in self.cells]
+
+
+def reading_to_cell(key: str, cell: Cell | None, header_unit: str | None = None) -> CellValue:
+    """A ``CellValue`` for ``key`` from the printed cell (None: the grid has no cell there)."""
+    if cell is None:
+        return CellValue(key, None, "blank", None, header_unit, {})
+    r: Reading = read_cell(cell.text)
+    locator = dict(cell.locator)
+    if r.status == "ambiguous":
+        locator["candidates"] = list(r.candidates)
+        if r.reason:
+            locator["reason"] = r.reason
+    if cell.alternatives:
+        locator.setdefault("alternatives", list(cell.alternatives))
+    return CellValue(key, cell.text.strip(), r.status, r.value, r.unit or header_unit, locator)
+
+
+def header_unit(text: str) -> str | None:
+    m = _UNIT_IN_HEADER.search(L.normalize(text))
+    return m.group(1) if m else None
+
+
+def _is_value_like(cell: Cell) -> bool:
+    return read_cell(cell.text).status in VALUE_LIKE
+
+
+def _row_text(cells: list[Cell]) -> str:
+    return "".join(L.normalize(c.text) for c in cells)
+
+
+def _trailing_values(cells: list[Cell]) -> int:
+    n = 0
+    for c in reversed(cells):
+        if not _is_value_like(c):
+            break
+        n += 1
+    return n
+
+
+@dataclass
+class _Column:
+    """A value column found in a header: its key and the grid columns it spans."""
+
+    key: str
+    start: int
+    end: int
+    unit: str | None = None
+    label: str = ""
+
+
+def _map_values(
+    values: list[Cell], columns: list[_Column], geometry: bool
+) -> list[tuple[_Column, Cell | None]] | None:
+    """Pair a row's value cells with header columns, or None when the pairing is not certain."""
+    if len(values) == len(columns):
+        return list(zip(columns, values, strict=True))
+    if geometry:
+        out: list[tuple[_Column, Cell | None]] = []
+        used: set[int] = set()
+        for col in columns:
+            hit = [
+                (i, v)
+                for i, v in enumerate(values)
+                if v.col < col.end and col.start < v.col + v.colspan and i not in used
+            ]
+            if len(hit) == 1 or (hit and hit[0][1].col == col.start):
+                used.add(hit[0][0])
+                out.append((col, hit[0][1]))
+            elif not hit:
+                out.append((col, None))
+            else:
+                return None
+        return out
+    return None
+
+
+class _State:
+    def __init__(self, template: Template, rec: Recognition) -> None:
+        self.t = template
+        self.rec = rec
+        self.kind: str | None = None
+        # table 二
+        self.item_key: str | None = None
+        self.t2_cols: list[_Column] = []
+        self.t2_col_labels: list[Label] = []
+        self.votes: dict[str, int] = {"2021": 0, "2019": 0}
+        # table 三
+        self.t3_header_rows: list[tuple[list[Cell], bool]] = []
+        self.t3_cols: list[_Column] = []
+        self.t3_table_id: int | None = None
+        self.t3_group: str | None = None
+        self.t3_pending_heading: tuple[Label, list[Cell], Table, int] | None = None
+        # table 四
+        self.t4_header_rows: list[tuple[list[Cell], bool]] = []
+        self.t4_cols: list[tuple[str, _Column]] = []
+        self.t4_table_id: int | None = None
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    def put(self, key: str, cell: Cell | None, unit: str | None = None) -> None:
+        new = reading_to_cell(key, cell, unit)
+        old = self.rec.cells.get(key)
+        if old is None:
+            self.rec.cells[key] = new
+            return
+        if old.raw == new.raw or (old.value is not None and old.value == new.value):
+            return
+        # The same cell printed twice with different numbers (a repeated header row at a page break, a
+        # duplicated row): keep neither, say so.
+        cands = [v for v in (old.value, new.value) if v is not None]
+        self.rec.cells[key] = CellValue(
+            key,
+            old.raw,
+            "ambiguous",
+            None,
+            old.unit,
+            {**old.locator, "candidates": cands, "reason": "printed twice with different values"},
+        )
+
+    def unmapped(self, table: str, label: str, values: list[Cell], locator: dict[str, Any]) -> None:
+        self.rec.unmapped.append(UnmappedRow(table, label, [v.text.strip() for v in values], locator))
+
+
+def _row_locator(cells: list[Cell], table: Table, index: int) -> dict[str, Any]:
+    first = cells[0].locator if cells else {}
+    loc = dict(first)
+    if "col" in loc:
+        loc["col"] = 1
+    loc.setdefault("table", table.locator.get("table"))
+    loc.setdefault("row", index + 1)
+    return loc
+
+
+# -- table 二 ------------------------------------------------------------------------------------------
+
+
+def _t2_items(t: Template, key: str) -> list[Item]:
+    return [i for i in t.items if i.key == key]
+
+
+def _t2_caption(t: Template, cells: list[Cell]) -> str | None:
+    text = _row_text(cells)
+    if "第二十条" not in text:
+        return None
+    num = L.caption_item_number(text)
+    for item in t.items:
+        if item.number == num:
+            return item.key
+    return "unknown"
+
+
+def _t2_header(st: _State, cells: list[Cell]) -> None:
+    """A 信息内容 header row: the value columns of the current item."""
+    st.t2_cols = []
+    items = _t2_items(st.t, st.item_key or "")
+    for cell in cells[1:]:
+        text = cell.text
+        if not L.squash(text):
+            continue
+        best: Label | None = None
+        matched_versions: set[str] = set()
+        score = 0
+        for item in items:
+            for col in item.cols:
+                s = L.matches(col, text)
+                if s > score:
+                    best, score = col, s
+                    matched_versions = {item.version}
+                elif s == score and s > 0 and best is not None and col.key == best.key:
+                    matched_versions.add(item.version)
+        if best is None:
+            st.t2_cols.append(_Column("", cell.col, cell.col + cell.colspan, label=text))
+            continue
+        if len(matched_versions) == 1:
+            st.votes[next(iter(matched_versions))] += 1
+        st.t2_cols.append(_Column(best.key, cell.col, cell.col + cell.colspan, header_unit(text), text))
+
+
+def _looks_t2_header(items: list[Item], values: list[Cell]) -> bool:
+    """A header row whose first cell is not 信息内容: its other cells are the item's column labels."""
+    texts = [v.text for v in values if L.squash(v.text)]
+    if not texts or any(read_cell(t).status == "value" for t in texts):
+        return False
+    cols = [c for item in items for c in item.cols]
+    return all(any(L.matches(c, t) for c in cols) for t in texts)
+
+
+def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
+    label_pos = next((i for i, c in enumerate(cells) if L.squash(c.text) and not _is_value_like(c)), None)
+    if label_pos is None:
+        return
+    label_cell = cells[label_pos]
+    values = cells[label_pos + 1 :]
+    items = _t2_items(st.t, st.item_key or "")
+    if L.normalize(label_cell.text).startswith("信息内容") or _looks_t2_header(items, values):
+        _t2_header(st, cells[label_pos:])
+        return
+    best: Label | None = None
+    score = 0
+    row_versions: set[str] = set()
+    for item in items:
+        for row in item.rows:
+            s = L.matches(row, label_cell.text)
+            if s > score:
+                best, score, row_versions = row, s, {item.version}
+            elif s == score and s > 0 and best is not None and row.key == best.key:
+                row_versions.add(item.version)
+    locator = _row_locator(cells, table, index)
+    if best is None or st.item_key is None:
+        if any(read_cell(v.text).status == "value" for v in values):
+            st.unmapped("t2", label_cell.text.strip(), values, locator)
+        return
+    if len(row_versions) == 1 and len(items) > 1:
+        st.votes[next(iter(row_versions))] += 1
+    cols = st.t2_cols
+    if not cols:
+        st.rec.notes.append(f"table 二 {st.item_key}: values without a header row")
+        st.unmapped("t2", label_cell.text.strip(), values, locator)
+        return
+    # Trailing empty cells beyond the header's columns carry nothing.
+    while len(values) > len(cols) and not L.squash(values[-1].text):
+        values = values[:-1]
+    pairs = _map_values(values, cols, table.geometry)
+    if pairs is None:
+        st.rec.notes.append(
+            f"table 二 {st.item_key}.{best.key}: {len(values)} values under {len(cols)} columns"
+        )
+        st.unmapped("t2", label_cell.text.strip(), values, locator)
+        return
+    for col, cell in pairs:
+        if not col.key:
+            if cell is not None:
+                st.unmapped("t2", f"{label_cell.text.strip()}／{col.label.strip()}", [cell], locator)
+            continue
+        st.put(f"t2.{st.item_key}.{best.key}.{col.key}", cell, col.unit)
+    st.rec.found.add("t2")
+
+
+# -- table 三 ------------------------------------------------------------------------------------------
+
+
+def _is_t3_header(t: Template, cells: list[Cell]) -> bool:
+    text = _row_text(cells)
+    if "勾稽" in text or "申请人情况" in text:
+        return True
+    hits = sum(
+        1
+        for c in cells
+        if any(L.matches(col, c.text) for col in t.t3_columns if col.key != "other_org")
+        and not _is_value_like(c)
+    )
+    return "自然人" in text or ("法人或其他组织" in text and hits >= 1) or hits >= 3
+
+
+def _t3_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[_Column]:
+    found: list[tuple[Label, Cell, int]] = []
+    seen: set[str] = set()
+    order = 0
+    for cells, _geometry in rows:
+        for cell in cells:
+            text = cell.text
+            if not L.squash(text) or "勾稽" in L.normalize(text):
+                continue
+            if any(L.matches(g, text) >= 1000 for g in t.t3_column_groups):
+                continue
+            best = L.best_match(t.t3_columns, text)
+            if best is None or best.key in seen:
+                continue
+            if any(L.matches(g, text) > L.matches(best, text) for g in t.t3_column_groups):
+                continue
+            seen.add(best.key)
+            found.append((best, cell, order))
+            order += 1
+    geometry = all(g for _, g in rows)
+    if geometry:
+        found.sort(key=lambda f: (f[1].col, f[2]))
+    else:
+        first = {"natural_person": 0, "total": 2}
+        found.sort(key=lambda f: (first.get(f[0].key, 1), f[2]))
+    return [_Column(lbl.key, c.col, c.col + c.colspan, header_unit(c.text), c.text) for lbl, c, _ in found]
+
+
+def _t3_default_columns(t: Template) -> list[_Column]:
+    cols = [c for c in t.t3_columns if not c.optional]
+    return [_Column(c.key, -1, -1) for c in cols]
+
+
+def _t3_match_row(st: _State, text: str) -> tuple[Label | None, int]:
+    t = st.t
+    best: Label | None = None
+    best_rank = (0, 0)
+    parent = t.t3_row(st.t3_group).group if st.t3_group else None
+    for row in t.t3_rows:
+        s = L.matches(row, text)
+        if s <= 0:
+            continue
+        if row.group is not None and row.group == st.t3_group:
+            tier = 3
+        elif row.group is None or row.group == parent or row.group == "results":
+            tier = 2
+        else:
+            tier = 1
+        # A sub-row's bare label (「3.其他」) only counts inside its own group.
+        if row.exact and s >= 1000 and tier == 1:
+            continue
+        rank = (s, tier)
+        if rank > best_rank:
+            best, best_rank = row, rank
+    return best, best_rank[0]
+
+
+def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
+    if not st.t3_cols:
+        return
+    k = len(st.t3_cols)
+    geometry = table.geometry and id(table) == st.t3_table_id
+    if geometry:
+        start = min(c.start for c in st.t3_cols)
+        label_cells = [c for c in cells if c.col < start]
+        values = [c for c in cells if c.col >= start]
+    else:
+        n = _trailing_values(cells)
+        if n >= k:
+            label_cells, values = cells[: len(cells) - k], cells[len(cells) - k :]
+        else:
+            label_cells, values = cells[: len(cells) - n], cells[len(cells) - n :]
+    labels = [c for c in label_cells if L.squash(c.text)]
+    has_values = any(read_cell(v.text).status == "value" for v in values)
+    locator = _row_locator(cells, table, index)
+
+    # Headings printed before the row's own label set the group (三、本年度办理结果, （三）不予公开).
+    leaf: Label | None = None
+    leaf_cell: Cell | None = None
+    for pos, cell in enumerate(labels):
+        row, _score = _t3_match_row(st, cell.text)
+        if row is None:
+            if pos == len(labels) - 1 and has_values:
+                st.unmapped("t3", cell.text.strip(), values, locator)
+                return
+            continue
+        if not row.data and not (row.may_hold_values and pos == len(labels) - 1):
+            st.t3_group = row.key
+            if pos == len(labels) - 1:
+                leaf, leaf_cell = row, cell
+            continue
+        if row.may_hold_values and pos == len(labels) - 1:
+            st.t3_group = row.key
+        leaf, leaf_cell = row, cell
+
+    if st.t3_pending_heading is not None:
+        heading, hcells, htable, hindex = st.t3_pending_heading
+        st.t3_pending_heading = None
+        if leaf is None or leaf.group != heading.key:
+            # The heading had no sub-rows after it: it was a data row printed with blank cells.
+            _t3_store(st, heading, hcells, htable, hindex)
+
+    if leaf is None:
+        if has_values:
+            label = " ".join(c.text.strip() for c in labels) or "(no label)"
+            st.unmapped("t3", label, values, locator)
+        return
+    if not leaf.data:
+        if leaf.may_hold_values:
+            if has_values:
+                _t3_store(st, leaf, cells, table, index)
+            elif values:
+                st.t3_pending_heading = (leaf, cells, table, index)
+            return
+        if has_values:
+            st.unmapped("t3", leaf_cell.text.strip() if leaf_cell else leaf.label, values, locator)
+        return
+    _t3_store(st, leaf, cells, table, index)
+
+
+def _t3_store(st: _State, row: Label, cells: list[Cell], table: Table, index: int) -> None:
+    k = len(st.t3_cols)
+    geometry = table.geometry and id(table) == st.t3_table_id
+    if geometry:
+        start = min(c.start for c in st.t3_cols)
+        values = [c for c in cells if c.col >= start]
+    else:
+        n = _trailing_values(cells)
+        values = cells[len(cells) - min(n, k) :] if n else []
+    pairs = _map_values(values, st.t3_cols, geometry)
+    if pairs is None:
+        st.rec.notes.append(
+            f"table 三 {row.key}: {len(values)} value cells for {k} columns; cells left missing"
+        )
+        st.unmapped("t3", row.label, values, _row_locator(cells, table, index))
+        return
+    if row.may_hold_values:
+        st.rec.other_single_row = True
+    for col, cell in pairs:
+        st.put(f"t3.{row.key}.{col.key}", cell, col.unit)
+    st.rec.found.add("t3")
+
+
+# -- table 四 ------------------------------------------------------------------------------------------
+
+
+def _is_t4_header(cells: list[Cell]) -> bool:
+    text = _row_text(cells)
+    return ("行政复议" in text and "行政诉讼" in text) or (
+        "复议" in text and ("诉讼" in text or "起诉" in text)
+    )
+
+
+def _t4_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[tuple[str, _Column]]:
+    """The 15 (block, column) pairs of the header, in grid order."""
+    blocks: list[tuple[Label, Cell]] = []
+    leaves: list[tuple[Label, Cell, int]] = []
+    order = 0
+    for cells, _g in rows:
+        for cell in cells:
+            if not L.squash(cell.text):
+                continue
+            block = L.best_match(t.t4_blocks, cell.text)
+            col = L.best_match(t.t4_columns, cell.text)
+            if block is not None and (
+                col is None or L.matches(block, cell.text) >= L.matches(col, cell.text)
+            ):
+                blocks.append((block, cell))
+            elif col is not None:
+                leaves.append((col, cell, order))
+                order += 1
+    geometry = all(g for _, g in rows)
+    out: list[tuple[str, _Column]] = []
+    if geometry:
+        for col, cell, _o in sorted(leaves, key=lambda f: (f[1].col, f[2])):
+            covering = [
+                (b, bc)
+                for b, bc in blocks
+                if bc.col <= cell.col < bc.col + bc.colspan and bc.row < cell.row + cell.rowspan
+            ]
+            if not covering:
+                continue
+            # The lowest heading above the leaf names its block (未经复议直接起诉 under 行政诉讼).
+            b, _bc = max(covering, key=lambda f: f[1].row)
+            out.append((b.key, _Column(col.key, cell.col, cell.col + cell.colspan, None, cell.text)))
+        if len(out) == len({(b, c.key) for b, c in out}):
+            return out
+        out = []
+    # Without geometry: blocks in the order their headings appear, five columns each, in order.
+    block_order: list[str] = []
+    for b, _c in blocks:
+        if b.key not in block_order:
+            block_order.append(b.key)
+    leaf_keys = [c.key for c, _cell, _o in leaves]
+    if len(block_order) == 3 and len(leaf_keys) == 15:
+        for i, key in enumerate(leaf_keys):
+            out.append((block_order[i // 5], _Column(key, -1, -1)))
+        if len(set((b, c.key) for b, c in out)) == 15:
+            return out
+    return [(b.key, _Column(c.key, -1, -1)) for b in t.t4_blocks for c in t.t4_columns]
+
+
+def _t4_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
+    n = _trailing_values(cells)
+    if n == 0:
+        return
+    k = len(st.t4_cols)
+    geometry = table.geometry and id(table) == st.t4_table_id
+    values = cells[len(cells) - min(n, k) :]
+    cols = [c for _b, c in st.t4_cols]
+    pairs = _map_values(values, cols, geometry)
+    if pairs is None:
+        st.rec.notes.append(f"table 四: {n} values for {k} columns; cells left missing")
+        st.unmapped("t4", "", values, _row_locator(cells, table, index))
+        return
+    by_id = {id(c): b for b, c in st.t4_cols}
+    for col, cell in pairs:
+        st.put(f"t4.{by_id[id(col)]}.{col.key}", cell)
+    st.rec.found.add("t4")
+    st.kind = "t4_done"
+
+
+# -- the state machine ---------------------------------------------------------------------------------
+
+
+def recognize(doc: Document, template: Template | None = None, year_hint: int | None = None) -> Recognition:
+    """Map the tables of ``doc`` onto template keys.
+
+    ``year_hint`` (the year the report covers) decides the template version only when no label does.
+    """
+    t = template or load()
+    rec = Recognition()
+    st = _State(t, rec)
+
+    if any(isinstance(b, GluedRun) for b in doc.blocks):
+        from ogi.schema.glued import recognize_glued
+
+        return recognize_glued(doc, t, year_hint)
+
+    for block_index, block in enumerate(doc.blocks):
+        if not isinstance(block, Table):
+            continue
+        rows = block.rows()
+        for index, cells in enumerate(rows):
+            if not cells:
+                continue
+            _dispatch(st, cells, block, index)
+            kind = st.kind if st.kind != "t4_done" else "t4"
+            if kind and kind.startswith("t"):
+                rec.blocks.setdefault(kind[:2], [])
+                if block_index not in rec.blocks[kind[:2]]:
+                    rec.blocks[kind[:2]].append(block_index)
+    if st.t3_pending_heading is not None:
+        heading, hcells, htable, hindex = st.t3_pending_heading
+        _t3_store(st, heading, hcells, htable, hindex)
+
+    rec.version = _decide_version(st, year_hint)
+    _drop_foreign_keys(rec, t)
+    return rec
+
+
+def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
+    t = st.t
+    caption = _t2_caption(t, cells)
+    if caption is not None and len([c for c in cells if L.squash(c.text)]) <= 2:
+        st.kind = "t2"
+        st.item_key = None if caption == "unknown" else caption
+        st.t2_cols = []
+        if caption == "unknown":
+            st.rec.notes.append(f"table 二: unknown item caption {_row_text(cells)[:30]}")
+        elif not any(i.key == caption and i.version == "2021" for i in t.items):
+            st.votes["2019"] += 1
+        return
+    if _is_t4_header(cells) and st.kind not in ("t4",):
+        st.kind = "t4"
+        st.t4_header_rows = [(cells, table.geometry)]
+        st.t4_table_id = id(table)
+        st.t4_cols = _t4_columns(t, st.t4_header_rows)
+        return
+    if st.kind == "t4":
+        if _trailing_values(cells) == 0 or (
+            not any(read_cell(c.text).status == "value" for c in cells)
+            and any(L.best_match(t.t4_columns, c.text) for c in cells)
+        ):
+            st.t4_header_rows.append((cells, table.geometry))
+            st.t4_cols = _t4_columns(t, st.t4_header_rows)
+            return
+        _t4_row(st, cells, table, index)
+        return
+    if _is_t3_header(t, cells) and st.kind != "t3_header":
+        st.kind = "t3_header"
+        st.t3_header_rows = [(cells, table.geometry)]
+        st.t3_table_id = id(table)
+        st.t3_group = None
+        return
+    if st.kind == "t3_header":
+        if _trailing_values(cells) < 3:
+            st.t3_header_rows.append((cells, table.geometry))
+            return
+        st.t3_cols = _t3_columns(t, st.t3_header_rows)
+        if not st.t3_cols:
+            st.rec.notes.append("table 三: header without value columns")
+        st.kind = "t3"
+    if st.kind in ("t2", None, "t4_done") and _t3_data_label(t, cells) and _trailing_values(cells) >= 6:
+        # Table 三 rows without a header we saw (a continuation piece): template columns.
+        st.rec.notes.append("table 三: rows without a header; columns taken in template order")
+        st.t3_cols = _t3_default_columns(t)
+        st.t3_table_id = None
+        st.kind = "t3"
+    if st.kind == "t3":
+        _t3_row(st, cells, table, index)
+        return
+    if st.kind == "t2":
+        _t2_row(st, cells, table, index)
+        return
+
+
+def _t3_data_label(t: Template, cells: list[Cell]) -> bool:
+    for c in cells:
+        if _is_value_like(c):
+            continue
+        best = L.best_match([r for r in t.t3_rows if r.data or r.may_hold_values], c.text)
+        if best is not None and L.matches(best, c.text) >= 2:
+            return True
+    return False
+
+
+def _decide_version(st: _State, year_hint: int | None) -> str | None:
+    """Table 二's labels decide; （六） sub-rows are the fallback (spec §0)."""
+    v = st.votes
+    if v["2021"] > v["2019"]:
+        return "2021"
+    if v["2019"] > v["2021"]:
+        return "2019"
+    keys = st.rec.cells
+    if any(k.startswith("t3.other_overdue") or k.startswith("t3.other_other") for k in keys):
+        return "2021"
+    if any(k.startswith("t3.other_handling.") for k in keys):
+        return "2019"
+    if st.rec.found:
+        return version_for_year(year_hint)
+    return None
+
+
+def version_for_year(year: int | None) -> str | None:
+    """The version a report on ``year`` would normally use, for when its labels say nothing."""
+    if year is None or year >= 2021:
+        return "2021"
+    if year >= 2019:
+        return "2019"
+    return None
+
+
+def _drop_foreign_keys(rec: Recognition, t: Template) -> None:
+    """Cells of table 二 the decided version does not have (a 2019 row in a 2021 report) go to unmapped."""
+    if rec.version is None:
+        return
+    valid = {s.key for s in t.all_specs() if rec.version in s.versions}
+    for key in [k for k in rec.cells if k.startswith("t2.")]:
+        if key not in valid:
+            cell = rec.cells.pop(key)
+            rec.unmapped.append(UnmappedRow("t2", key, [cell.raw or ""], cell.locator))

@@ -1,0 +1,113 @@
+"""Reading one printed cell as a value, a blank or a placeholder (spec §6 D1–D5).
+
+A cell is never silently turned into 0: empty cells are ``blank``, 「/」「-」「—」「无」 and the like are
+``placeholder``, and text that is not a number at all is ``ambiguous`` with the numbers it contains as
+candidates, so a person can look.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ogi.schema.labels import squash
+
+PLACEHOLDERS = frozenset(
+    {
+        "/",
+        "／",
+        "\\",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "－",
+        "－－",
+        "–",
+        "−",
+        "~",
+        "～",
+        "空",
+        "无",
+        "暂无",
+        "没有",
+        "未发生",
+        "不涉及",
+        "不适用",
+        "x",
+        "X",
+        "×",
+        "*",
+        "…",
+        "……",
+        "、",
+    }
+)
+UNITS = ("万元", "亿元", "元", "件", "条", "个", "项", "次", "人次", "份", "起", "宗")
+_NUMBER = re.compile(
+    r"^(?P<sign>[+\-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>"
+    + "|".join(UNITS)
+    + r")?$"
+)
+_ANY_NUMBER = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one printed cell says."""
+
+    status: str  # value | blank | placeholder | ambiguous
+    value: float | None
+    unit: str | None = None
+    candidates: tuple[float, ...] = ()
+    reason: str | None = None
+
+
+def _clean(text: str) -> str:
+    s = squash(text)
+    s = unicodedata.normalize("NFKC", s)
+    # NFKC maps full-width digits, ＋ and ， to ASCII; the minus signs below it leaves alone.
+    s = s.replace("−", "-").replace("－", "-").replace("﹣", "-").replace("，", ",")
+    s = s.replace("。", ".") if re.fullmatch(r"\d+。\d+", s) else s
+    return s
+
+
+def read_cell(text: str | None) -> Reading:
+    """Read one cell's printed text."""
+    if text is None:
+        return Reading("blank", None)
+    raw = squash(text)
+    if raw == "":
+        return Reading("blank", None)
+    if raw in PLACEHOLDERS or set(raw) <= set("/／\\-—－–−_"):
+        return Reading("placeholder", None)
+    s = _clean(raw)
+    m = _NUMBER.match(s)
+    if m:
+        num = m.group("num").replace(",", "")
+        value = float(num)
+        if m.group("sign") == "-":
+            value = -value
+        return Reading("value", value, unit=m.group("unit"))
+    candidates = tuple(float(c.replace(",", "")) for c in _ANY_NUMBER.findall(s) if c.strip("+-,"))
+    return Reading(
+        "ambiguous",
+        None,
+        candidates=candidates,
+        reason=f"not a number: {raw[:40]}",
+    )
+
+
+def is_integer(value: float) -> bool:
+    return float(value).is_integer()
+
+
+def format_number(value: float | None) -> str:
+    """A number as a person would print it (12, 96171.6, -18)."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
