@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ogi.schema.template import Label
 
@@ -42,17 +43,20 @@ _PUNCT = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Remove every kind of whitespace (U+3000, U+00A0, line breaks, spaces inside labels)."""
     return _WS.sub("", unicodedata.normalize("NFKC", text or "").replace("\u200b", ""))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """The normal form labels are compared in: NFKC, no whitespace, unified punctuation."""
     s = squash(text)
     return s.translate(_PUNCT).replace("其它", "其他")
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_numbering(text: str) -> str:
     """Drop leading numbering, repeatedly (「三、（一）予以公开」 → 「予以公开」)."""
     s = normalize(text)
@@ -64,6 +68,14 @@ def strip_numbering(text: str) -> str:
     return s
 
 
+@lru_cache(maxsize=4096)
+def _compiled(label: Label) -> tuple[frozenset[str], tuple[tuple[str, ...], ...], bool]:
+    """A label's exact forms and keyword alternatives in normal form (labels are few; texts are many)."""
+    exacts = frozenset([normalize(e) for e in label.exact] + [strip_numbering(label.label)])
+    alternatives = tuple(tuple(normalize(w) for w in alt) for alt in label.match)
+    return exacts, alternatives, bool(label.exact and not label.match)
+
+
 def matches(label: Label, text: str) -> int:
     """How well ``text`` matches ``label``: 0 for no match, larger is better.
 
@@ -73,14 +85,13 @@ def matches(label: Label, text: str) -> int:
     core = strip_numbering(text)
     if not core:
         return 0
-    exacts = [normalize(e) for e in label.exact]
-    if core in exacts or core == strip_numbering(label.label):
+    exacts, alternatives, exact_only = _compiled(label)
+    if core in exacts:
         return 1000
-    if label.exact and not label.match:
+    if exact_only:
         return 0
     best = 0
-    for alternative in label.match:
-        words = [normalize(w) for w in alternative]
+    for words in alternatives:
         if all(w in core for w in words):
             best = max(best, sum(len(w) for w in words))
     return best

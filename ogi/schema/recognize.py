@@ -332,6 +332,8 @@ def _is_t3_header(t: Template, cells: list[Cell]) -> bool:
     text = _row_text(cells)
     if "勾稽" in text or "申请人情况" in text:
         return True
+    if not any(w in text for w in ("自然人", "法人", "企业", "机构", "组织", "总计")):
+        return False
     hits = sum(
         1
         for c in cells

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ogi.schema.labels import squash
 
@@ -74,6 +75,7 @@ def _clean(text: str) -> str:
     return s
 
 
+@lru_cache(maxsize=1 << 16)
 def read_cell(text: str | None) -> Reading:
     """Read one cell's printed text."""
     if text is None:
