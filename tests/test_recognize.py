@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Union
-
 from ogi.extractors.model import Cell, Document, Paragraph, Table
 from ogi.schema.recognize import recognize
 from ogi.schema.report import interpret
 from ogi.schema.template import load
 
 T = load()
-Spec = Union[str, tuple[str, int, int]]  # text, or (text, rowspan, colspan)
+Spec = str | tuple[str, int, int]  # text, or (text, rowspan, colspan)
 
 
 def grid(rows: list[list[Spec]]) -> Table:
