@@ -49,8 +49,21 @@ def main() -> None:
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
-@click.option("--timeout", type=float, default=None, help="Seconds one file may take.")
-@click.option("--max-memory", "max_memory", type=int, default=None, help="MB one file may use.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=300,
+    show_default=True,
+    help="Seconds one file may take before it is recorded as failed.",
+)
+@click.option(
+    "--max-memory",
+    "max_memory",
+    type=int,
+    default=2048,
+    show_default=True,
+    help="MB one worker may use reading a file before it is recorded as failed.",
+)
 @click.option(
     "--pdf-engine", type=click.Choice(["auto", "pdfium", "plumber"]), default="auto", show_default=True
 )
@@ -63,6 +76,7 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Read every source again, even unchanged ones.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any report is not ok.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--verbose", "-v", is_flag=True, help="One line per file on stderr (status and source).")
 def run(
     inputs: tuple[str, ...],
     urls_file: Path | None,
@@ -71,13 +85,14 @@ def run(
     jobs: int | None,
     engine: str,
     scheduler: str | None,
-    timeout: float | None,
-    max_memory: int | None,
+    timeout: float,
+    max_memory: int,
     pdf_engine: str,
     corrections: Path | None,
     force: bool,
     strict: bool,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Read report files, folders (recursively) or URLs into a dataset (default: data/samples)."""
     from ogi import pipeline
@@ -104,7 +119,7 @@ def run(
         engine=engine,
         scheduler=scheduler,
     )
-    bar = _Progress(enabled=not quiet)
+    bar = _Progress(enabled=not quiet, verbose=verbose)
     try:
         summary = pipeline.run(items, options, progress=bar.update)
     except FileNotFoundError as exc:
@@ -124,20 +139,22 @@ def run(
 
 
 class _Progress:
-    """A one-line progress display on stderr (silent when not a terminal)."""
+    """Progress on stderr: a one-line display on a terminal, or one line per file with ``--verbose``."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+    def __init__(self, enabled: bool, verbose: bool = False) -> None:
+        self.verbose = verbose
+        self.enabled = enabled and sys.stderr.isatty() and not verbose
         self.n = 0
 
     def update(self, source: object, rows: object) -> None:
         self.n += 1
-        if self.enabled:
-            name = getattr(source, "source", "")
-            status = (
-                getattr(rows, "report", {}).get("status", "unchanged") if rows is not None else "unchanged"
-            )
-            sys.stderr.write(f"\r\033[K[{self.n}] {status:<12} {str(name)[-70:]}")
+        name = str(getattr(source, "source", ""))
+        status = getattr(rows, "report", {}).get("status", "unchanged") if rows is not None else "unchanged"
+        if self.verbose:
+            sys.stderr.write(f"{status}\t{name}\n")
+            sys.stderr.flush()
+        elif self.enabled:
+            sys.stderr.write(f"\r\033[K[{self.n}] {status:<12} {name[-70:]}")
             sys.stderr.flush()
 
     def close(self) -> None:

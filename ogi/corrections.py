@@ -19,7 +19,8 @@ from ogi.schema.identities import run_identities, run_prose_checks
 from ogi.schema.recognize import CellValue
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
-from ogi.store import Store, dumps
+from ogi.store import Store
+from ogi.util import dumps
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ogi import __version__
 from ogi.extractors import ExtractionError, ExtractOptions, detect, extract
 from ogi.schema.identities import CheckResult
 from ogi.schema.report import Interpretation, interpret
-from ogi.store import Store, dumps
+from ogi.util import dumps
+
+if TYPE_CHECKING:
+    from ogi.store import Store
 
 #: Files that are ogi's own output or bookkeeping, never reports.
 SKIP_SUFFIXES = (".parquet", ".duckdb", ".wal", ".tmp", ".pyc")
@@ -293,6 +296,8 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
     if urls:
         sources += _fetch_sources(urls, options)
     sources += resolve_sources(paths, exclude=[out])
+    from ogi.store import Store
+
     store = Store(out)
     summary = RunSummary(out=out)
     try:
@@ -310,27 +315,39 @@ def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
     return [Source(url, path) for url, path in fetch_for_run(urls, options.cache)]
 
 
-def _read_bytes(src: Source, max_bytes: int) -> bytes | str:
-    """The source's bytes, or a one-line reason it cannot be read."""
+def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | str:
+    """A file's bytes, or a one-line reason it cannot be read."""
     try:
-        size = src.path.stat().st_size
+        size = path.stat().st_size
         if size > max_bytes:
-            return f"file too large ({size // (1024 * 1024)} MB > {max_bytes // (1024 * 1024)} MB limit)"
-        return src.path.read_bytes()
+            return f"file too large ({size / 2**20:.0f} MB > {max_bytes / 2**20:.0f} MB limit)"
+        return path.read_bytes()
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
 
 
-def failed_rows(source: str, data: bytes, reason: str) -> ReportRows:
-    sha = sha256_of(data)
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, streamed (a too-large file still gets its identity)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        pass
+    return h.hexdigest()
+
+
+def failed_rows(source: str, sha: str, reason: str, fmt: str = "unknown") -> ReportRows:
+    """The reports row of a source that could not be read at all."""
     return ReportRows(
         {
             "report_id": sha[:16],
             "source": source,
             "sha256": sha,
-            "format": "unknown",
+            "format": fmt,
             "status": "failed",
-            "error": reason,
+            "error": _one_line(reason),
             "n_cells": 0,
             "n_checks_failed": 0,
             "ogi_version": __version__,
@@ -341,6 +358,11 @@ def failed_rows(source: str, data: bytes, reason: str) -> ReportRows:
     )
 
 
+#: Reports are committed to the store in small batches (each batch one transaction, each report whole).
+FLUSH_REPORTS = 32
+FLUSH_SECONDS = 1.0
+
+
 def ingest(
     store: Store,
     sources: list[Source],
@@ -348,56 +370,100 @@ def ingest(
     summary: RunSummary,
     progress: ProgressFn | None = None,
 ) -> None:
-    """Read the sources the store does not hold yet (or all with ``force``), one transaction each."""
+    """Read the sources the store does not hold yet (or all with ``force``) and stream them into it."""
+    from ogi.workers import Task
+
     known = store.known()
     ext = extraction_options(options.pdf_engine)
-    by_sha: dict[tuple[str, str], str] = {(sha, version): rid for sha, version, rid in known.values()}
+    done_sha = {sha: rid for sha, version, rid in known.values() if version == __version__}
+    to_read: dict[str, Task] = {}  # sha → the first source with those bytes
+    twins: dict[str, list[Source]] = {}  # sha → further sources with the same bytes
     for src in sources:
-        data = _read_bytes(src, options.max_bytes)
-        if isinstance(data, str):
-            rows = failed_rows(src.source, b"", data)
-            rows.report["sha256"] = "0" * 64
-            rows.report["report_id"] = "0" * 16
-            save(store, rows)
-            summary.read += 1
-            if progress:
-                progress(src, rows)
-            continue
-        sha = sha256_of(data)
+        sha = file_sha256(src.path)
         old = known.get(src.source)
         if not options.force and old is not None and old[0] == sha and old[1] == __version__:
             summary.skipped += 1
             if progress:
                 progress(src, None)
             continue
-        twin = by_sha.get((sha, __version__))
-        if twin is not None and not options.force:
-            copy_report(store, twin, src.source)
-        else:
-            rows = read_source(src.source, data, ext, name=src.path.name)
-            save(store, rows)
-            by_sha[(sha, __version__)] = rows.report["report_id"]
-            if progress:
-                progress(src, rows)
         summary.read += 1
+        if sha in to_read:
+            twins.setdefault(sha, []).append(src)
+        elif sha in done_sha and not options.force:
+            copy_report(store, done_sha[sha], src.source)
+            if progress:
+                progress(src, None)
+        else:
+            to_read[sha] = Task(src.source, str(src.path), options.max_bytes)
+    by_source = {s.source: s for s in sources}
+    batch: list[ReportRows] = []
+    last = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last
+        save_many(store, batch)
+        for rows in batch:
+            for twin in twins.get(rows.report["sha256"], []):
+                copy_report(store, rows.report["report_id"], twin.source)
+        batch.clear()
+        last = time.monotonic()
+
+    for rows in _read_all(list(to_read.values()), ext, options):
+        batch.append(rows)
+        if progress:
+            progress(by_source.get(rows.report["source"], Source(rows.report["source"], Path())), rows)
+        if len(batch) >= FLUSH_REPORTS or time.monotonic() - last > FLUSH_SECONDS:
+            flush()
+    flush()
+
+
+def _read_all(tasks: list[Any], ext: ExtractOptions, options: RunOptions) -> Iterator[ReportRows]:
+    """Read tasks in this process, in local worker processes, or on a Dask cluster."""
+    from ogi.workers import WorkerPool, read_task
+
+    if options.engine == "dask":
+        from ogi.cluster import dask_map
+
+        yield from dask_map(
+            tasks,
+            ext,
+            scheduler=options.scheduler,
+            jobs=options.jobs,
+            timeout=options.timeout,
+            max_memory_mb=options.max_memory_mb,
+        )
+        return
+    limited = options.timeout is not None or options.max_memory_mb is not None
+    if not tasks or (options.jobs <= 1 and not limited):
+        for task in tasks:
+            yield read_task(task, ext)
+        return
+    with WorkerPool(options.jobs, ext, options.timeout, options.max_memory_mb) as pool:
+        yield from pool.map(tasks)
 
 
 def save(store: Store, rows: ReportRows) -> None:
     """Replace whatever the store held for this source (and its report) in one transaction."""
-    rid = rows.report["report_id"]
+    save_many(store, [rows])
+
+
+def save_many(store: Store, batch: list[ReportRows]) -> None:
+    """Write several whole reports in one transaction, replacing what the store held for them."""
+    if not batch:
+        return
+    reports: list[dict[str, Any]] = []
     with store.transaction() as con:
-        store.forget_source(con, rows.report["source"])
-        store.forget_report(con, rid)
-        # Other sources with the same bytes share the report: they get the new reading too.
-        twins = [
-            s for (s,) in con.execute("SELECT source FROM reports WHERE report_id = ?", [rid]).fetchall()
-        ]
-        con.execute("DELETE FROM reports WHERE report_id = ?", [rid])
-        store.insert(con, "reports", [rows.report] + [{**rows.report, "source": s} for s in twins])
-        store.insert(con, "cells", rows.cells)
-        store.insert(con, "checks", rows.checks)
-        store.insert(con, "sections", rows.sections)
-        store.insert(con, "unmapped", rows.unmapped)
+        for rows in batch:
+            rid = rows.report["report_id"]
+            store.forget_source(con, rows.report["source"])
+            store.forget_report(con, rid)
+            # Other sources with the same bytes share the report: they get the new reading too.
+            twins = con.execute("SELECT source FROM reports WHERE report_id = ?", [rid]).fetchall()
+            con.execute("DELETE FROM reports WHERE report_id = ?", [rid])
+            reports += [rows.report] + [{**rows.report, "source": s} for (s,) in twins]
+        store.insert(con, "reports", reports)
+        for table in ("cells", "checks", "sections", "unmapped"):
+            store.insert(con, table, [r for rows in batch for r in getattr(rows, table)])
 
 
 def copy_report(store: Store, report_id: str, source: str) -> None:

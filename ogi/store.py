@@ -8,7 +8,6 @@ temporary file renamed over the old one, so on disk they are always a complete e
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -199,8 +198,3 @@ def write_parquet_atomic(target: Path, schema: pa.Schema, batches: Iterable[pa.R
     finally:
         if tmp.exists():
             tmp.unlink()
-
-
-def dumps(obj: Any) -> str:
-    """JSON for locators: compact, UTF-8, keys in a stable order."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
