@@ -129,3 +129,8 @@ def write_dictionary(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / "dictionary.md", markdown())
     _atomic_write(out_dir / "dictionary.csv", csv_text())
+
+
+if __name__ == "__main__":  # python -m ogi.schema.dictionary: refresh docs/dictionary.md
+    Path("docs").mkdir(exist_ok=True)
+    Path("docs/dictionary.md").write_text(markdown(), encoding="utf-8")
