@@ -377,7 +377,6 @@ _FRICTIONLESS = {
     "float": "number",
     "date32[day]": "date",
     "bool": "boolean",
-    "list<item: string>": "array",
 }
 PRIMARY_KEYS = {"reports": ["source"], "cells": ["report_id", "cell"], "agencies": ["source"]}
 
@@ -394,7 +393,12 @@ def _field(name: str, type_: str, description: str = "", required: bool = False)
 def _arrow_fields(table: str, schema: pa.Schema) -> list[dict[str, Any]]:
     desc = descriptions(table) if table in TABLES or table in DERIVED else {}
     return [
-        _field(f.name, _FRICTIONLESS.get(str(f.type), "any"), desc.get(f.name, ""), not f.nullable)
+        _field(
+            f.name,
+            "array" if pa.types.is_list(f.type) else _FRICTIONLESS.get(str(f.type), "any"),
+            desc.get(f.name, ""),
+            not f.nullable,
+        )
         for f in schema
     ]
 
