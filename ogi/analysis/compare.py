@@ -192,10 +192,12 @@ def rank(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None
 def _x_carry(ds: Dataset) -> pd.DataFrame:
     """Per report: the X-CARRY outcome (fail beats not_assessable beats pass) and the failed columns."""
     c = ds.checks
+    columns = ["x_carry", "x_carry_failed"]
+    empty = pd.DataFrame({k: pd.Series([], dtype=object) for k in columns}, index=pd.Index([], dtype="str"))
     if c.empty:
-        return pd.DataFrame(columns=["x_carry", "x_carry_failed"])
+        return empty
     c = c[c["rule"] == "X-CARRY"]
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for rid, group in c.groupby("report_id"):
         outcomes = set(group["outcome"])
         outcome = next(o for o in ("fail", "not_assessable", "pass") if o in outcomes or o == "pass")
@@ -204,7 +206,9 @@ def _x_carry(ds: Dataset) -> pd.DataFrame:
             f"{t}: {_fmt(le)} carried over vs {_fmt(ri)} carried forward"
             for t, le, ri in zip(failed["target"], failed["left"], failed["right"])
         )
-        rows[rid] = {"x_carry": outcome, "x_carry_failed": detail or None}
+        rows[str(rid)] = {"x_carry": outcome, "x_carry_failed": detail or None}
+    if not rows:
+        return empty
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -359,7 +359,7 @@ def render(ds: Dataset, metric_name: str, filters: Filters | None = None) -> str
     ]
     if followed is not None:
         body.append(_trend_section(ds, m, followed, cache))
-    body.append(_failed_section(failed))
+    body.append(_failed_section(ds, failed))
     body.append(_definitions())
     return _page(f"ogi compare — {m.name}", "".join(body))
 
@@ -422,7 +422,7 @@ def _change(m: Metric, v: Any) -> str:
     return f"{v:+g}"
 
 
-def _failed_section(failed: pd.DataFrame) -> str:
+def _failed_section(ds: Dataset, failed: pd.DataFrame) -> str:
     out = ["<h2>Reports whose own numbers do not add up</h2>"]
     if failed.empty:
         out.append('<p class="note" id="no-failed">No hard check failed in the selection.</p>')
@@ -440,8 +440,10 @@ def _failed_section(failed: pd.DataFrame) -> str:
             ("cells", "text"),
         ],
     )
-    for r in failed.to_dict("records"):
-        href = source_href(r["source"], None, r["format"])
+    first_cells = [(r["report_id"], str(r["cells"]).split(", ")[0]) for r in failed.to_dict("records")]
+    cache = locators(ds, first_cells)
+    for r, key in zip(failed.to_dict("records"), first_cells, strict=True):
+        href = source_href(r["source"], cache.get(key), r["format"])
         table.add(
             [
                 td_text(r["agency"], href),
@@ -449,7 +451,7 @@ def _failed_section(failed: pd.DataFrame) -> str:
                 td_text(r["rule"]),
                 td_text(r["target"]),
                 td_num(r["left"], format_value(None, r["left"]), href),
-                td_num(r["right"], format_value(None, r["right"])),
+                td_num(r["right"], format_value(None, r["right"]), href),
                 td_num(r["difference"], format_value(None, r["difference"]), css="n bad"),
                 td_text(r["cells"]),
             ]

@@ -25,7 +25,13 @@ def _names(df: pd.DataFrame) -> list[str]:
 def test_ranking_own_reports_by_refused_rate(ds):
     r = rank(ds, "refused_rate")
     assert set(r["year"]) == {2022}  # the latest year by default
-    assert _names(r) == ["嘉兴市生态环境局", "嘉兴市财政局", "嘉兴市南湖区人民政府", "嘉兴市统计局", "嘉兴市档案馆"]
+    assert _names(r) == [
+        "嘉兴市生态环境局",
+        "嘉兴市财政局",
+        "嘉兴市南湖区人民政府",
+        "嘉兴市统计局",
+        "嘉兴市档案馆",
+    ]
     values = list(r["value"])
     assert values[0] == pytest.approx(2 / 7)  # printed （七）总计 7: the report's own (wrong) total
     assert values[1] == pytest.approx(2 / 12)  # the re-issued report, not the first one (3/12)
@@ -149,7 +155,9 @@ def test_cli_table(dataset):
 
 
 def test_cli_csv_and_xlsx(dataset, tmp_path):
-    csv = pd.read_csv(io.StringIO(_run("compare", str(dataset), "--metric", "granted_rate", "--format", "csv")))
+    csv = pd.read_csv(
+        io.StringIO(_run("compare", str(dataset), "--metric", "granted_rate", "--format", "csv"))
+    )
     assert csv["agency"].iloc[0] == "嘉兴市统计局" and csv["value"].iloc[0] == 1.0
     out = tmp_path / "rank.xlsx"
     _run("compare", str(dataset), "--format", "xlsx", "--out", str(out))
@@ -164,3 +172,20 @@ def test_cli_csv_and_xlsx(dataset, tmp_path):
 def test_cli_rejects_unknown_metric(dataset):
     result = CliRunner().invoke(main, ["compare", str(dataset), "--metric", "nope"])
     assert result.exit_code != 0
+
+
+def test_a_dataset_without_reports(tmp_path):
+    """Only an unreadable file: nothing is ranked, and every output still works."""
+    from ogi.analysis.compare import load
+    from ogi.analysis.html_report import render
+    from ogi.pipeline import RunOptions, run
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    run([str(tmp_path / "in")], RunOptions(out=tmp_path / "out"))
+    ds = load(tmp_path / "out")
+    assert rank(ds).empty and trend(ds, filters=Filters(agency="x")).empty and failed_checks(ds).empty
+    assert "(nothing)" in _run("compare", str(tmp_path / "out"))
+    assert "No values to chart" in render(ds, "refused_rate", Filters(agency="x"))
+    _run("export", str(tmp_path / "out"), "--format", "sqlite", "--out", str(tmp_path / "site"))
+    assert (tmp_path / "site" / "ogi.db").exists()

@@ -57,9 +57,10 @@ def test_sqlite_tables(sqlite_dir: Path, dataset: Path):
             ["%jiaxing-stats-2022.txt"],
         ).fetchall()
         assert value == [(13.0,)]
-        assert con.execute("SELECT count(DISTINCT report_id) FROM wide").fetchall()[0][0] == con.execute(
-            "SELECT count(*) FROM wide"
-        ).fetchall()[0][0]
+        assert (
+            con.execute("SELECT count(DISTINCT report_id) FROM wide").fetchall()[0][0]
+            == con.execute("SELECT count(*) FROM wide").fetchall()[0][0]
+        )
         counted = con.execute("SELECT count(*) FROM agencies WHERE canonical = 1").fetchall()[0][0]
         # 12 sources: the empty file and two of the three finance-2022 sources are not counted
         assert counted == 9
@@ -103,7 +104,7 @@ def test_csv_mirrors(dataset: Path, tmp_path: Path):
     for name in TABLES:
         assert (tmp_path / "csv" / f"{name}.csv").exists(), name
     reports = pd.read_csv(tmp_path / "csv" / "reports.csv")
-    assert list(reports.columns)[0] == "report_id"  # the byte-order mark is not part of the name
+    assert reports.columns[0] == "report_id"  # the byte-order mark is not part of the name
     assert len(reports) == pq.read_metadata(dataset / "reports.parquet").num_rows
     via_duckdb = duckdb.sql(f"SELECT count(*) FROM read_csv('{tmp_path / 'csv' / 'cells.csv'}')").fetchall()
     assert via_duckdb[0][0] == pq.read_metadata(dataset / "cells.parquet").num_rows

@@ -49,7 +49,9 @@ def test_page_is_self_contained(page_file: Path):
 
 
 def test_source_links():
-    assert source_href("/data/a.pdf", '{"page": 4, "bbox": [1, 2, 3, 4]}', "pdf") == "file:///data/a.pdf#page=4"
+    assert (
+        source_href("/data/a.pdf", '{"page": 4, "bbox": [1, 2, 3, 4]}', "pdf") == "file:///data/a.pdf#page=4"
+    )
     assert source_href("https://x.gov.cn/a.pdf", '{"page": 2}', "pdf") == "https://x.gov.cn/a.pdf#page=2"
     assert source_href("https://x.gov.cn/a.html", '{"table": 2, "row": 3, "col": 4}', "html") == (
         "https://x.gov.cn/a.html"
@@ -100,7 +102,13 @@ def test_page_in_a_headless_browser(page_file: Path, inputs: Path):
                     "#ranking tbody tr", f"rows => rows.map(r => r.cells[{i}].innerText.trim())"
                 )
 
-            assert column(1) == ["嘉兴市生态环境局", "嘉兴市财政局", "嘉兴市南湖区人民政府", "嘉兴市统计局", "嘉兴市档案馆"]
+            assert column(1) == [
+                "嘉兴市生态环境局",
+                "嘉兴市财政局",
+                "嘉兴市南湖区人民政府",
+                "嘉兴市统计局",
+                "嘉兴市档案馆",
+            ]
             assert column(8)[:4] == ["28.6%", "16.7%", "10.0%", "0.0%"]
             # the value links to where it was read
             href = page.get_attribute("#ranking tbody tr:first-child td:nth-child(9) a", "href")
