@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -507,7 +508,7 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
             for col in out.columns:
                 if out[col].dtype == object:
                     out[col] = out[col].map(
-                        lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
+                        lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
                     )
             out.to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]

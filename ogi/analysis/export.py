@@ -121,13 +121,14 @@ def wide_table(reports: pd.DataFrame, cells: pd.DataFrame, agencies: pd.DataFram
 def gather(dataset: Path) -> dict[str, pd.DataFrame]:
     """Every exported table as a DataFrame (list columns kept as lists)."""
     from ogi.analysis.compare import load as load_dataset
+    from ogi.analysis.compare import to_frame
     from ogi.analysis.metrics import long_table
 
     ds = load_dataset(dataset)
     tables: dict[str, pd.DataFrame] = {}
     for name in RUN_TABLES:
         path = Path(dataset) / f"{name}.parquet"
-        tables[name] = pq.read_table(path).to_pandas() if path.exists() else pd.DataFrame()
+        tables[name] = to_frame(pq.read_table(path)) if path.exists() else pd.DataFrame()
     tables["agencies"] = ds.agencies
     tables["metrics"] = long_table(ds.metrics)
     tables["wide"] = wide_table(ds.reports, ds.cells, ds.agencies)

@@ -41,6 +41,8 @@ def test_sqlite_tables(sqlite_dir: Path, dataset: Path):
         assert names == set(TABLES)
         n_reports = pq.read_metadata(dataset / "reports.parquet").num_rows
         assert con.execute("SELECT count(*) FROM reports").fetchall()[0][0] == n_reports
+        types = {r[0] for r in con.execute("SELECT DISTINCT typeof(year) FROM reports")}
+        assert types == {"integer", "null"}  # years stay integers beside the empty file's null
         n_cells = pq.read_metadata(dataset / "cells.parquet").num_rows
         assert con.execute("SELECT count(*) FROM cells").fetchall()[0][0] == n_cells
         cells, zero = con.execute(
@@ -133,8 +135,10 @@ def test_xlsx(dataset: Path, tmp_path: Path):
     metrics_header = next(wb["metrics"].iter_rows(values_only=True))
     assert set(metric_names()) <= set(metrics_header)
     failed = list(wb["failed checks"].iter_rows(values_only=True))
-    severity = failed[0].index("severity")
+    severity, cells = failed[0].index("severity"), failed[0].index("cells")
     assert sorted(r[severity] for r in failed[1:]) == ["hard"] * 3 + ["soft"] * 3  # and X-CARRY
+    bal = next(r for r in failed[1:] if r[0] and "t3.new_received.total" in r[cells])
+    assert bal[cells].startswith("t3.new_received.total, t3.carried_over.total")
 
 
 def test_duckdb(dataset: Path, tmp_path: Path):

@@ -137,3 +137,32 @@ def test_page_in_a_headless_browser(page_file: Path, inputs: Path):
             assert all(u.startswith(("file://", "data:", "about:")) for u in requests), requests
         finally:
             browser.close()
+
+
+def test_a_pdf_value_links_to_its_page():
+    """A metric value links to its anchor cell's page (the numerator's first cell)."""
+    import pandas as pd
+
+    from ogi.analysis.compare import Dataset, locators, value_href
+    from ogi.schema.metrics import metric
+
+    cells = pd.DataFrame(
+        {
+            "report_id": ["r1", "r1"],
+            "cell": ["t3.denied_state_secret.total", "t3.results_total.total"],
+            "locator": ['{"page": 5, "bbox": [1, 2, 3, 4]}', '{"page": 6, "bbox": [1, 2, 3, 4]}'],
+        }
+    )
+    empty = pd.DataFrame()
+    ds = Dataset(Path("."), empty, empty, cells, empty, empty, empty)
+    m = metric("refused_rate")
+    cache = locators(ds, [("r1", "t3.denied_state_secret.total")])
+    row = {
+        "report_id": "r1",
+        "source": "https://x.gov.cn/2022.pdf",
+        "format": "pdf",
+        "template_version": "2021",
+    }
+    assert value_href(ds, m, row, cache) == "https://x.gov.cn/2022.pdf#page=5"
+    row["template_version"] = None  # no template: no anchor cell, the report itself
+    assert value_href(ds, m, row, cache) == "https://x.gov.cn/2022.pdf"
