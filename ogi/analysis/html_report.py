@@ -46,6 +46,7 @@ th {{ background: #f4f4f4; cursor: pointer; user-select: none; white-space: nowr
 th[aria-sort=ascending]::after {{ content: " ▲"; }} th[aria-sort=descending]::after {{ content: " ▼"; }}
 tr.flag td {{ background: #fff4f0; }} tr.hl td {{ background: #fffbe0; }}
 .bad {{ color: #b3261e; font-weight: 600; }}
+td a {{ white-space: nowrap; }}
 a {{ color: #0b57d0; text-decoration: none; }} a:hover {{ text-decoration: underline; }}
 svg {{ font-family: {FONT}; display: block; margin: .5rem 0; }}
 svg text {{ font-size: 12px; fill: #222; }}

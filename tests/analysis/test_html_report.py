@@ -86,7 +86,7 @@ def test_page_in_a_headless_browser(page_file: Path, inputs: Path):
             page = browser.new_page()
             problems: list[str] = []
             requests: list[str] = []
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: problems.append(str(e)))
             page.on("request", lambda r: requests.append(r.url))
             page.goto(page_file.as_uri())
