@@ -181,5 +181,102 @@ def show(report: str, dataset: Path) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+def _metric_names() -> list[str]:
+    from ogi.schema.metrics import metric_names
+
+    return list(metric_names())
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--year", type=int, default=None, help="Year covered (default: the latest in the selection).")
+@click.option("--province", default=None, help="Province name contains this text (浙江).")
+@click.option("--city", default=None, help="City name contains this text (嘉兴).")
+@click.option(
+    "--level",
+    default=None,
+    help="省, 市, 县, 乡镇, 部门 or 功能区 (or province, city, county, township, department, zone).",
+)
+@click.option(
+    "--agency",
+    default=None,
+    help="Follow the agencies whose name contains TEXT (or whose agency_id is TEXT) across years.",
+)
+@click.option(
+    "--metric",
+    type=click.Choice(_metric_names()),
+    default="refused_rate",
+    show_default=True,
+    help="Metric to rank or follow (defined in the data dictionary).",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["own", "aggregate", "all"]),
+    default=None,
+    help="own (default for rankings, with unstated), aggregate (全市/全区 reports) or all.",
+)
+@click.option("--failed", is_flag=True, help="List the reports whose own numbers do not add up.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "xlsx", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file.")
+def compare(
+    dataset: Path,
+    year: int | None,
+    province: str | None,
+    city: str | None,
+    level: str | None,
+    agency: str | None,
+    metric: str,
+    scope: str | None,
+    failed: bool,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Rank agencies by a metric in a year, follow an agency across years (--agency), or list the
+    reports whose own numbers do not add up (--failed). HTML gives all of it on one page."""
+    from ogi.analysis import compare as cmp
+
+    filters = cmp.Filters(year=year, province=province, city=city, level=level, agency=agency, scope=scope)
+    try:
+        ds = cmp.load(dataset)
+        text = cmp.run_compare(ds, metric, filters, failed=failed, fmt=fmt, out=out)
+    except cmp.CompareError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if text is not None:
+        click.echo(text, nl=False)
+    elif out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["sqlite", "csv", "xlsx", "duckdb"]), required=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="sqlite: a folder (ogi.db + metadata.json) or a .db file; csv: a folder; xlsx, duckdb: a file.",
+)
+def export(dataset: Path, fmt: str, out: Path) -> None:
+    """Export the dataset: SQLite with Datasette metadata, CSV files, a spreadsheet or a DuckDB file
+    (and datapackage.json beside the parquet files)."""
+    from ogi.analysis.export import export as do_export
+
+    for path in do_export(dataset, fmt, out):
+        click.echo(str(path))
+    if fmt == "sqlite":
+        hint = (
+            f"datasette {out}"
+            if out.suffix not in (".db", ".sqlite", ".sqlite3")
+            else (f"datasette {out} -m {out.with_name('metadata.json')}")
+        )
+        click.echo(f"browse with: {hint}", err=True)
+
+
 if __name__ == "__main__":
     main()

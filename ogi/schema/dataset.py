@@ -142,6 +142,77 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+#: Tables derived from the five above by ``ogi/analysis/`` (not kept in the working store). ``agencies``
+#: is written as ``DIR/agencies.parquet`` at the end of every run; ``metrics`` only by ``ogi export``.
+DERIVED: dict[str, tuple[Column, ...]] = {
+    "agencies": (
+        _c("report_id", STRING, "The report (see `reports`).", False),
+        _c("source", STRING, "The source (one row per `reports` row).", False),
+        _c("agency", STRING, "The body as printed in the title (repeated from `reports`)."),
+        _c(
+            "agency_name",
+            STRING,
+            "The name normalised by the `agency_id` rule: no whitespace, punctuation, bracketed notes or 中华人民共和国; 政府 → 人民政府, 管委会 → 管理委员会.",
+        ),
+        _c(
+            "agency_id",
+            STRING,
+            "Stable id of the body across years: `v1:` + 12 hex digits of SHA-1 over the gazetteer's province/city/county and the normalised rest of the name (see `ogi/analysis/agencies.py`); null without an agency.",
+        ),
+        _c(
+            "level",
+            STRING,
+            "`省`, `市`, `县`, `乡镇` (a people's government of that level; 直辖市 are `省`, county-level cities and districts `县`), `部门` (a department of `government`), `功能区` (a zone's administration: 开发区, 实验区 …), null when the name does not tell.",
+        ),
+        _c(
+            "government",
+            STRING,
+            "The people's government the body belongs to (itself for a government; 国务院 for national bodies); null when unclear or for a local branch of a national body.",
+        ),
+        _c("province", STRING, "Province from the gazetteer (null when the name does not place it)."),
+        _c("city", STRING, "Prefecture-level city from the gazetteer (municipalities: themselves)."),
+        _c(
+            "county", STRING, "County-level division named (as printed when the gazetteer cannot tell which)."
+        ),
+        _c("township", STRING, "Township, town or street named (镇, 乡, 街道), as printed."),
+        _c(
+            "zone",
+            STRING,
+            "Functional zone named (开发区, 综合实验区, 新区 …) that the gazetteer does not list.",
+        ),
+        _c(
+            "division_code",
+            STRING,
+            "Six-digit administrative division code of the finest division the gazetteer places; null for zones, unplaced or ambiguous names.",
+        ),
+        _c("year", pa.int16(), "Repeated from `reports`."),
+        _c("scope", STRING, "Repeated from `reports`: `own`, `aggregate` or null."),
+        _c("template_version", STRING, "Repeated from `reports`."),
+        _c("status", STRING, "Repeated from `reports`."),
+        _c("published", pa.date32(), "Repeated from `reports`."),
+        _c("cells_read", pa.int32(), "Cells with a reading (every status but `ambiguous`).", False),
+        _c("n_checks_failed", pa.int32(), "Repeated from `reports`.", False),
+        _c(
+            "canonical",
+            pa.bool_(),
+            "The one report counted for its (`agency_id`, `year`): status ok over partial, then more cells read, later publication, fewer failed hard checks, smallest source. False for the others and for rows that are not an `ok`/`partial` report with agency and year.",
+            False,
+        ),
+        _c(
+            "duplicate",
+            STRING,
+            "Why a report of a counted (agency, year) is not counted: `same_bytes` (identical file under another source) or `reissued` (different bytes); null otherwise.",
+        ),
+        _c("superseded_by", STRING, "The `source` counted instead, when `duplicate` is set."),
+        _c("id_rule", STRING, "Version of the `agency_id` rule (`v1`).", False),
+    ),
+    "metrics": (
+        _c("report_id", STRING, "The report.", False),
+        _c("metric", STRING, "Metric name (see the metric definitions below).", False),
+        _c("value", pa.float64(), "The metric's value; null when an input is missing or 0/0."),
+    ),
+}
+
 #: ORDER BY clauses (contract §1).
 SORT: dict[str, str] = {
     "reports": "year NULLS LAST, agency NULLS LAST, source",
@@ -149,6 +220,8 @@ SORT: dict[str, str] = {
     "checks": "report_id, rule, target, cells",
     "sections": "report_id, ord",
     "unmapped": 'report_id, "table", locator, label',
+    "agencies": "year NULLS LAST, agency_id NULLS LAST, source",
+    "metrics": "report_id, metric",
 }
 
 VOCABULARIES: dict[str, dict[str, str]] = {
@@ -191,6 +264,18 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "fail": "it does not: a source error or a misreading (see `ogi show`)",
         "not_assessable": "a needed cell is missing or ambiguous, or a blank total sits beside printed values",
     },
+    "level": {
+        "省": "a provincial people's government (including the four 直辖市)",
+        "市": "a prefecture-level people's government",
+        "县": "a county-level people's government (县, 区, 县级市, 旗)",
+        "乡镇": "a township-level government (乡, 镇, 街道办事处)",
+        "部门": "a department of a government (named in `government`), or a national body",
+        "功能区": "the administration of a functional zone the gazetteer does not list (开发区, 综合实验区 …)",
+    },
+    "duplicate": {
+        "same_bytes": "the same file under another source (`reports.duplicate_of` is set)",
+        "reissued": "another report of the same body and year (a re-issue, or the page and its attachment); the one in `superseded_by` is counted",
+    },
 }
 
 CELL_STATUSES = tuple(VOCABULARIES["cell_status"])
@@ -209,4 +294,5 @@ SECTIONS = (
 
 
 def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in TABLES[table]])
+    columns = TABLES[table] if table in TABLES else DERIVED[table]
+    return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in columns])

@@ -9,7 +9,8 @@ import io
 import os
 from pathlib import Path
 
-from ogi.schema.dataset import TABLES, VOCABULARIES
+from ogi.schema.dataset import DERIVED, TABLES, VOCABULARIES
+from ogi.schema.metrics import metrics
 from ogi.schema.template import load
 
 _VOCAB_TITLES = {
@@ -17,6 +18,8 @@ _VOCAB_TITLES = {
     "status": "`reports.status`",
     "cell_status": "`cells.status`",
     "outcome": "`checks.outcome`",
+    "level": "`agencies.level`",
+    "duplicate": "`agencies.duplicate`",
 }
 
 
@@ -31,8 +34,13 @@ def markdown() -> str:
     w("# ogi data dictionary\n\n")
     w("Generated from `ogi/schema/`; do not edit by hand. The normative description of what ogi writes ")
     w("is `output-contract.md`; this file lists every column and every cell key.\n\n")
-    for table, columns in TABLES.items():
-        w(f"## `{table}.parquet`\n\n| column | type | null | description |\n|---|---|---|---|\n")
+    for table, columns in {**TABLES, **DERIVED}.items():
+        if table == "metrics":
+            w("## `metrics` (export table)\n\n")
+            w("Written by `ogi export`: one row per report and metric; the metrics are defined below.\n\n")
+        else:
+            w(f"## `{table}.parquet`\n\n")
+        w("| column | type | null | description |\n|---|---|---|---|\n")
         for c in columns:
             w(f"| `{c.name}` | {_type(c.type)} | {'yes' if c.nullable else 'no'} | {c.description} |\n")
         w("\n")
@@ -52,7 +60,28 @@ def markdown() -> str:
             f"| {s['decimal']} | {s['signed']} |\n"
         )
     w("\nA printed 法人或其他组织小计 column (not in the template) is written as ")
-    w("`t3.<row>.legal_person_subtotal` and checked by T3-ROW-SUB.\n")
+    w("`t3.<row>.legal_person_subtotal` and checked by T3-ROW-SUB.\n\n")
+    w(metrics_markdown())
+    return out.getvalue()
+
+
+def metrics_markdown() -> str:
+    """The metric definitions (``schema/data/metrics.toml``) as a dictionary section."""
+    out = io.StringIO()
+    w = out.write
+    w("## Metrics\n\n")
+    w("Computed per report by `ogi compare` and `ogi export` (`ogi/analysis/metrics.py`). A metric is null ")
+    w("when an input cell is missing or ambiguous, or is a blank 总计 beside printed values in its row; ")
+    w("other blank and placeholder cells count as 0, as in the checks; 0/0 is null. Cell patterns such as ")
+    w("`t3.denied_*.total` cover every matching template row. Table-二 metrics exist for one template ")
+    w("version only (suffix `_v2019` or `_v2021`): the two formats count different things and never form ")
+    w("one series.\n\n")
+    w("| metric | 中文 | English | unit | versions | formula | caveats |\n|---|---|---|---|---|---|---|\n")
+    for m in metrics():
+        w(
+            f"| `{m.name}` | {m.label_zh} | {m.label_en} | {m.unit or ''} | {', '.join(m.versions)} "
+            f"| {m.formula} | {m.caveats} |\n"
+        )
     return out.getvalue()
 
 
@@ -95,12 +124,27 @@ def csv_text() -> str:
             "description",
         ]
     )
-    for table, columns in TABLES.items():
+    for table, columns in {**TABLES, **DERIVED}.items():
         for c in columns:
             w.writerow(["column", table, c.name, _type(c.type), c.nullable, "", "", "", "", c.description])
     for name, values in VOCABULARIES.items():
         for value, meaning in values.items():
             w.writerow(["vocabulary", name, value, "", "", "", "", "", "", meaning])
+    for m in metrics():
+        w.writerow(
+            [
+                "metric",
+                "metrics",
+                m.name,
+                "float64",
+                True,
+                m.label_zh,
+                m.label_en,
+                m.unit or "",
+                ", ".join(m.versions),
+                f"{m.formula}. {m.caveats}",
+            ]
+        )
     for s in cell_rows():
         w.writerow(
             [

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ogi.extractors.model import Document, Paragraph
+from ogi.places import place_names
 from ogi.schema.labels import squash
 
 _TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报|工作报告)|年度报告")
@@ -27,10 +28,6 @@ _PUBLISHED = re.compile(
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 )
 _DATE_LINE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_PROVINCE = re.compile(r"^(.{2,3}?(?:省|自治区)|北京市|天津市|上海市|重庆市)")
-_CITY = re.compile(r"^(.{2,4}?(?:市|自治州|地区|盟))")
-_COUNTY = re.compile(r"^(.{1,5}?(?:区|县|旗|自治县|县级市))")
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 AGGREGATE_WORDS = ("全市", "全区", "全县", "全省", "全州", "全旗", "全镇", "全乡", "各级", "汇总", "全盟")
 
 
@@ -109,26 +106,9 @@ def published_from(doc: Document) -> dt.date | None:
 
 
 def place_from(agency: str | None) -> tuple[str | None, str | None, str | None]:
-    """Province, city and county where the agency's name spells them out; None where it does not."""
-    if not agency:
-        return None, None, None
-    name = agency
-    province = city = county = None
-    m = _PROVINCE.match(name)
-    if m:
-        province = m.group(1)
-        if province in _MUNICIPALITIES:
-            city = province
-        name = name[m.end() :]
-    if city is None:
-        m = _CITY.match(name)
-        if m and "人民政府" not in m.group(1):
-            city = m.group(1)
-            name = name[m.end() :]
-    m = _COUNTY.match(name)
-    if m and (city or province):
-        county = m.group(1)
-    return province, city, county
+    """Province, city and county of the agency, placed with the gazetteer (``ogi.places``); None where
+    the name does not make them clear."""
+    return place_names(agency)
 
 
 def read_metadata(doc: Document) -> Metadata:

@@ -1,0 +1,516 @@
+"""``ogi compare``: rank agencies in a year, follow one agency across years, list reports whose own
+numbers do not add up. Reads the dataset folder only.
+
+Like is compared with like: only the counted report of each (agency, year) is used (``agencies.canonical``),
+and by default only reports that speak for the body itself (``scope`` ``own``, or not stated) are ranked;
+``scope="aggregate"`` ranks the 全市/全区 reports among themselves, ``scope="all"`` mixes them.
+Rank 1 is the highest value; ties share a rank; reports whose metric is null are listed last, unranked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ogi.analysis import metrics as metric_calc
+from ogi.analysis.agencies import build_agencies, normalise_name
+from ogi.schema.metrics import Metric, metric, metrics
+
+DEFAULT_METRIC = "refused_rate"
+SCOPES = ("own", "aggregate", "all")
+LEVEL_ALIASES = {
+    "province": "省",
+    "city": "市",
+    "county": "县",
+    "township": "乡镇",
+    "department": "部门",
+    "zone": "功能区",
+}
+#: A trend crossing these template versions is not one series for table 二; table 三 and 四 are the same.
+VERSION_BREAK = "template 2019→2021"
+
+
+class CompareError(ValueError):
+    pass
+
+
+@dataclass
+class Dataset:
+    """The dataset's tables as DataFrames, with agencies and metrics derived."""
+
+    path: Path
+    reports: pd.DataFrame
+    agencies: pd.DataFrame
+    cells: pd.DataFrame
+    checks: pd.DataFrame
+    sections: pd.DataFrame
+    metrics: pd.DataFrame  # report_id × metric
+
+
+#: Integer columns stay integers with nulls (pandas would otherwise turn a year with a null into 2022.0).
+_INTEGERS = {pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    return table.to_pandas(types_mapper=_INTEGERS.get)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame()
+    return to_frame(pq.read_table(path))
+
+
+def load(dataset: Path) -> Dataset:
+    dataset = Path(dataset)
+    if not (dataset / "reports.parquet").exists():
+        raise CompareError(f"{dataset} is not an ogi dataset (no reports.parquet)")
+    reports = _read(dataset / "reports.parquet")
+    agencies_path = dataset / "agencies.parquet"
+    agencies = _read(agencies_path) if agencies_path.exists() else to_frame(build_agencies(dataset))
+    cells = _read(dataset / "cells.parquet")
+    checks = _read(dataset / "checks.parquet")
+    sections = _read(dataset / "sections.parquet")
+    if cells.empty:
+        cells = pd.DataFrame(
+            columns=["report_id", "cell", "table", "row_key", "col_key", "value", "status", "locator"]
+        )
+    table = metric_calc.compute(reports, cells, sections)
+    return Dataset(dataset, reports, agencies, cells, checks, sections, table)
+
+
+@dataclass
+class Filters:
+    year: int | None = None
+    province: str | None = None
+    city: str | None = None
+    level: str | None = None
+    agency: str | None = None
+    #: own, aggregate or all; None: ``own`` for rankings, ``all`` for trends and failed checks.
+    scope: str | None = None
+
+
+def _contains(series: pd.Series, text: str) -> pd.Series:
+    return series.fillna("").astype(str).str.contains(text, regex=False)
+
+
+def report_view(ds: Dataset, canonical_only: bool = True) -> pd.DataFrame:
+    """One row per counted report: agency columns, report columns and every metric."""
+    a = ds.agencies
+    if canonical_only:
+        a = a[a["canonical"]]
+    rep = ds.reports.drop_duplicates("source").set_index("source")[["format", "title"]]
+    view = a.join(rep, on="source").join(ds.metrics, on="report_id")
+    return view.reset_index(drop=True)
+
+
+def apply_filters(
+    view: pd.DataFrame, f: Filters, *, use_agency: bool = True, use_year: bool = True
+) -> pd.DataFrame:
+    mask = pd.Series(True, index=view.index)
+    if use_year and f.year is not None:
+        mask &= view["year"] == f.year
+    if f.province:
+        mask &= _contains(view["province"], f.province)
+    if f.city:
+        mask &= _contains(view["city"], f.city)
+    if f.level:
+        level = LEVEL_ALIASES.get(f.level.lower(), f.level)
+        mask &= view["level"] == level
+    if use_agency and f.agency:
+        mask &= agency_mask(view, f.agency)
+    if f.scope == "own":
+        mask &= view["scope"].isna() | (view["scope"] == "own")
+    elif f.scope == "aggregate":
+        mask &= view["scope"] == "aggregate"
+    elif f.scope not in ("all", None):
+        raise CompareError(f"scope must be one of {', '.join(SCOPES)}")
+    return view[mask]
+
+
+def agency_mask(view: pd.DataFrame, text: str) -> pd.Series:
+    """Rows whose agency_id is ``text``, or whose printed or normalised name contains it."""
+    if text.startswith("v1:"):
+        return view["agency_id"] == text
+    norm = normalise_name(text) or text
+    return _contains(view["agency"], text) | _contains(view["agency_name"], norm)
+
+
+def _metric(name: str) -> Metric:
+    try:
+        return metric(name)
+    except KeyError:
+        names = ", ".join(m.name for m in metrics())
+        raise CompareError(f"unknown metric {name!r}; one of: {names}") from None
+
+
+RANK_COLUMNS = [
+    "rank",
+    "agency",
+    "level",
+    "province",
+    "city",
+    "county",
+    "year",
+    "scope",
+    "template_version",
+    "value",
+    "n_checks_failed",
+    "agency_id",
+    "report_id",
+    "source",
+    "format",
+]
+
+
+def rank(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None = None) -> pd.DataFrame:
+    """Agencies of one year ranked by a metric (the latest year in the selection unless ``year`` is set)."""
+    f = filters or Filters()
+    if f.scope is None:
+        f = replace(f, scope="own")
+    m = _metric(metric_name)
+    view = apply_filters(report_view(ds), f, use_year=False)
+    if f.year is None and not view.empty and view["year"].notna().any():
+        f = replace(f, year=int(view["year"].max()))
+    if f.year is not None:
+        view = view[view["year"] == f.year]
+    view = view.assign(value=view[m.name])
+    view = view.sort_values(
+        ["value", "agency_name", "source"], ascending=[False, True, True], na_position="last"
+    )
+    view["rank"] = view["value"].rank(method="min", ascending=False).astype("Int64")
+    return view[RANK_COLUMNS].reset_index(drop=True)
+
+
+def _x_carry(ds: Dataset) -> pd.DataFrame:
+    """Per report: the X-CARRY outcome (fail beats not_assessable beats pass) and the failed columns."""
+    c = ds.checks
+    columns = ["x_carry", "x_carry_failed"]
+    empty = pd.DataFrame({k: pd.Series([], dtype=object) for k in columns}, index=pd.Index([], dtype="str"))
+    if c.empty:
+        return empty
+    c = c[c["rule"] == "X-CARRY"]
+    rows: dict[str, dict[str, Any]] = {}
+    for rid, group in c.groupby("report_id"):
+        outcomes = set(group["outcome"])
+        outcome = next(o for o in ("fail", "not_assessable", "pass") if o in outcomes or o == "pass")
+        failed = group[group["outcome"] == "fail"]
+        detail = "; ".join(
+            f"{t}: {_fmt(le)} carried over vs {_fmt(ri)} carried forward"
+            for t, le, ri in zip(failed["target"], failed["left"], failed["right"])
+        )
+        rows[str(rid)] = {"x_carry": outcome, "x_carry_failed": detail or None}
+    if not rows:
+        return empty
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _fmt(v: Any) -> str:
+    if v is None or pd.isna(v):
+        return "–"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+TREND_COLUMNS = [
+    "agency",
+    "agency_id",
+    "year",
+    "template_version",
+    "scope",
+    "value",
+    "previous",
+    "change",
+    "change_pct",
+    "break",
+    "x_carry",
+    "x_carry_failed",
+    "n_checks_failed",
+    "report_id",
+    "source",
+    "format",
+]
+
+
+def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None = None) -> pd.DataFrame:
+    """Each matching agency across years: the metric, its change from the previous report, the breaks.
+
+    ``break`` says ``template 2019→2021`` when the template changed between the two reports (for a
+    table-二 metric the two are never one series, so ``change`` stays null), and X-CARRY tells whether
+    the applications carried over match what the previous report carried forward.
+    """
+    f = filters or Filters()
+    m = _metric(metric_name)
+    view = apply_filters(report_view(ds), f, use_year=False)
+    if f.year is not None:
+        view = view[view["year"] <= f.year]
+    view = view[view["year"].notna()].join(_x_carry(ds), on="report_id")
+    view = view.assign(value=view[m.name]).sort_values(["agency_id", "year"])
+    rows = []
+    for _agency_id, group in view.groupby("agency_id", sort=False):
+        prev: dict[Any, Any] | None = None
+        for rec in group.to_dict("records"):
+            rec["previous"] = rec["change"] = rec["change_pct"] = rec["break"] = None
+            if prev is not None:
+                breaks = []
+                if prev["template_version"] != rec["template_version"]:
+                    breaks.append(f"template {prev['template_version']}→{rec['template_version']}")
+                if int(rec["year"]) - int(prev["year"]) > 1:
+                    breaks.append(f"no report for {int(prev['year']) + 1}–{int(rec['year']) - 1}")
+                if prev["scope"] != rec["scope"] and prev["scope"] and rec["scope"]:
+                    breaks.append(f"scope {prev['scope']}→{rec['scope']}")
+                rec["break"] = "; ".join(breaks) or None
+                rec["previous"] = prev["value"]
+                if pd.notna(rec["value"]) and pd.notna(prev["value"]):
+                    rec["change"] = rec["value"] - prev["value"]
+                    if prev["value"]:
+                        rec["change_pct"] = rec["change"] / abs(prev["value"])
+            rows.append(rec)
+            prev = rec
+    out = pd.DataFrame(rows, columns=[*view.columns, "previous", "change", "change_pct", "break"])
+    for col in ("previous", "change", "change_pct"):
+        out[col] = out[col].astype("float64")
+    return out[TREND_COLUMNS].reset_index(drop=True)
+
+
+FAILED_COLUMNS = [
+    "agency",
+    "year",
+    "scope",
+    "rule",
+    "target",
+    "left",
+    "right",
+    "difference",
+    "cells",
+    "agency_id",
+    "report_id",
+    "source",
+    "format",
+]
+
+
+def failed_checks(ds: Dataset, filters: Filters | None = None) -> pd.DataFrame:
+    """Failed hard checks of the counted reports: numbers that do not add up in the report itself."""
+    f = filters or Filters()
+    view = apply_filters(report_view(ds), f)
+    c = ds.checks
+    if c.empty or view.empty:
+        return pd.DataFrame(columns=FAILED_COLUMNS)
+    c = c[(c["severity"] == "hard") & (c["outcome"] == "fail")]
+    c = c.assign(cells=c["cells"].map(lambda xs: ", ".join(xs)))
+    out = view[["agency", "year", "scope", "agency_id", "report_id", "source", "format"]].merge(
+        c[["report_id", "rule", "target", "left", "right", "difference", "cells"]], on="report_id"
+    )
+    out = out.sort_values(["year", "agency", "rule", "target"])
+    return out[FAILED_COLUMNS].reset_index(drop=True)
+
+
+# -- links to the source ---------------------------------------------------------------------------
+
+
+def source_href(source: str, locator: str | None = None, fmt: str | None = None) -> str:
+    """A link to the source: the URL or a file:// path, with ``#page=N`` for a PDF cell."""
+    if source.startswith(("http://", "https://")):
+        href = source
+    else:
+        href = Path(source).as_uri() if Path(source).is_absolute() else source
+    if locator:
+        try:
+            loc = json.loads(locator)
+        except ValueError:
+            loc = {}
+        page = loc.get("page") if isinstance(loc, dict) else None
+        if page and (fmt in ("pdf", "pdf_scanned") or source.lower().endswith(".pdf")):
+            href += f"#page={int(page)}"
+    return href
+
+
+def locators(ds: Dataset, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(report_id, cell) → locator JSON for the pairs asked."""
+    wanted = pd.DataFrame(pairs, columns=["report_id", "cell"]).drop_duplicates()
+    if wanted.empty or ds.cells.empty:
+        return {}
+    got = wanted.merge(ds.cells[["report_id", "cell", "locator"]], on=["report_id", "cell"])
+    return {(r, c): loc for r, c, loc in zip(got["report_id"], got["cell"], got["locator"])}
+
+
+def value_href(ds: Dataset, m: Metric, row: Mapping[Any, Any], cache: dict[tuple[str, str], str]) -> str:
+    """Where a metric value of a report comes from: its anchor cell's place in the source."""
+    cell = metric_calc.anchor_cell(m, row.get("template_version"))
+    loc = cache.get((row["report_id"], cell)) if cell else None
+    return source_href(row["source"], loc, row.get("format"))
+
+
+# -- plain outputs -------------------------------------------------------------------------------------
+
+
+def format_value(m: Metric | None, v: Any) -> str:
+    if v is None or pd.isna(v):
+        return "–"
+    if m is not None and m.is_rate:
+        return f"{v * 100:.1f}%"
+    return _fmt(v)
+
+
+def text_table(
+    df: pd.DataFrame, columns: list[str], m: Metric | None = None, headers: dict[str, str] | None = None
+) -> str:
+    """An aligned plain-text table (CJK characters counted double-width)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    def cell(col: str, v: Any) -> str:
+        if col in ("value", "previous") and m is not None:
+            return format_value(m, v)
+        if col == "change" and m is not None:
+            if v is None or pd.isna(v):
+                return "–"
+            return f"{v * 100:+.1f} pp" if m.is_rate else f"{v:+g}"
+        if col == "change_pct":
+            return "–" if v is None or pd.isna(v) else f"{v * 100:+.1f}%"
+        if v is None or (not isinstance(v, list | tuple) and pd.isna(v)):
+            return ""
+        if isinstance(v, float):
+            return _fmt(v)
+        return str(v)
+
+    names = [(headers or {}).get(c, c) for c in columns]
+    rows = [[cell(c, v) for c, v in zip(columns, rec)] for rec in df[columns].itertuples(index=False)]
+    widths = [max([width(n)] + [width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = ["  ".join(n + " " * (w - width(n)) for n, w in zip(names, widths)).rstrip()]
+    for r in rows:
+        lines.append("  ".join(v + " " * (w - width(v)) for v, w in zip(r, widths)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+SHOWN = {
+    "rank": [
+        "rank",
+        "agency",
+        "level",
+        "province",
+        "city",
+        "county",
+        "year",
+        "scope",
+        "value",
+        "n_checks_failed",
+    ],
+    "trend": [
+        "agency",
+        "year",
+        "template_version",
+        "scope",
+        "value",
+        "change",
+        "change_pct",
+        "break",
+        "x_carry",
+        "x_carry_failed",
+        "n_checks_failed",
+    ],
+    "failed": ["agency", "year", "rule", "target", "left", "right", "difference", "report_id"],
+}
+
+
+def run_compare(
+    ds: Dataset,
+    metric_name: str = DEFAULT_METRIC,
+    filters: Filters | None = None,
+    *,
+    failed: bool = False,
+    fmt: str = "table",
+    out: Path | None = None,
+) -> str | None:
+    """What ``ogi compare`` prints (or writes to ``out``, then returns None)."""
+    f = filters or Filters()
+    m = _metric(metric_name)
+    if fmt == "html":
+        from ogi.analysis.html_report import render
+
+        return _emit(render(ds, m.name, f), out)
+    if failed:
+        view, df = "failed", failed_checks(ds, f)
+        title = "Failed hard checks: reports whose own numbers do not add up"
+    elif f.agency:
+        view, df = "trend", trend(ds, m.name, f)
+        title = f"{m.name} ({m.label_zh}) across years for agencies matching {f.agency!r}"
+    else:
+        view, df = "rank", rank(ds, m.name, f)
+        year = df["year"].dropna()
+        when = f"year {int(year.iloc[0])}" if not year.empty else "no year"
+        title = (
+            f"{m.name} ({m.label_zh}), {when}, scope {f.scope or 'own'}: rank 1 is the highest value; "
+            f"null values last, unranked"
+        )
+    if fmt == "csv":
+        return _emit(df.to_csv(index=False, lineterminator="\n"), out)
+    if fmt == "xlsx":
+        if out is None:
+            raise CompareError("--format xlsx needs --out FILE")
+        write_xlsx(out, {view: df, "metric definitions": metric_sheet()})
+        return None
+    if fmt != "table":
+        raise CompareError(f"unknown format {fmt!r}")
+    headers = {"value": m.name, "n_checks_failed": "checks_failed", "template_version": "template"}
+    text = title + "\n\n" + (text_table(df, SHOWN[view], m, headers) if not df.empty else "(nothing)\n")
+    return _emit(text, out)
+
+
+def _emit(text: str, out: Path | None) -> str | None:
+    if out is None:
+        return text
+    import os
+
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
+    return None
+
+
+def metric_sheet() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "metric": m.name,
+                "label_zh": m.label_zh,
+                "label_en": m.label_en,
+                "unit": m.unit,
+                "versions": ", ".join(m.versions),
+                "formula": m.formula,
+                "caveats": m.caveats,
+            }
+            for m in metrics()
+        ]
+    )
+
+
+def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """Several DataFrames as sheets of one workbook (openpyxl), written atomically."""
+    import os
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.xlsx")
+    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            out = df.copy()
+            for col in out.columns:
+                if out[col].dtype == object:
+                    out[col] = out[col].map(
+                        lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
+                    )
+            out.to_excel(writer, sheet_name=name[:31], index=False)
+            ws = writer.sheets[name[:31]]
+            ws.freeze_panes = "A2"
+    os.replace(tmp, path)

@@ -1,0 +1,462 @@
+"""``ogi export``: the dataset in the formats people open — SQLite for Datasette, CSV, a spreadsheet,
+a DuckDB file — and ``datapackage.json`` (Frictionless Table Schema) describing the parquet files.
+
+Every format carries the same tables: the five of the run, ``agencies``, ``metrics`` (one row per
+report and metric) and ``wide`` (one row per report, one column per cell key, for spreadsheets), with
+the column descriptions of the data dictionary. The spreadsheet leaves out the tidy ``cells``,
+``sections`` and ``unmapped`` tables (a sheet holds at most 1,048,576 rows and 32,767 characters a cell)
+and has ``metrics`` as one column per metric instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ogi import __version__
+from ogi.schema.dataset import DERIVED, TABLES, Column
+from ogi.schema.dictionary import cell_rows
+from ogi.schema.template import load
+
+FORMATS = ("sqlite", "csv", "xlsx", "duckdb")
+RUN_TABLES = tuple(TABLES)  # reports, cells, checks, sections, unmapped
+TITLE = "ogi: government information-disclosure annual reports (政府信息公开工作年度报告)"
+LICENSE = "Apache-2.0 (ogi and this compilation); the source reports are public government information"
+LICENSE_URL = "https://www.apache.org/licenses/LICENSE-2.0"
+SOURCE = "Published 政府信息公开工作年度报告, read by ogi; each row names its source"
+TABLE_TITLES = {
+    "reports": "Reports: one row per input source",
+    "cells": "Cells: one row per template cell read",
+    "checks": "Checks: one row per identity check",
+    "sections": "Sections 一 … 六 of each report",
+    "unmapped": "Rows and columns outside the template, verbatim",
+    "agencies": "Agencies: normalised body, place and the counted report per (agency, year)",
+    "metrics": "Metrics: one row per report and metric",
+    "wide": "One row per report, one column per cell key",
+}
+FACETS = {
+    "reports": ["year", "status", "template_version", "scope", "format", "province"],
+    "cells": ["table", "status", "year"],
+    "checks": ["rule", "outcome", "severity"],
+    "sections": ["section"],
+    "unmapped": ["table"],
+    "agencies": ["year", "level", "province", "city", "canonical", "scope"],
+    "metrics": ["metric"],
+    "wide": ["year", "template_version", "scope", "status"],
+}
+LABEL_COLUMNS = {"reports": "agency", "agencies": "agency"}
+
+
+# -- the tables ------------------------------------------------------------------------------------
+
+
+def _columns(table: str) -> tuple[Column, ...]:
+    return TABLES[table] if table in TABLES else DERIVED[table]
+
+
+def cell_order() -> list[str]:
+    """Every cell key in template order: the 2021 grid, then what only 2019 and variants have."""
+    t = load()
+    keys = list(t.cell_keys("2021"))
+    for extra in (t.cell_keys("2021", other_single_row=True), t.cell_keys("2019")):
+        keys += [k for k in extra if k not in keys]
+    return keys
+
+
+def descriptions(table: str) -> dict[str, str]:
+    """Column → description for a table (the wide table's cell columns from the cell labels)."""
+    if table != "wide":
+        return {c.name: c.description for c in _columns(table)}
+    out = {
+        "report_id": "The report.",
+        "source": "Its smallest source (see `reports`).",
+        "agency": "As printed.",
+        "agency_id": "See `agencies`.",
+        "year": "Year covered.",
+        "template_version": "2019 or 2021 format.",
+        "scope": "own or aggregate.",
+        "status": "Report status.",
+        "canonical": "Whether this report is the one counted for its agency and year.",
+    }
+    for s in cell_rows():
+        out[s["cell"]] = f"{s['label_zh']} — {s['label_en']} ({s['versions']})"
+    return out
+
+
+def wide_table(reports: pd.DataFrame, cells: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
+    """One row per report, one column per cell key (values; null where not read)."""
+    first = reports.sort_values("source").drop_duplicates("report_id")
+    ids = first[["report_id", "source", "agency", "year", "template_version", "scope", "status"]]
+    canon = agencies.groupby("report_id")["canonical"].any()
+    agency_id = agencies.drop_duplicates("report_id").set_index("report_id")["agency_id"]
+    ids = ids.assign(
+        agency_id=ids["report_id"].map(agency_id),
+        canonical=ids["report_id"].map(canon).fillna(False).astype(bool),
+    )
+    order = cell_order()
+    if cells.empty:
+        values = pd.DataFrame(index=pd.Index([], name="report_id"))
+    else:
+        values = cells.pivot(index="report_id", columns="cell", values="value")
+    extra = sorted(c for c in values.columns if c not in order)
+    values = values.reindex(columns=order + extra).astype("float64")
+    values.columns.name = None
+    out = ids.join(values, on="report_id")
+    cols = ["report_id", "source", "agency", "agency_id", "year", "template_version", "scope", "status"]
+    out = out[[*cols, "canonical", *order, *extra]]
+    return out.sort_values(["year", "agency", "source"], na_position="last").reset_index(drop=True)
+
+
+def gather(dataset: Path) -> dict[str, pd.DataFrame]:
+    """Every exported table as a DataFrame (list columns kept as lists)."""
+    from ogi.analysis.compare import load as load_dataset
+    from ogi.analysis.compare import to_frame
+    from ogi.analysis.metrics import long_table
+
+    ds = load_dataset(dataset)
+    tables: dict[str, pd.DataFrame] = {}
+    for name in RUN_TABLES:
+        path = Path(dataset) / f"{name}.parquet"
+        tables[name] = to_frame(pq.read_table(path)) if path.exists() else pd.DataFrame()
+    tables["agencies"] = ds.agencies
+    tables["metrics"] = long_table(ds.metrics)
+    tables["wide"] = wide_table(ds.reports, ds.cells, ds.agencies)
+    return tables
+
+
+def _plain(v: Any) -> Any:
+    """A value SQLite and CSV can hold: lists as JSON, dates as ISO text, NaN and NA as null."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, np.ndarray | list | tuple):
+        return json.dumps([str(x) for x in v], ensure_ascii=False)
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, dt.datetime | dt.date):
+        return v.isoformat()
+    return v
+
+
+def _records(df: pd.DataFrame, size: int = 20_000) -> Iterator[list[tuple[Any, ...]]]:
+    for start in range(0, len(df), size):
+        chunk = df.iloc[start : start + size]
+        yield [tuple(_plain(v) for v in row) for row in chunk.itertuples(index=False, name=None)]
+
+
+# -- formats -----------------------------------------------------------------------------------------
+
+
+def _sql_type(series: pd.Series) -> str:
+    kind = series.dtype.kind
+    if kind in "iu":
+        return "INTEGER"
+    if kind == "f":
+        return "REAL"
+    if kind == "b":
+        return "INTEGER"
+    return "TEXT"
+
+
+INDEXES = {
+    "reports": ["report_id", "year", "agency"],
+    "cells": ["report_id", "cell"],
+    "checks": ["report_id", "rule"],
+    "sections": ["report_id"],
+    "unmapped": ["report_id"],
+    "agencies": ["report_id", "agency_id", "year"],
+    "metrics": ["report_id", "metric"],
+    "wide": ["report_id", "agency_id", "year"],
+}
+
+
+def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if tmp.exists():
+        tmp.unlink()
+    con = sqlite3.connect(tmp)
+    try:
+        _fill_sqlite(con, tables)
+        con.commit()
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, path)
+
+
+def _fill_sqlite(con: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
+    for name, df in tables.items():
+        cols = ", ".join(f'"{c}" {_sql_type(df[c])}' for c in df.columns)
+        con.execute(f'CREATE TABLE "{name}" ({cols})')
+        marks = ", ".join("?" for _ in df.columns)
+        for rows in _records(df):
+            con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+        for col in INDEXES.get(name, []):
+            if col in df.columns:
+                con.execute(f'CREATE INDEX "ix_{name}_{col}" ON "{name}" ("{col}")')
+
+
+def datasette_metadata(tables: dict[str, pd.DataFrame], database: str) -> dict[str, Any]:
+    """Datasette ``metadata.json``: titles, source, licence, column descriptions, facets."""
+    meta: dict[str, Any] = {
+        "title": TITLE,
+        "description": (
+            "Statistics tables of the annual reports, each number with its raw text and where it was "
+            "read; identity checks; agencies; metrics. Column meanings come from the data dictionary."
+        ),
+        "license": LICENSE,
+        "license_url": LICENSE_URL,
+        "source": SOURCE,
+        "databases": {database: {"tables": {}}},
+    }
+    for name, df in tables.items():
+        desc = descriptions(name)
+        entry: dict[str, Any] = {
+            "title": TABLE_TITLES.get(name, name),
+            "columns": {c: desc[c] for c in df.columns if c in desc},
+            "facets": [f for f in FACETS.get(name, []) if f in df.columns],
+        }
+        if name in LABEL_COLUMNS:
+            entry["label_column"] = LABEL_COLUMNS[name]
+        meta["databases"][database]["tables"][name] = entry
+    return meta
+
+
+def export_sqlite(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """``out`` a folder → ``out/ogi.db`` + ``out/metadata.json`` (``datasette out``); ``out`` ending in
+    .db/.sqlite → that file + ``metadata.json`` beside it (``datasette out -m metadata.json``)."""
+    if out.suffix in (".db", ".sqlite", ".sqlite3"):
+        db, meta_path = out, out.with_name("metadata.json")
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        db, meta_path = out / "ogi.db", out / "metadata.json"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    write_sqlite(tables, db)
+    _write_text(meta_path, json.dumps(datasette_metadata(tables, db.stem), ensure_ascii=False, indent=2))
+    return [db, meta_path]
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def export_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """One UTF-8 CSV per table (with a byte-order mark, so spreadsheet programs read the Chinese) and a
+    ``datapackage.json`` describing them."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        plain = df.copy()
+        for col in plain.columns:
+            if plain[col].dtype == object:
+                plain[col] = plain[col].map(_plain)
+        target = out / f"{name}.csv"
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        plain.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+        os.replace(tmp, target)
+        written.append(target)
+    package = datapackage({n: _frame_fields(n, df) for n, df in tables.items()}, fmt="csv")
+    path = out / "datapackage.json"
+    _write_text(path, json.dumps(package, ensure_ascii=False, indent=2))
+    return [*written, path]
+
+
+def export_xlsx(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    from ogi.analysis.compare import metric_sheet, write_xlsx
+    from ogi.schema.dictionary import csv_text
+
+    agencies = tables["agencies"]
+    metrics_wide = tables["metrics"].pivot(index="report_id", columns="metric", values="value")
+    names = metric_sheet()["metric"].tolist()
+    metrics_wide = metrics_wide.reindex(columns=names).reset_index()
+    keys = tables["wide"][["report_id", "agency", "agency_id", "year", "scope", "canonical"]]
+    metrics_wide = keys.merge(metrics_wide, on="report_id", how="left")
+    checks = tables["checks"]
+    failed = checks[(checks["outcome"] == "fail")] if not checks.empty else checks
+    import csv
+    import io
+
+    dictionary = pd.DataFrame(list(csv.DictReader(io.StringIO(csv_text()))))
+    about = pd.DataFrame(
+        {
+            "about": [
+                TITLE,
+                f"Exported by ogi {__version__}. Licence: {LICENSE}.",
+                "Sheets: wide (one row per report, one column per cell key), reports, agencies, metrics, "
+                "failed checks, metric definitions, dictionary.",
+                "Use rows with canonical = TRUE to count each agency and year once.",
+            ]
+        }
+    )
+    sheets = {
+        "about": about,
+        "wide": tables["wide"],
+        "reports": tables["reports"],
+        "agencies": agencies,
+        "metrics": metrics_wide,
+        "failed checks": failed,
+        "metric definitions": metric_sheet(),
+        "dictionary": dictionary,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_xlsx(out, sheets)
+    return [out]
+
+
+def export_duckdb(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """A DuckDB file with every table and the dictionary's descriptions as column comments."""
+    import duckdb
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    if tmp.exists():
+        tmp.unlink()
+    con = duckdb.connect(str(tmp))
+    try:
+        for name, df in tables.items():
+            data = pa.Table.from_pandas(df, preserve_index=False)
+            con.register("_ogi_export", data)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _ogi_export')
+            con.unregister("_ogi_export")
+            con.execute(f"COMMENT ON TABLE \"{name}\" IS '{_sq(TABLE_TITLES.get(name, name))}'")
+            desc = descriptions(name)
+            for col in df.columns:
+                if col in desc:
+                    con.execute(f'COMMENT ON COLUMN "{name}"."{col}" IS \'{_sq(desc[col])}\'')
+    finally:
+        con.close()
+    os.replace(tmp, out)
+    return [out]
+
+
+def _sq(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def export(dataset: Path, fmt: str, out: Path) -> list[Path]:
+    """Export the dataset folder ``dataset`` as ``fmt`` to ``out``; returns the files written."""
+    dataset, out = Path(dataset), Path(out)
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    tables = gather(dataset)
+    written = {
+        "sqlite": export_sqlite,
+        "csv": export_csv,
+        "xlsx": export_xlsx,
+        "duckdb": export_duckdb,
+    }[fmt](tables, out)
+    write_datapackage(dataset)
+    return written
+
+
+# -- datapackage.json ----------------------------------------------------------------------------------
+
+_FRICTIONLESS = {
+    "string": "string",
+    "int16": "integer",
+    "int32": "integer",
+    "int64": "integer",
+    "double": "number",
+    "float": "number",
+    "date32[day]": "date",
+    "bool": "boolean",
+}
+PRIMARY_KEYS = {"reports": ["source"], "cells": ["report_id", "cell"], "agencies": ["source"]}
+
+
+def _field(name: str, type_: str, description: str = "", required: bool = False) -> dict[str, Any]:
+    f: dict[str, Any] = {"name": name, "type": type_}
+    if description:
+        f["description"] = description
+    if required:
+        f["constraints"] = {"required": True}
+    return f
+
+
+def _arrow_fields(table: str, schema: pa.Schema) -> list[dict[str, Any]]:
+    desc = descriptions(table) if table in TABLES or table in DERIVED else {}
+    return [
+        _field(
+            f.name,
+            "array" if pa.types.is_list(f.type) else _FRICTIONLESS.get(str(f.type), "any"),
+            desc.get(f.name, ""),
+            not f.nullable,
+        )
+        for f in schema
+    ]
+
+
+def _frame_fields(table: str, df: pd.DataFrame) -> list[dict[str, Any]]:
+    desc = descriptions(table)
+    kinds = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
+    out = []
+    for col in df.columns:
+        kind = kinds.get(df[col].dtype.kind, "string")
+        if table in ("reports", "agencies") and col == "published":
+            kind = "date"
+        if table in ("checks", "unmapped") and col in ("cells", "assumed_zero", "values"):
+            kind = "array"  # written as a JSON list
+        out.append(_field(col, kind, desc.get(col, "")))
+    return out
+
+
+def datapackage(fields: dict[str, list[dict[str, Any]]], fmt: str) -> dict[str, Any]:
+    resources = []
+    for name, fs in fields.items():
+        res: dict[str, Any] = {
+            "name": name,
+            "path": f"{name}.{fmt}",
+            "title": TABLE_TITLES.get(name, name),
+            "profile": "tabular-data-resource",
+            "format": fmt,
+            "schema": {"fields": fs},
+        }
+        if fmt == "parquet":
+            res["mediatype"] = "application/vnd.apache.parquet"
+        else:
+            res["mediatype"] = "text/csv"
+            res["encoding"] = "utf-8-sig"
+        if name in PRIMARY_KEYS:
+            res["schema"]["primaryKey"] = PRIMARY_KEYS[name]
+        resources.append(res)
+    return {
+        "profile": "tabular-data-package",
+        "name": "ogi-dataset",
+        "title": TITLE,
+        "description": "Written by ogi; the data dictionary (dictionary.md) explains every column.",
+        "version": __version__,
+        "licenses": [{"name": "Apache-2.0", "path": LICENSE_URL, "title": LICENSE}],
+        "sources": [{"title": SOURCE}],
+        "resources": resources,
+    }
+
+
+def write_datapackage(dataset: Path) -> Path:
+    """``dataset/datapackage.json``: a Frictionless data package describing its parquet files."""
+    dataset = Path(dataset)
+    fields = {}
+    for name in (*RUN_TABLES, "agencies"):
+        path = dataset / f"{name}.parquet"
+        if path.exists():
+            fields[name] = _arrow_fields(name, pq.read_schema(path))
+    target = dataset / "datapackage.json"
+    _write_text(target, json.dumps(datapackage(fields, fmt="parquet"), ensure_ascii=False, indent=2))
+    return target
