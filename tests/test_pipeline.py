@@ -210,8 +210,8 @@ def test_killed_run_resumes_to_the_same_dataset(tmp_path: Path, jiaxing_bytes: b
         pq.read_table(p)
     resumed = run([str(folder)], RunOptions(out=killed))
     assert resumed.read + resumed.skipped == 120
-    # Killed mid-way: the first batch (32 reports) was committed, later ones were not.
-    assert 32 <= resumed.skipped < 120
+    # Killed mid-way: a first batch was committed (at the latest after 32 reports), later ones were not.
+    assert 0 < resumed.skipped < 120
     clean = tmp_path / "clean"
     run([str(folder)], RunOptions(out=clean))
     assert _comparable(killed) == _comparable(clean)
