@@ -104,6 +104,11 @@ def zip_kind(data: bytes) -> str:
             types = z.read("[Content_Types].xml")[:20_000] if "[Content_Types].xml" in names else b""
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, zlib.error):
         names, types = _local_entries(data)
+        # The main part may be among the entries lost: any part of the package's own folder tells.
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
     if any(n.startswith("word/document") for n in names) or b"wordprocessingml.document" in types:
         return "docx"
     if any(n.startswith("xl/workbook") for n in names) or b"spreadsheetml.sheet" in types:
@@ -149,6 +154,9 @@ def detect(data: bytes, name: str = "") -> str:
         return zip_kind(data)
     if head.startswith(OLE_MAGIC):
         return ole_kind(data, name)
+    if head.lstrip()[:5] == b"{\\rtf":
+        # Rich Text Format, often published under a .doc name; LibreOffice converts it like a .doc.
+        return "doc"
     if _looks_binary(head):
         return "unknown"
     if _HTML.search(data[:200_000]):

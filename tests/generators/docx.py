@@ -23,6 +23,7 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from tests.generators import deterministic_zip
 from tests.generators.values import T3_COLS, T4_BLOCKS, T4_COLS, t3_rows
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "agency-template-2021.docx"
@@ -162,11 +163,15 @@ def fill_template(
     unknown = sorted(set(values) - set(positions))
     if unknown:
         raise KeyError(f"no cell for {unknown[:5]} in the {version} template")
+    # python-docx's ``table.cell`` rebuilds the whole grid on every call: build it once per table.
+    grids = {id(t): (t._cells, t._column_count) for t in tables}
     for key, (table, r, c) in positions.items():
+        cells, n_cols = grids[id(table)]
+        tc = cells[r * n_cols + c]._tc
         if key in values:
-            set_cell_text(table.cell(r, c)._tc, values[key])
+            set_cell_text(tc, values[key])
         elif not keep_placeholders:
-            set_cell_text(table.cell(r, c)._tc, "")
+            set_cell_text(tc, "")
 
     items = list(document.paragraphs)  # before the preamble goes in
     if title is not None:
@@ -189,7 +194,7 @@ def fill_template(
                 break
     out = BytesIO()
     document.save(out)
-    return out.getvalue()
+    return deterministic_zip(out.getvalue())
 
 
 def cell_positions(version: str = "2021", other_single_row: bool = False) -> dict[str, tuple[int, int, int]]:

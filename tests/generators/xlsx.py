@@ -12,6 +12,7 @@ values (as openpyxl writes them; LibreOffice computes them when it converts the 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from io import BytesIO
@@ -21,6 +22,7 @@ import docx
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from tests.generators import deterministic_zip
 from tests.generators.docx import cell_positions, fill_template
 from tests.generators.values import T3_COLS, T4_BLOCKS, T4_COLS
 
@@ -74,9 +76,10 @@ def fill_workbook(
                 )
     if formulas:
         _totals_as_formulas(ws, positions, offsets, version, other_single_row)
+    wb.properties.created = wb.properties.modified = datetime.datetime(2024, 1, 1)
     out = BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return deterministic_zip(out.getvalue())
 
 
 def sheet_positions(
