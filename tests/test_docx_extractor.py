@@ -431,3 +431,12 @@ def test_blocks_are_paragraphs_and_tables_only():
     doc = extract(fill_template({}), "docx")
     assert all(isinstance(b, Paragraph | Table) for b in doc.blocks)
     assert [t.locator["table"] for t in doc.tables] == [1, 2, 3]
+
+
+def test_packages_that_unpack_too_large_are_refused(monkeypatch):
+    from ogi.extractors import ooxml
+
+    monkeypatch.setattr(ooxml, "MAX_UNPACKED_BYTES", 10_000)
+    rows = read_source("huge.docx", fill_template({}))
+    assert (rows.report["format"], rows.report["status"]) == ("docx", "failed")
+    assert rows.report["error"].startswith("DOCX too large")

@@ -182,3 +182,15 @@ def test_tables_are_grids_with_geometry():
     doc = extract(fill_workbook(sample_values()), "xlsx")
     assert all(isinstance(t, Table) and t.geometry for t in doc.tables)
     assert len(doc.tables) == 3
+
+
+def test_a_styled_empty_cell_far_down_the_sheet_costs_nothing():
+    from openpyxl.styles import Font
+
+    def build(wb):
+        ws = wb.active
+        ws.append(["规章", 3])
+        ws.cell(row=1_000_000, column=50).font = Font(bold=True)
+
+    doc = extract(_book(build), "xlsx")
+    assert [t.text_grid() for t in doc.tables] == [[["规章", "3"]]]

@@ -29,6 +29,7 @@ from lxml import etree
 
 from ogi.extractors.detect import OLE_MAGIC, ole_problem
 from ogi.extractors.model import Block, Cell, Document, ExtractionError, Paragraph, Table
+from ogi.extractors.ooxml import check_unpacked_size
 from ogi.extractors.textutil import join_cell_lines, join_wrapped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -82,6 +83,7 @@ def extract(data: bytes, fmt: str = "docx", name: str = "", options: object = No
     if data.startswith(OLE_MAGIC):
         # An encrypted DOCX is an OLE container holding the encrypted package.
         raise ExtractionError(ole_problem(data) or "an OLE container, not a DOCX package", "failed")
+    check_unpacked_size(data, "DOCX")
     package, part, root = _open(data)
     body = root.find(_w("body"))
     if body is None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from ogi.extractors.detect import OLE_MAGIC, ole_problem
 from ogi.extractors.model import Cell, Document, ExtractionError, Paragraph, Table
+from ogi.extractors.ooxml import check_unpacked_size
 from ogi.extractors.textutil import join_cell_lines
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
@@ -35,6 +36,7 @@ def extract(data: bytes, fmt: str = "xlsx", name: str = "", options: object = No
     """Read an XLSX workbook into the document model (``fmt`` is kept: ``xls`` after conversion)."""
     if data.startswith(OLE_MAGIC):
         raise ExtractionError(ole_problem(data) or "an OLE container, not an XLSX package", "failed")
+    check_unpacked_size(data, "XLSX")
     values_wb, formulas_wb = _open(data)
     doc = Document(format=fmt)
     hidden: list[str] = []
@@ -89,18 +91,17 @@ def _sheet(ws: Any, formulas: Any) -> list[Paragraph | Table]:
                 if (r, c) != (rng.min_row, rng.min_col):
                     covered.add((r, c))
     texts: dict[tuple[int, int], str] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if (cell.row, cell.column) in covered:
-                continue
-            if cell.value is None:
-                formula = _formula(formulas, cell.row, cell.column)
-                if formula:
-                    texts[(cell.row, cell.column)] = formula
-                continue
-            text = display(cell.value, cell.number_format)
-            if text:
-                texts[(cell.row, cell.column)] = text
+    for (r, c), cell in _existing_cells(ws):
+        if (r, c) in covered:
+            continue
+        if cell.value is None:
+            formula = _formula(formulas, r, c)
+            if formula:
+                texts[(r, c)] = formula
+            continue
+        text = display(cell.value, cell.number_format)
+        if text:
+            texts[(r, c)] = text
     used_rows: set[int] = {r for r, _ in texts}
     for (r, _c), (rowspan, _colspan) in merged.items():
         used_rows.update(range(r, r + rowspan))
@@ -146,11 +147,22 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
     return out
 
 
+def _existing_cells(ws: Any) -> list[tuple[tuple[int, int], Any]]:
+    """The cells the sheet's XML holds. ``iter_rows`` would create every cell of the bounding box,
+    which a stray styled cell far down a sheet makes enormous."""
+    cells = getattr(ws, "_cells", None)
+    if isinstance(cells, dict):
+        return sorted(cells.items(), key=lambda item: item[0])
+    return [((cell.row, cell.column), cell) for row in ws.iter_rows() for cell in row]
+
+
 def _formula(formulas: Any, row: int, col: int) -> str | None:
     """A formula whose value was never computed (the cell has no cached value)."""
     if formulas is None:
         return None
-    value = formulas.cell(row=row, column=col).value
+    cells = getattr(formulas, "_cells", None)
+    cell = cells.get((row, col)) if isinstance(cells, dict) else formulas.cell(row=row, column=col)
+    value = getattr(cell, "value", None)
     if isinstance(value, str) and value.startswith("="):
         return value
     text = getattr(value, "text", None)  # array formulas
