@@ -440,3 +440,17 @@ def test_packages_that_unpack_too_large_are_refused(monkeypatch):
     rows = read_source("huge.docx", fill_template({}))
     assert (rows.report["format"], rows.report["status"]) == ("docx", "failed")
     assert rows.report["error"].startswith("DOCX too large")
+
+
+def test_an_unclosed_field_does_not_swallow_the_rest():
+    broken = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD x </w:instrText></w:r>'
+    )
+    doc = read(p(broken, r("坏字段")) + p("一、总体情况") + tbl(tr(tc("规章"), tc("3")), cols=2))
+    assert [b.text for b in doc.paragraphs] == ["一、总体情况"]
+    assert doc.tables[0].text_grid() == [["规章", "3"]]
+
+
+def test_a_document_made_of_imported_chunks_says_so():
+    doc = read('<w:altChunk r:id="rIdMissing"/>')
+    assert doc.status == "failed" and "altChunk" in doc.reason

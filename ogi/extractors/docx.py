@@ -98,6 +98,12 @@ def extract(data: bytes, fmt: str = "docx", name: str = "", options: object = No
     if walker.alt_chunks:
         doc.meta["alt_chunks"] = walker.alt_chunks
     _flag_pictures(doc)
+    if walker.alt_chunks and not doc.tables and doc.status is None:
+        doc.status = "failed"
+        doc.reason = (
+            f"the document's content is {walker.alt_chunks} imported chunk(s) (w:altChunk, HTML or RTF "
+            "that Word merges when it opens the file), which ogi does not read"
+        )
     return doc
 
 
@@ -261,6 +267,7 @@ class _Walker:
                 state.parts = []
                 state.images = []
                 self.paragraph(child, state)
+                _close_broken_fields(state)
                 text = _join_lines("".join(state.parts).split("\n"), keep_blank=False)
                 self._add_images(state.images, locator)
                 if text:
@@ -478,6 +485,13 @@ class _Walker:
         for info in images:
             info["locator"] = dict(locator)
             self.images.append(info)
+
+
+def _close_broken_fields(state: _TextState) -> None:
+    """Fields still in their instruction at the end of a paragraph were never closed (a damaged file):
+    forget them, or they would hide the rest of the document."""
+    while state.fields and not state.fields[-1].in_result:
+        state.fields.pop()
 
 
 def _cell_blocks(tc: Any) -> list[Any]:
