@@ -7,33 +7,16 @@ output: every cell of every table is compared (value, status, unit, raw text, lo
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from ogi.pipeline import ReportRows, read_source
 from tests.generators.docx import TEMPLATE, cell_positions, fill_template
+from tests.generators.expected import expected_cell, header_unit_of
 from tests.generators.values import cell_keys, sample_sections, sample_values
 
 AGENCY = "某某市统计局"
-PLACEHOLDER_TEXTS = {"/", "／", "-", "—", "无", "--"}
-
-
-def expected_cell(raw: str, header_unit: str | None = None) -> tuple[float | None, str, str | None]:
-    """(value, status, unit) a printed string must come out as (only the shapes the fixtures print)."""
-    text = raw.strip().strip("\u3000")
-    if text == "":
-        return None, "blank", header_unit
-    if text in PLACEHOLDER_TEXTS:
-        return None, "placeholder", header_unit
-    m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)(元|万元)?", text)
-    assert m, f"fixture prints {raw!r}, which this test does not know how to expect"
-    return float(m.group(1)), "value", m.group(2) or header_unit
-
-
-def header_unit_of(key: str) -> str | None:
-    return "万元" if key == "t2.art20_8.admin_fees.fee_amount" else None
 
 
 def assert_cells(

@@ -18,10 +18,10 @@ import pytest
 from ogi.extractors import ExtractionError, ExtractOptions, detect, legacy
 from ogi.pipeline import read_source
 from tests.generators.docx import fill_template
+from tests.generators.expected import expected_cell, header_unit_of
 from tests.generators.libreoffice import convert_batch, require_soffice
 from tests.generators.values import cell_keys, sample_sections, sample_values
 from tests.generators.xlsx import fill_workbook
-from tests.test_docx_reports import expected_cell, header_unit_of
 
 AGENCY = "某某区财政局"
 TITLE = f"{AGENCY}2022年政府信息公开工作年度报告"
