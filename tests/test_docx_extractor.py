@@ -177,7 +177,7 @@ def _merges(draw):
     return rows, cols, merges
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_merges())
 def test_random_merges_tile_the_grid_once(case):
     """Whatever the merges, every grid position is covered by exactly one cell, each merge's text

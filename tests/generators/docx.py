@@ -14,6 +14,7 @@ The template is only edited where values go; its merges, borders and fonts stay 
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
@@ -144,18 +145,11 @@ def fill_template(
     ``preamble``, ``s1_overview``, ``s5_problems``, ``s6_other`` to prose (paragraphs split at
     ``\\n``). Unknown keys raise ``KeyError``: a generator must never drop a value silently.
     """
-    document = docx.Document(BytesIO(template if template is not None else TEMPLATE.read_bytes()))
-    t2, t3, t4 = document.tables[:3]
-    single = other_single_row or version == "2019"
-    if single:
-        _single_other_row(t3)
-    if version == "2019":
-        t2 = _table2_2019(document, t2)
-    elif version == "2021":
-        for r, label in _T2_2021_LABELS.items():
-            assert t2.cell(r, 0).text.strip() == label, (r, t2.cell(r, 0).text)
-    else:
+    if version not in ("2021", "2019"):
         raise ValueError(f"version must be 2021 or 2019, not {version!r}")
+    base = template if template is not None else TEMPLATE.read_bytes()
+    document = docx.Document(BytesIO(_laid_out(base, version, other_single_row or version == "2019")))
+    t2, t3, t4 = document.tables[:3]
     tables = (t2, t3, t4)
     positions = {
         key: (tables[t], r, c) for key, (t, r, c) in cell_positions(version, other_single_row).items()
@@ -195,6 +189,26 @@ def fill_template(
     out = BytesIO()
     document.save(out)
     return deterministic_zip(out.getvalue())
+
+
+@functools.lru_cache(maxsize=16)
+def _laid_out(template: bytes, version: str, single: bool) -> bytes:
+    """The template with the variant's table structure (2019 table 二, （六） as one row), unfilled.
+
+    Cached: building the 2019 table with python-docx merges takes a few tenths of a second.
+    """
+    document = docx.Document(BytesIO(template))
+    t2, t3, _t4 = document.tables[:3]
+    if single:
+        _single_other_row(t3)
+    if version == "2019":
+        _table2_2019(document, t2)
+    else:
+        for r, label in _T2_2021_LABELS.items():
+            assert t2.cell(r, 0).text.strip() == label, (r, t2.cell(r, 0).text)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def cell_positions(version: str = "2021", other_single_row: bool = False) -> dict[str, tuple[int, int, int]]:

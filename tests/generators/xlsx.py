@@ -13,6 +13,7 @@ values (as openpyxl writes them; LibreOffice computes them when it converts the 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Mapping
 from io import BytesIO
@@ -117,6 +118,7 @@ def _write_value(cell: Any, text: str, number_format: str | None) -> None:
     cell.value = text
 
 
+@functools.lru_cache(maxsize=8)
 def _template_grids(version: str, other_single_row: bool) -> list[list[tuple[str, int, int, int, int]]]:
     """The three tables of the (empty) filled template: (text, row, col, rowspan, colspan) per cell."""
     document = docx.Document(BytesIO(fill_template({}, version=version, other_single_row=other_single_row)))
