@@ -163,7 +163,7 @@ def _grid_of(merges: list[tuple[int, int, int, int]], rows: int, cols: int) -> b
 
 @st.composite
 def _merges(draw):
-    rows, cols = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    rows, cols = draw(st.integers(2, 6)), draw(st.integers(1, 6))  # one row of one cell is a frame
     taken: set[tuple[int, int]] = set()
     merges = []
     for _ in range(draw(st.integers(0, 6))):
@@ -207,14 +207,14 @@ def test_random_merges_tile_the_grid_once(case):
 def test_nested_tables_are_blocks_of_their_own_counted_where_they_appear():
     inner = tbl(tr(tc("内1"), tc("内2")), cols=2)
     outer = tbl(tr(tc(p("外层标题") + inner), tc("右")), tr(tc("下左"), tc("下右")), cols=2)
-    doc = read(p("前言") + outer + p("中间") + tbl(tr(tc("后表")), cols=1))
+    doc = read(p("前言") + outer + p("中间") + tbl(tr(tc("后表"), tc("")), cols=2))
     kinds = [(type(b).__name__, b.locator.get("table") or b.locator.get("paragraph")) for b in doc.blocks]
     assert kinds == [("Paragraph", 1), ("Table", 1), ("Table", 2), ("Paragraph", 2), ("Table", 3)]
     outer_t, inner_t, last = doc.tables
     assert outer_t.cells[0].text == "外层标题"  # the nested table's text is not in the outer cell
     assert [c.text for c in inner_t.cells] == ["内1", "内2"]
     assert inner_t.cells[1].locator == {"table": 2, "row": 1, "col": 2}
-    assert last.cells[0].locator == {"table": 3, "row": 1, "col": 1}
+    assert last.cells[0].locator == {"table": 3, "row": 1, "col": 1} and last.cells[0].text == "后表"
 
 
 def test_content_controls_at_every_level():
@@ -287,11 +287,11 @@ def test_hidden_text_is_dropped():
             r("文字", '<w:vanish w:val="0"/>'),
             r("样式隐藏", '<w:rStyle w:val="Secret"/>'),
         )
-        + tbl(tr(tc(p(r("8"), r("0", "<w:vanish/>")))), cols=1),
+        + tbl(tr(tc("规章"), tc(p(r("8"), r("0", "<w:vanish/>")))), cols=2),
         hidden_style=True,
     )
     assert doc.paragraphs[0].text == "可见文字"
-    assert doc.tables[0].text_grid() == [["8"]]
+    assert doc.tables[0].text_grid() == [["规章", "8"]]
 
 
 def test_fields_keep_their_result_not_their_instruction_and_drop_page_numbers():
@@ -454,3 +454,16 @@ def test_an_unclosed_field_does_not_swallow_the_rest():
 def test_a_document_made_of_imported_chunks_says_so():
     doc = read('<w:altChunk r:id="rIdMissing"/>')
     assert doc.status == "failed" and "altChunk" in doc.reason
+
+
+def test_a_one_cell_table_is_a_frame_around_running_text():
+    boxed = tbl(tr(tc(p("一、总体情况") + p("本机关……") + tbl(tr(tc("规章"), tc("3")), cols=2))), cols=1)
+    doc = read(p("标题") + boxed + tbl(tr(tc("行政许可"), tc("7")), cols=2))
+    assert [(type(b).__name__, b.locator) for b in doc.blocks] == [
+        ("Paragraph", {"paragraph": 1}),
+        ("Paragraph", {"paragraph": 2}),
+        ("Paragraph", {"paragraph": 3}),
+        ("Table", {"table": 1}),
+        ("Table", {"table": 2}),
+    ]
+    assert doc.tables[0].text_grid() == [["规章", "3"]]

@@ -6,6 +6,8 @@ on its XML, because what ogi needs is below python-docx's API:
 - python-docx's ``row.cells`` repeats a merged cell at every grid position it covers; here a merged
   cell comes out once at its top-left with its span, read from ``w:gridSpan`` and ``w:vMerge``
   (a ``restart`` cell's rowspan counts the ``continue`` cells below it);
+- a table of one cell is a frame (a boxed paragraph, a layout table around the report): its paragraphs
+  are running text and its nested tables tables;
 - content controls (``w:sdt``), tracked changes (``w:ins`` kept, ``w:del`` dropped), hidden text
   (``w:vanish``), fields (the result text, not the instruction; page numbers and tables of contents
   dropped) and tables nested in cells;
@@ -13,7 +15,8 @@ on its XML, because what ogi needs is below python-docx's API:
 
 Cell text is the raw text as printed: wrapped lines and paragraphs of a cell are joined without a space
 between Chinese characters; a cell holding only full-width spaces keeps them (``ogi.schema`` reads
-whitespace-only cells as blank). Pictures in the body are listed in ``Document.meta["images"]`` so OCR
+whitespace-only cells as blank). Paragraph locators ``{"paragraph": n}`` count the paragraphs read as
+running text in document order (empty ones included). Pictures in the body are listed in ``Document.meta["images"]`` so OCR
 can find them; a document with report-sized pictures but no tables is ``needs_ocr``.
 """
 
@@ -262,18 +265,19 @@ class _Walker:
         for child in el:
             tag = child.tag
             if tag == W_P:
-                self.n_paragraphs += 1
-                locator = {"paragraph": self.n_paragraphs}
-                state.parts = []
-                state.images = []
-                self.paragraph(child, state)
-                _close_broken_fields(state)
-                text = _join_lines("".join(state.parts).split("\n"), keep_blank=False)
-                self._add_images(state.images, locator)
-                if text:
-                    self.blocks.append(Paragraph(text=text, locator=locator))
+                self.body_paragraph(child, state)
             elif tag == W_TBL:
-                self.table(child)
+                frame = _frame_cell(child)
+                if frame is None:
+                    self.table(child)
+                    continue
+                # A one-cell table is a frame around running text (a boxed paragraph, or a layout
+                # table around the whole report), not a statistics table: read what it holds.
+                for inner in _cell_blocks(frame):
+                    if inner.tag == W_P:
+                        self.body_paragraph(inner, state)
+                    else:
+                        self.table(inner)
             elif tag == W_SDT:
                 pr = child.find(W_SDTPR)
                 if pr is not None and pr.find(_w("showingPlcHdr")) is not None:
@@ -286,6 +290,19 @@ class _Walker:
             elif tag == _w("altChunk"):
                 # Imported HTML/RTF content Word merges at open time; ogi cannot read it from the DOCX.
                 self.alt_chunks += 1
+
+    def body_paragraph(self, p: Any, state: _TextState) -> None:
+        """A paragraph of running text: a ``Paragraph`` block unless it is empty."""
+        self.n_paragraphs += 1
+        locator = {"paragraph": self.n_paragraphs}
+        state.parts = []
+        state.images = []
+        self.paragraph(p, state)
+        _close_broken_fields(state)
+        text = _join_lines("".join(state.parts).split("\n"), keep_blank=False)
+        self._add_images(state.images, locator)
+        if text:
+            self.blocks.append(Paragraph(text=text, locator=locator))
 
     def paragraph(self, p: Any, state: _TextState) -> None:
         hidden = False
@@ -385,10 +402,9 @@ class _Walker:
         last_at: dict[int, Cell] = {}
         r = 0
         for tr in _children(tbl, W_TR):
-            trpr = tr.find(_w("trPr"))
-            if trpr is not None and trpr.find(_w("del")) is not None:
+            if _deleted_row(tr):
                 continue  # a deleted row (tracked change)
-            c = _int_prop(trpr, "gridBefore", 0)
+            c = _int_prop(tr.find(_w("trPr")), "gridBefore", 0)
             previous: Cell | None = None
             for tc in _children(tr, W_TC):
                 tcpr = tc.find(_w("tcPr"))
@@ -485,6 +501,20 @@ class _Walker:
         for info in images:
             info["locator"] = dict(locator)
             self.images.append(info)
+
+
+def _frame_cell(tbl: Any) -> Any:
+    """The only cell of a table of one row and one cell (a frame), else None."""
+    rows = [tr for tr in _children(tbl, W_TR) if not _deleted_row(tr)]
+    if len(rows) != 1:
+        return None
+    cells = _children(rows[0], W_TC)
+    return cells[0] if len(cells) == 1 else None
+
+
+def _deleted_row(tr: Any) -> bool:
+    trpr = tr.find(_w("trPr"))
+    return trpr is not None and trpr.find(_w("del")) is not None
 
 
 def _close_broken_fields(state: _TextState) -> None:
