@@ -19,6 +19,9 @@ _HTML = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|table|p|div|span|br|meta|td|tr|h[1-6])[\s>/]",
     re.IGNORECASE,
 )
+PASSWORD_PROTECTED = (
+    "password-protected: an encrypted Office document (ogi cannot read it without the password)"
+)
 #: Names that make an encrypted OOXML package a workbook rather than a Word document.
 _SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx"})
 # A row label of table 三 followed directly by digits: the cells of the page were glued together.
@@ -76,17 +79,13 @@ def ole_problem(data: bytes) -> str | None:
     if streams is None:
         return "corrupt Office file: damaged or truncated OLE container"
     if "encryptedpackage" in streams:
-        return "password-protected: an encrypted Office document (ogi cannot read it without the password)"
+        return PASSWORD_PROTECTED
     try:
         import msoffcrypto
 
         if msoffcrypto.OfficeFile(BytesIO(data)).is_encrypted():
-            return (
-                "password-protected: an encrypted Office document (ogi cannot read it without the password)"
-            )
-    except ImportError:
-        pass
-    except Exception:  # msoffcrypto does not know this file well enough to tell; LibreOffice may
+            return PASSWORD_PROTECTED
+    except Exception:  # not installed, or a file msoffcrypto cannot tell about: LibreOffice may
         pass
     return None
 
