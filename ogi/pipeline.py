@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ogi import __version__
 from ogi.extractors import ExtractionError, ExtractOptions, detect, extract
+from ogi.extractors.detect import unknown_reason
 from ogi.schema.identities import CheckResult
 from ogi.schema.report import Interpretation, interpret
 from ogi.util import dumps
@@ -134,7 +135,7 @@ def read_source(
         fmt = detect(data, name)
         report["format"] = fmt
         if fmt == "unknown":
-            raise ExtractionError("not a format ogi reads (not HTML, Word, Excel, PDF or text)")
+            raise ExtractionError(unknown_reason(data))
         doc = extract(data, fmt, name=name, options=options or extraction_options())
         report["format"] = doc.format
         if doc.meta.get("pdf_engine"):

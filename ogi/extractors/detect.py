@@ -6,7 +6,9 @@ The name only breaks ties the bytes cannot (an OLE container is a ``.doc``, ``.w
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import PurePath
 
@@ -17,42 +19,129 @@ _HTML = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|table|p|div|span|br|meta|td|tr|h[1-6])[\s>/]",
     re.IGNORECASE,
 )
+PASSWORD_PROTECTED = (
+    "password-protected: an encrypted Office document (ogi cannot read it without the password)"
+)
+#: Names that make an encrypted OOXML package a workbook rather than a Word document.
+_SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx"})
 # A row label of table 三 followed directly by digits: the cells of the page were glued together.
 _GLUED = re.compile(r"(?:本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|予以公开)\s*[\d\s]{5,}")
 
 
-def _utf16(name: str) -> bytes:
-    return name.encode("utf-16-le")
+def ole_streams(data: bytes) -> set[str] | None:
+    """Names (lower-case, ``/``-joined paths) of the streams in an OLE compound file, or None when the
+    file cannot be parsed as one (truncated or damaged)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
+            return {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
+    except (OSError, ValueError, IndexError, struct.error, RecursionError, MemoryError):
+        return None
 
 
 def ole_kind(data: bytes, name: str = "") -> str:
-    """Which Office file an OLE compound file holds: ``docx`` (encrypted), ``doc``, ``wps``, ``xls``."""
-    if _utf16("EncryptedPackage") in data:
-        suffix = PurePath(name).suffix.lower()
-        return "xlsx" if suffix in {".xlsx", ".xls"} else "docx"
+    """Which Office file an OLE compound file holds: ``docx``/``xlsx`` (an encrypted OOXML package),
+    ``doc``, ``wps``, ``xls`` or ``unknown``.
+
+    The OLE directory says what the file is (an ``EncryptedPackage``, a ``WordDocument`` or a
+    ``Workbook`` stream); the name only tells an encrypted DOCX from an encrypted XLSX (the package is
+    opaque) and a Kingsoft ``.wps`` from a ``.doc`` (both hold a ``WordDocument`` stream).
+    """
     suffix = PurePath(name).suffix.lower()
-    if suffix == ".wps":
-        return "wps"
-    if (_utf16("Workbook") in data or _utf16("Book") in data) and _utf16("WordDocument") not in data:
-        return "xls"
-    if _utf16("WordDocument") in data:
+    streams = ole_streams(data)
+    if streams is None:
+        return _ole_kind_by_name(suffix)
+    if "encryptedpackage" in streams:
+        return "xlsx" if suffix in _SHEET_SUFFIXES else "docx"
+    if "worddocument" in streams:
         return "wps" if suffix == ".wps" else "doc"
-    if suffix in {".xls", ".et"}:
+    if "workbook" in streams or "book" in streams:
         return "xls"
-    return "doc" if suffix == ".doc" else "unknown"
+    return "unknown"
+
+
+def _ole_kind_by_name(suffix: str) -> str:
+    """A damaged OLE file: its name is all that is left to go on (the extractor reports the damage)."""
+    if suffix in (".doc", ".wps", ".docx"):
+        return suffix[1:]
+    if suffix in (".xls", ".et", ".xlsx"):
+        return "xls" if suffix != ".xlsx" else "xlsx"
+    return "unknown"
+
+
+def ole_problem(data: bytes) -> str | None:
+    """Why an OLE Office file cannot be read as it stands (encrypted, damaged), or None.
+
+    Checked before any conversion: LibreOffice may wait for a password nobody will type.
+    """
+    streams = ole_streams(data)
+    if streams is None:
+        return "corrupt Office file: damaged or truncated OLE container"
+    if "encryptedpackage" in streams:
+        return PASSWORD_PROTECTED
+    try:
+        import msoffcrypto
+
+        if msoffcrypto.OfficeFile(BytesIO(data)).is_encrypted():
+            return PASSWORD_PROTECTED
+    except Exception:  # not installed, or a file msoffcrypto cannot tell about: LibreOffice may
+        pass
+    return None
 
 
 def zip_kind(data: bytes) -> str:
+    """``docx``, ``xlsx`` or ``unknown`` for a zip archive.
+
+    A truncated or damaged archive has no central directory, but its local file headers (and a
+    ``[Content_Types].xml`` at its start) still tell a Word package from a workbook, so the damage is
+    reported by the right extractor instead of as an unknown format.
+    """
     try:
         with zipfile.ZipFile(BytesIO(data)) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return "unknown"
-    if "word/document.xml" in names or any(n.startswith("word/document") for n in names):
+            names = z.namelist()
+            types = z.read("[Content_Types].xml")[:20_000] if "[Content_Types].xml" in names else b""
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, zlib.error):
+        names, types = _local_entries(data)
+        # The main part may be among the entries lost: any part of the package's own folder tells.
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+    if any(n.startswith("word/document") for n in names) or b"wordprocessingml.document" in types:
         return "docx"
-    if "xl/workbook.xml" in names:
+    if any(n.startswith("xl/workbook") for n in names) or b"spreadsheetml.sheet" in types:
+        return "xlsx"
+    if b"ms-word.document" in types:
+        return "docx"
+    if b"ms-excel.sheet" in types:
         return "xlsx"
     return "unknown"
+
+
+def _local_entries(data: bytes, limit: int = 200) -> tuple[list[str], bytes]:
+    """Names in the local file headers of a (possibly truncated) zip, and what can be inflated of its
+    ``[Content_Types].xml``."""
+    names: list[str] = []
+    types = b""
+    pos = 0
+    while len(names) < limit:
+        pos = data.find(b"PK\x03\x04", pos)
+        if pos < 0 or pos + 30 > len(data):
+            break
+        method, csize = struct.unpack_from("<H8xI", data, pos + 8)
+        name_len, extra_len = struct.unpack_from("<HH", data, pos + 26)
+        start = pos + 30 + name_len + extra_len
+        name = data[pos + 30 : pos + 30 + name_len].decode("utf-8", errors="replace")
+        names.append(name)
+        if name == "[Content_Types].xml" and not types:
+            chunk = data[start : start + (csize or 65_536)]
+            try:
+                types = zlib.decompressobj(-15).decompress(chunk, 20_000) if method == 8 else chunk
+            except zlib.error:
+                types = b""
+        pos = max(start, pos + 4)
+    return names, types
 
 
 def detect(data: bytes, name: str = "") -> str:
@@ -64,6 +153,9 @@ def detect(data: bytes, name: str = "") -> str:
         return zip_kind(data)
     if head.startswith(OLE_MAGIC):
         return ole_kind(data, name)
+    if head.lstrip()[:5] == b"{\\rtf":
+        # Rich Text Format, often published under a .doc name; LibreOffice converts it like a .doc.
+        return "doc"
     if _looks_binary(head):
         return "unknown"
     if _HTML.search(data[:200_000]):
@@ -90,3 +182,12 @@ def _looks_binary(head: bytes) -> bool:
         return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     return controls / len(head) > 0.05
+
+
+def unknown_reason(data: bytes) -> str:
+    """A one-line reason for a source whose format ogi does not read, naming what it seems to be."""
+    if data.startswith(b"PK\x03\x04"):
+        return "a zip archive that is not a Word (DOCX) or Excel (XLSX) document"
+    if data.startswith(OLE_MAGIC):
+        return "an OLE (Office 97) file that is not a Word or Excel document"
+    return "not a format ogi reads (not HTML, Word, Excel, PDF or text)"

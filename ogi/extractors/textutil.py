@@ -24,6 +24,16 @@ def join_wrapped(parts: list[str]) -> str:
     return out
 
 
+def join_cell_lines(lines: list[str]) -> str:
+    """The lines of one table cell (wrapped lines, paragraphs, line breaks) as its raw text.
+
+    Joined like ``join_wrapped``; a cell that holds only whitespace (such as the U+3000 full-width
+    spaces of a blank template cell) keeps it as printed, so the reader can tell it was printed blank.
+    """
+    text = join_wrapped([line.replace("\t", " ") for line in lines])
+    return text if text else "".join(lines)
+
+
 def decode_text(data: bytes) -> str:
     """Decode text bytes: BOM, then strict UTF-8, then the GB family as gb18030, then a best guess.
 

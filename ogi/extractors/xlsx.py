@@ -1,0 +1,238 @@
+"""Excel workbooks (format ``xlsx``): every visible sheet as one table grid.
+
+openpyxl reads the workbook in normal mode (read-only mode does not report merged cells) with
+``data_only=True``, so a formula cell gives the value the spreadsheet last computed, not its formula.
+A formula without a computed value (a file written by a program that never calculated it) keeps its
+formula text, which ``ogi.schema`` reads as not a number, rather than passing for an empty cell.
+
+A sheet often stacks several tables (with blank rows between them, each with its own width): each run
+of non-empty rows becomes a table of its own, and a lone text cell standing apart (a title) a paragraph.
+
+Cell text is the value as the sheet displays it: integers without 「.0」, decimals as many as the number
+format shows (「0.00」 → 「96171.60」), a thousands-separator format shown as the plain number, a percent
+format with 「%」, dates as ISO dates. Merged ranges come out once, at their top-left cell, with their
+span. Locators are the sheet's own coordinates: ``{"sheet": name, "row": r, "col": c}`` (1-based).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from io import BytesIO
+from typing import Any
+
+from ogi.extractors.detect import OLE_MAGIC, ole_problem
+from ogi.extractors.model import Cell, Document, ExtractionError, Paragraph, Table
+from ogi.extractors.ooxml import check_unpacked_size
+from ogi.extractors.textutil import join_cell_lines
+
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+_QUOTED = re.compile(r'"[^"]*"')
+_ESCAPED = re.compile(r"\\.|_.|\*.")
+
+
+def extract(data: bytes, fmt: str = "xlsx", name: str = "", options: object = None) -> Document:
+    """Read an XLSX workbook into the document model (``fmt`` is kept: ``xls`` after conversion)."""
+    if data.startswith(OLE_MAGIC):
+        raise ExtractionError(ole_problem(data) or "an OLE container, not an XLSX package", "failed")
+    check_unpacked_size(data, "XLSX")
+    values_wb, formulas_wb = _open(data)
+    doc = Document(format=fmt)
+    hidden: list[str] = []
+    number = 0
+    for ws in values_wb.worksheets:
+        if ws.sheet_state != "visible":
+            hidden.append(ws.title)
+            continue
+        formulas = formulas_wb[ws.title] if formulas_wb is not None else None
+        for block in _sheet(ws, formulas):
+            if isinstance(block, Table):
+                number += 1
+                block.locator["table"] = number
+            doc.blocks.append(block)
+    title = getattr(values_wb.properties, "title", None)
+    if isinstance(title, str) and title.strip():
+        doc.meta["title"] = title.strip()
+    if hidden:
+        doc.meta["hidden_sheets"] = hidden
+    return doc
+
+
+def _open(data: bytes) -> tuple[Any, Any]:
+    """The workbook with computed values, and (to tell uncomputed formulas from blanks) with formulas."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        # openpyxl warns about extensions it drops (data validation, conditional formats): not ours.
+        warnings.simplefilter("ignore")
+        try:
+            values = openpyxl.load_workbook(BytesIO(data), data_only=True)
+        except Exception as exc:  # zipfile, KeyError for a missing part, XML errors, openpyxl's own …
+            raise ExtractionError(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
+        try:
+            formulas = openpyxl.load_workbook(BytesIO(data), data_only=False)
+        except Exception:
+            formulas = None
+    return values, formulas
+
+
+def _sheet(ws: Any, formulas: Any) -> list[Paragraph | Table]:
+    """One sheet as blocks: each run of non-empty rows is a table (a sheet often stacks several tables
+    with blank rows between them, each with its own width); a lone text cell standing apart (a title)
+    is a paragraph. Every position of a table's area comes out once, merged ranges at their top-left;
+    grid positions are relative to the table, locators are the sheet's own coordinates."""
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        merged[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    covered.add((r, c))
+    texts: dict[tuple[int, int], str] = {}
+    for (r, c), cell in _existing_cells(ws):
+        if (r, c) in covered:
+            continue
+        if cell.value is None:
+            formula = _formula(formulas, r, c)
+            if formula:
+                texts[(r, c)] = formula
+            continue
+        text = display(cell.value, cell.number_format)
+        if text:
+            texts[(r, c)] = text
+    used_rows: set[int] = {r for r, _ in texts}
+    for (r, _c), (rowspan, _colspan) in merged.items():
+        used_rows.update(range(r, r + rowspan))
+    blocks: list[Paragraph | Table] = []
+    for top, bottom in _runs(sorted(used_rows)):
+        inside = [p for p in set(texts) | set(merged) if top <= p[0] <= bottom]
+        left = min(c for _, c in inside)
+        right = max(c + merged.get((r, c), (1, 1))[1] - 1 for r, c in inside)
+        filled = [p for p in inside if p in texts]
+        if len(filled) == 1 and len(inside) == 1 and top == bottom:
+            r, c = filled[0]
+            locator = {"sheet": ws.title, "row": r, "col": c}
+            blocks.append(Paragraph(text=texts[(r, c)].strip(), locator=locator))
+            continue
+        cells: list[Cell] = []
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if (r, c) in covered:
+                    continue
+                rowspan, colspan = merged.get((r, c), (1, 1))
+                cells.append(
+                    Cell(
+                        text=texts.get((r, c), ""),
+                        row=r - top,
+                        col=c - left,
+                        rowspan=rowspan,
+                        colspan=colspan,
+                        locator={"sheet": ws.title, "row": r, "col": c},
+                    )
+                )
+        blocks.append(Table(cells=cells, locator={"sheet": ws.title, "row": top, "col": left}))
+    return blocks
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) runs."""
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
+def _existing_cells(ws: Any) -> list[tuple[tuple[int, int], Any]]:
+    """The cells the sheet's XML holds. ``iter_rows`` would create every cell of the bounding box,
+    which a stray styled cell far down a sheet makes enormous."""
+    cells = getattr(ws, "_cells", None)
+    if isinstance(cells, dict):
+        return sorted(cells.items(), key=lambda item: item[0])
+    return [((cell.row, cell.column), cell) for row in ws.iter_rows() for cell in row]
+
+
+def _formula(formulas: Any, row: int, col: int) -> str | None:
+    """A formula whose value was never computed (the cell has no cached value)."""
+    if formulas is None:
+        return None
+    cells = getattr(formulas, "_cells", None)
+    cell = cells.get((row, col)) if isinstance(cells, dict) else formulas.cell(row=row, column=col)
+    value = getattr(cell, "value", None)
+    if isinstance(value, str) and value.startswith("="):
+        return value
+    text = getattr(value, "text", None)  # array formulas
+    return text if isinstance(text, str) and text else None
+
+
+def display(value: Any, number_format: str | None = "General") -> str:
+    """A cell value as the sheet shows it (see the module docstring for what is and is not applied)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return join_cell_lines(value.replace("\r\n", "\n").split("\n"))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, int | float):
+        return _number(float(value), number_format or "General")
+    return str(value)
+
+
+def _number(value: float, number_format: str) -> str:
+    section = _first_section(number_format)
+    shown = _QUOTED.sub("", _BRACKETS.sub("", section))
+    shown = _ESCAPED.sub("", shown)
+    percent = "%" in shown
+    if percent:
+        value *= 100
+    decimals = _decimals(shown)
+    if decimals is None or "E" in shown.upper():
+        text = _general(value)
+    else:
+        text = f"{value:.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text + ("%" if percent else "")
+
+
+def _first_section(number_format: str) -> str:
+    """The part of a number format used for positive numbers (formats may hold ``pos;neg;zero;text``)."""
+    out = []
+    quoted = False
+    for ch in number_format:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def _decimals(shown: str) -> int | None:
+    """How many decimals a format shows, or None when it has no digit placeholders (General, @)."""
+    if not re.search(r"[0#?]", shown):
+        return None
+    if "." not in shown:
+        return 0
+    after = shown.split(".", 1)[1]
+    m = re.match(r"[0#?,]*", after)
+    return len((m.group(0) if m else "").replace(",", ""))
+
+
+def _general(value: float) -> str:
+    """The General format: integers without a decimal point, others without float noise."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"
