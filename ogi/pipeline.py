@@ -36,6 +36,8 @@ class Source:
 
     source: str
     path: Path
+    #: Why the source could not be fetched (URL inputs); the run writes a ``failed`` row with it.
+    error: str | None = None
 
 
 @dataclass
@@ -246,7 +248,10 @@ def resolve_sources(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> list
             out[src.source] = src
             continue
         url_of = _manifest_urls(path)
+        not_reports = _manifest_skips(path) if url_of else set()
         for file in _walk(path.resolve(), excluded):
+            if file in not_reports:
+                continue
             src = Source(url_of.get(file, str(file)), file)
             out[src.source] = src
     return sorted(out.values(), key=lambda s: s.source)
@@ -264,6 +269,15 @@ def _manifest_urls(folder: Path) -> dict[Path, str]:
     except ImportError:
         return {}
     return urls_by_path(folder)
+
+
+def _manifest_skips(folder: Path) -> set[Path]:
+    """Files of a fetch cache that are not reports (index pages, images kept for a report page)."""
+    try:
+        from ogi.fetchers.cache import skipped_paths
+    except ImportError:
+        return set()
+    return skipped_paths(folder)
 
 
 def _walk(root: Path, excluded: list[Path]) -> Iterator[Path]:
@@ -307,7 +321,10 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
 def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
     from ogi.fetchers import fetch_for_run
 
-    return [Source(url, path) for url, path in fetch_for_run(urls, options.cache)]
+    return [
+        Source(url, path or Path(options.cache), error)
+        for url, path, error in fetch_for_run(urls, options.cache)
+    ]
 
 
 def _read_bytes(src: Source, max_bytes: int) -> bytes | str:
@@ -353,7 +370,7 @@ def ingest(
     ext = extraction_options(options.pdf_engine)
     by_sha: dict[tuple[str, str], str] = {(sha, version): rid for sha, version, rid in known.values()}
     for src in sources:
-        data = _read_bytes(src, options.max_bytes)
+        data = _read_bytes(src, options.max_bytes) if src.error is None else f"cannot fetch: {src.error}"
         if isinstance(data, str):
             rows = failed_rows(src.source, b"", data)
             rows.report["sha256"] = "0" * 64
