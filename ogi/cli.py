@@ -180,10 +180,16 @@ class _Progress:
     is_flag=True,
     help="Do not obey robots.txt. Only when you have the right to, and take responsibility for it.",
 )
-@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests to a host.")
+@click.option(
+    "--delay", type=float, default=1.0, show_default=True, help="Seconds between requests to a host."
+)
 @click.option("--per-host", type=int, default=2, show_default=True, help="Requests in flight per host.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before a request times out.")
-@click.option("--retries", type=int, default=3, show_default=True, help="Retries after timeouts and 5xx answers.")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds before a request times out."
+)
+@click.option(
+    "--retries", type=int, default=3, show_default=True, help="Retries after timeouts and 5xx answers."
+)
 @click.option("--backoff", type=float, default=1.0, show_default=True, help="Seconds before the first retry.")
 @click.option("--max-size", type=float, default=100.0, show_default=True, help="Largest file kept, in MB.")
 @click.option("--max-pages", type=int, default=50, show_default=True, help="Index pages read per crawl.")

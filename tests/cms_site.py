@@ -72,7 +72,9 @@ def tables_2021(t2: dict[str, object], t3: dict[str, list[object]], t4: list[obj
     two = ['<table border="1" cellspacing="0"><tbody>']
     two.append(f"<tr>{_td('第二十条第（一）项', colspan=4)}</tr>")
     two.append(
-        "<tr>" + "".join(_td(x) for x in ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")) + "</tr>"
+        "<tr>"
+        + "".join(_td(x) for x in ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"))
+        + "</tr>"
     )
     for key, label in (("rules", "规章"), ("normative_docs", "行政规范性文件")):
         two.append(
@@ -105,11 +107,15 @@ def tables_2021(t2: dict[str, object], t3: dict[str, list[object]], t4: list[obj
     three = ['<table border="1" cellspacing="0"><tbody>']
     three.append(
         "<tr>"
-        + _td("（本列数据的勾稽关系为：第一项加第二项之和，<br>等于第三项加第四项之和）", colspan=3, rowspan=3)
+        + _td(
+            "（本列数据的勾稽关系为：第一项加第二项之和，<br>等于第三项加第四项之和）", colspan=3, rowspan=3
+        )
         + _td("申请人情况", colspan=7)
         + "</tr>"
     )
-    three.append(f"<tr>{_td('自然人', rowspan=2)}{_td('法人或其他组织', colspan=5)}{_td('总计', rowspan=2)}</tr>")
+    three.append(
+        f"<tr>{_td('自然人', rowspan=2)}{_td('法人或其他组织', colspan=5)}{_td('总计', rowspan=2)}</tr>"
+    )
     three.append(
         "<tr>"
         + "".join(_td(x) for x in ("商业<br>企业", "科研<br>机构", "社会公益组织", "法律服务机构", "其他"))
@@ -329,7 +335,9 @@ class CmsSite:
                     site.bodies[path] += 1
                 self._send(200, route.body, route.content_type, extra)
 
-            def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+            ) -> None:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)
@@ -343,7 +351,9 @@ class CmsSite:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:

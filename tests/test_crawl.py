@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-
 from cms_site import (
     FIXTURES,
     JIAXING_TITLE,
@@ -29,6 +28,7 @@ from cms_site import (
     jiaxing_body,
     report_body,
 )
+
 from ogi.cli import main
 from ogi.pipeline import RunOptions, run
 
@@ -62,7 +62,9 @@ def build_site() -> CmsSite:
     site = CmsSite()
     site.file("/robots.txt", b"User-agent: *\nDisallow: /private/\n", "text/plain")
     shanghai = SHANGHAI.read_text(encoding="utf-8")
-    site.page(SH, cms_page("2019年上海市人民政府办公厅政府信息公开工作年度报告", shanghai, published="2020-01-31"))
+    site.page(
+        SH, cms_page("2019年上海市人民政府办公厅政府信息公开工作年度报告", shanghai, published="2020-01-31")
+    )
     site.page(JX, cms_page(JIAXING_TITLE, jiaxing_body()))
     gbk = other_report("嘉兴市镕城区统计局", 2022, 7).replace("charset=utf-8", "charset=gb2312")
     site.page(GBK, gbk, encoding="gbk", content_type="text/html")
@@ -261,7 +263,14 @@ def test_refresh_and_ignore_robots(site: CmsSite, tmp_path: Path) -> None:
 def test_pattern_overrides_the_report_link_test(site: CmsSite, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     fetch_cli(
-        "--crawl", site.url("/col/nb/index.html"), "--cache", str(cache), "--pattern", "通知", "--max-pages", "1"
+        "--crawl",
+        site.url("/col/nb/index.html"),
+        "--cache",
+        str(cache),
+        "--pattern",
+        "通知",
+        "--max-pages",
+        "1",
     )
     m = pq.read_table(cache / "manifest.parquet").to_pandas().set_index("url")
     pages = set(m.index) - {site.url(p) for p in ("/col/nb/index.html",)}
@@ -273,7 +282,9 @@ def test_run_with_urls_fetches_then_reads(site: CmsSite, tmp_path: Path, monkeyp
 
     monkeypatch.setattr(http, "DEFAULT_POLICY", http.FetchPolicy(delay=0, timeout=0.5, retries=0))
     urls = tmp_path / "urls.txt"
-    urls.write_text(f"# reports\n{site.url(ATT)}\n\n{site.url(MISSING)}\n{site.url(SH)}#top\n", encoding="utf-8")
+    urls.write_text(
+        f"# reports\n{site.url(ATT)}\n\n{site.url(MISSING)}\n{site.url(SH)}#top\n", encoding="utf-8"
+    )
     cache, out = tmp_path / "cache", tmp_path / "out"
     result = CliRunner().invoke(
         main, ["run", "--urls", str(urls), "--cache", str(cache), "--out", str(out), "-q", "--jobs", "1"]

@@ -35,7 +35,18 @@ ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", 
 #: A page, link or file name that speaks of an annual report (a format-level cue, not the template).
 REPORT_CUE = re.compile(r"年度报告|年报|工作报告")
 
-_GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "euc-cn", "csgb2312", "gb_2312-80", "hz-gb-2312"}
+_GB_FAMILY = {
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "x-gbk",
+    "cp936",
+    "ms936",
+    "euc-cn",
+    "csgb2312",
+    "gb_2312-80",
+    "hz-gb-2312",
+}
 # Declarations servers and editors print by default whatever the bytes are.
 _WESTERN_DEFAULTS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -67,18 +78,69 @@ _DROP_TAGS = (
 )
 # Parts of id/class names (split at - and _) that mark site chrome.
 _CHROME_PARTS = frozenset(
-    """
-    nav navbar navigation menu menus breadcrumb breadcrumbs crumb crumbs dqwz weizhi
-    header footer banner copyright sidebar sidenav friendlink friendlinks xgwz xgxx xglj
-    share bdshare bdsharebuttonbox jiathis bshare fenxiang sharebox dayin guanbi toolbar
-    qrcode erweima ewm comment comments pinglun sousuo wza
-    """.split()
+    {
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menus",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumb",
+        "crumbs",
+        "dqwz",
+        "weizhi",
+        "header",
+        "footer",
+        "banner",
+        "copyright",
+        "sidebar",
+        "sidenav",
+        "friendlink",
+        "friendlinks",
+        "xgwz",
+        "xgxx",
+        "xglj",
+        "share",
+        "bdshare",
+        "bdsharebuttonbox",
+        "jiathis",
+        "bshare",
+        "fenxiang",
+        "sharebox",
+        "dayin",
+        "guanbi",
+        "toolbar",
+        "qrcode",
+        "erweima",
+        "ewm",
+        "comment",
+        "comments",
+        "pinglun",
+        "sousuo",
+        "wza",
+    }
 )
 # Whole id/class names that mark chrome (as parts they are too common: position-relative, d-print-none).
 _CHROME_WHOLE = frozenset(
-    """
-    top bottom close head foot position location search print tools related aside side links skip login
-    """.split()
+    {
+        "top",
+        "bottom",
+        "close",
+        "head",
+        "foot",
+        "position",
+        "location",
+        "search",
+        "print",
+        "tools",
+        "related",
+        "aside",
+        "side",
+        "links",
+        "skip",
+        "login",
+    }
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -115,10 +177,46 @@ _CONTAINERS: tuple[frozenset[str], ...] = (
 )
 
 _BLOCK = frozenset(
-    """
-    p div h1 h2 h3 h4 h5 h6 li ul ol dl dd dt blockquote section article main pre address center figure
-    figcaption header footer hr form fieldset legend details summary caption tbody thead tfoot tr td th
-    """.split()
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dd",
+        "dt",
+        "blockquote",
+        "section",
+        "article",
+        "main",
+        "pre",
+        "address",
+        "center",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "hr",
+        "form",
+        "fieldset",
+        "legend",
+        "details",
+        "summary",
+        "caption",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+    }
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -127,14 +225,16 @@ _ASCII_WS = re.compile(r"[ \t\n\r\f]+")
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_CJK}])")
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 # Word's conditional comments and style sheets when a CMS escaped them into the text.
-_LEAKED_BLOCK = re.compile(r"<!--\[if[^\]]*\]>(?:(?!<!\[endif\]).)*?<(?:xml|w:|o:|m:|style)(?:.|\n)*?<!\[endif\]-->", re.S)
+_LEAKED_BLOCK = re.compile(
+    r"<!--\[if[^\]]*\]>(?:(?!<!\[endif\]).)*?<(?:xml|w:|o:|m:|style)(?:.|\n)*?<!\[endif\]-->", re.S
+)
 _LEAKED_MARK = re.compile(r"<!(?:--)?\[(?:if[^\]]*|endif)\](?:--)?>")
-_LEAKED_STYLE = re.compile(r"(?:/\*\s*Style Definitions\s*\*/\s*)?(?:[A-Za-z0-9_.#:\-\s,]+\{[^{}]*mso-[^{}]*\}\s*)+")
+_LEAKED_STYLE = re.compile(
+    r"(?:/\*\s*Style Definitions\s*\*/\s*)?(?:[A-Za-z0-9_.#:\-\s,]+\{[^{}]*mso-[^{}]*\}\s*)+"
+)
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_PUBLISHED_TEXT = re.compile(
-    r"(?:发布|发表|公开|成文|印发|发文)(?:日期|时间)\s*[:：]?\s*" + _DATE.pattern
-)
+_PUBLISHED_TEXT = re.compile(r"(?:发布|发表|公开|成文|印发|发文)(?:日期|时间)\s*[:：]?\s*" + _DATE.pattern)
 _PUBLISHED_META = (
     "pubdate",
     "publishdate",
@@ -235,10 +335,8 @@ def _names(tag: Tag) -> list[str]:
     if isinstance(ident, str) and ident.strip():
         out.append(ident.strip().lower())
     classes = tag.get("class")
-    if isinstance(classes, str):
-        classes = classes.split()
-    if classes:
-        out += [c.lower() for c in classes]
+    names = classes.split() if isinstance(classes, str) else list(classes or [])
+    out += [str(c).lower() for c in names]
     return out
 
 
@@ -295,7 +393,9 @@ def find_container(root: Tag) -> Tag:
             if (any(n in names for n in own) or (rank == 2 and tag.name == "article")) and _contains_all(
                 tag, tables
             ):
-                if len(tag.get_text(strip=True)) >= 20 or tag.find(["table", "img", "a"]):
+                # Generic names (content, text, main) also name small widgets: ask for some substance.
+                enough = 20 if rank == len(_CONTAINERS) - 1 else 1
+                if len(tag.get_text(strip=True)) >= enough or tag.find(["table", "img", "a"]):
                     found.append(tag)
         if found:
             # Nested containers of the same kind: the outermost holds the whole article.
@@ -570,9 +670,9 @@ def page_meta(soup: BeautifulSoup) -> dict[str, Any]:
     """``title`` (the page's <title> or the CMS's ArticleTitle) and ``published`` (ISO date) when found."""
     meta: dict[str, Any] = {}
     tags: dict[str, str] = {}
-    for m in soup.find_all("meta"):
-        key = str(m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
-        content = m.get("content")
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip().lower()
+        content = tag.get("content")
         if key and isinstance(content, str) and content.strip() and key not in tags:
             tags[key] = content.strip()
     title = next((tags[k] for k in _TITLE_META if k in tags), None)

@@ -312,4 +312,6 @@ def skipped_paths(folder: Path) -> set[Path]:
     if manifest is None:
         return set()
     root = manifest.parent
-    return {(root / e.path).resolve() for e in read_manifest(manifest) if e.path and (e.is_image or e.is_index)}
+    return {
+        (root / e.path).resolve() for e in read_manifest(manifest) if e.path and (e.is_image or e.is_index)
+    }

@@ -18,7 +18,9 @@ import httpx
 
 from ogi import __version__
 
-USER_AGENT = f"ogi/{__version__} (+https://github.com/ogi-project/ogi; government information-disclosure reports)"
+USER_AGENT = (
+    f"ogi/{__version__} (+https://github.com/ogi-project/ogi; government information-disclosure reports)"
+)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 60.0
 
@@ -206,7 +208,9 @@ class HttpClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._get(url, headers, max_bytes=max_bytes or self.policy.max_bytes, retries=self.policy.retries)
+        return self._get(
+            url, headers, max_bytes=max_bytes or self.policy.max_bytes, retries=self.policy.retries
+        )
 
     def _get(self, url: str, headers: dict[str, str], *, max_bytes: int, retries: int) -> Response:
         attempt = 0
@@ -256,7 +260,9 @@ class HttpClient:
                 out.data = b"".join(chunks)
                 return out, None
         except httpx.TimeoutException as exc:
-            return Response(url, url, error=f"timed out ({type(exc).__name__}, {self.policy.timeout:g} s)"), None
+            return Response(
+                url, url, error=f"timed out ({type(exc).__name__}, {self.policy.timeout:g} s)"
+            ), None
         except httpx.TooManyRedirects:
             return Response(url, url, error="too many redirects"), None
         except httpx.UnsupportedProtocol as exc:
