@@ -182,8 +182,9 @@ def _non_zero_copy() -> bytes:
         start = html.index(f"<p>{label}</p>")
         end = html.index("</tr>", start)
         row = html[start:end]
-        for value in values:
-            row = row.replace('<p align="center">0</p>', f'<p align="center">{value}</p>', 1)
+        pieces = row.split('<p align="center">0</p>')
+        assert len(pieces) == len(values) + 1
+        row = pieces[0] + "".join(f'<p align="center">{v}</p>{p}' for v, p in zip(values, pieces[1:]))
         html = html[:start] + row + html[end:]
     return html.encode("utf-8")
 
