@@ -107,6 +107,7 @@ def build_site() -> CmsSite:
                 (SH, "2019年上海市人民政府办公厅政府信息公开工作年度报告"),
                 (JX, JIAXING_TITLE),
                 (NOTICE, "关于开展2023年政务公开工作的通知"),
+                ("/col/nb/tz2023.html", "关于做好2023年度政府信息公开工作年度报告编制发布工作的通知"),
                 (MISSING, "2018年度政府信息公开年报"),
             ],
             create_page_html(3, 0),
@@ -186,6 +187,7 @@ def test_crawl_then_run_yields_exactly_the_reports(site: CmsSite, tmp_path: Path
     assert m.loc[site.url(MOVED), "final_url"] == site.url(MOVED_TO)
     # The notice, the off-host link and the page 404 never became reports.
     assert site.url(NOTICE) not in m.index and site.hits[NOTICE] == 0
+    assert site.hits["/col/nb/tz2023.html"] == 0
     assert not any("127.0.0.2" in u for u in m.index)
     # The attachment and the images belong to their pages.
     assert m.loc[site.url(DOCX), "referrer"] == site.url(ATT)
@@ -274,7 +276,15 @@ def test_pattern_overrides_the_report_link_test(site: CmsSite, tmp_path: Path) -
     )
     m = pq.read_table(cache / "manifest.parquet").to_pandas().set_index("url")
     pages = set(m.index) - {site.url(p) for p in ("/col/nb/index.html",)}
-    assert pages == {site.url(NOTICE)}
+    assert pages == {site.url(NOTICE), site.url("/col/nb/tz2023.html")}
+
+
+def test_depth_one_leaves_attachments_and_images(site: CmsSite, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    output = fetch_cli("--crawl", site.url("/col/nb/index_2.html"), "--cache", str(cache), "--max-depth", "1")
+    assert "index pages: 3 read" in output  # index_2 names the other two through createPageHTML
+    assert site.hits[ATT] == 1 and site.hits[IMG] == 1
+    assert site.hits[DOCX] == 0 and site.hits["/images/nb2020-t2.png"] == 0
 
 
 def test_run_with_urls_fetches_then_reads(site: CmsSite, tmp_path: Path, monkeypatch) -> None:

@@ -22,12 +22,13 @@ from urllib.parse import urljoin
 
 from ogi.fetchers.cache import Cache, Entry
 from ogi.fetchers.http import HttpClient, Response, host_of, is_http_url, without_fragment
-from ogi.fetchers.links import REPORT_LINK, read_index
+from ogi.fetchers.links import read_index
 
 
 @dataclass
 class CrawlOptions:
-    #: Link text/title (or URL) of the articles to follow; default: 年度报告 or 年报 in the text/title.
+    #: Link text/title (or URL) of the articles to follow. Default: 年度报告 or 年报 in the text or title,
+    #: except notices about reports (``links.NOT_A_REPORT_LINK``).
     pattern: re.Pattern[str] | None = None
     #: Index pages (the first and its pagination) read per crawl.
     max_pages: int = 50
@@ -182,14 +183,15 @@ class Fetcher:
         """Crawl a report column from its first index page; the report sources found, in link order."""
         index_url = without_fragment(index_url)
         host = host_of(index_url)
-        pattern = self.options.pattern or REPORT_LINK
-        custom = self.options.pattern is not None
+        pattern = self.options.pattern
         queue = [index_url]
         seen_pages: set[str] = {index_url}
         articles: list[tuple[str, str]] = []
         seen_articles: set[str] = set()
-        while queue and len(self.stats.index_pages) < self.options.max_pages:
+        pages_read = 0
+        while queue and pages_read < self.options.max_pages:
             page_url = queue.pop(0)
+            pages_read += 1
             entry = self.fetch(page_url, role="index", referrer=None, revalidate=True)
             self.stats.index_pages.append(page_url)
             if page_url in self.stats.downloaded:
@@ -209,7 +211,7 @@ class Fetcher:
                     continue
                 if not self.options.any_host and host_of(url) != host:
                     continue
-                if link.matches(pattern, on_url=custom):
+                if link.matches(pattern, on_url=True) if pattern is not None else link.is_report():
                     seen_articles.add(url)
                     articles.append((url, page_url))
         articles = articles[: self.options.max_reports]

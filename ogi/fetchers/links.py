@@ -17,6 +17,9 @@ from ogi.extractors.html import decode_html, is_attachment, strip_chrome
 
 #: Link text (or title) of an article that is an annual report, unless ``--pattern`` says otherwise.
 REPORT_LINK = re.compile(r"年度报告|年报")
+#: Link texts that name a report but are about reports: the notices that ask agencies to write them
+#: (「关于做好2023年度政府信息公开工作年度报告编制发布工作的通知」), the template, assessments.
+NOT_A_REPORT_LINK = re.compile(r"通知|通报|工作要点|模板|格式|培训|考核|评估|评议|编制发布")
 _NEXT = re.compile(r"^(?:下一页|下页|后一页|后页|next|next\s*page|›|»|>|>>)$", re.IGNORECASE)
 _PAGE_FILE = re.compile(r"^(?:index|default|list|more)_\d+\.(?:s?html?|jsp|aspx?|php)$", re.IGNORECASE)
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^()]*)\)")
@@ -32,6 +35,11 @@ class Link:
         if pattern.search(self.text) or pattern.search(self.title):
             return True
         return on_url and bool(pattern.search(self.url))
+
+    def is_report(self) -> bool:
+        """The default test: 年度报告/年报 in the link text or title, and not a notice about reports."""
+        text = f"{self.text} {self.title}"
+        return bool(REPORT_LINK.search(text)) and not NOT_A_REPORT_LINK.search(text)
 
 
 @dataclass
