@@ -175,6 +175,7 @@ def test_run_over_the_cache_maps_files_to_urls_and_skips_what_is_not_a_report(tm
     assert len(skipped_paths(root)) == 2
     assert [s.source for s in resolve_sources([str(root)])] == ["http://h/r.html"]
     assert [s.source for s in resolve_sources([str(root / "h")])] == ["http://h/r.html"]
+    assert [s.source for s in resolve_sources([str(tmp_path)])] == ["http://h/r.html"]
     assert urls_by_path(tmp_path / "elsewhere") == {}
 
 

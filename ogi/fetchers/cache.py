@@ -297,21 +297,36 @@ def find_manifest(folder: Path) -> Path | None:
     return None
 
 
+def _manifests(folder: Path) -> list[Path]:
+    """Every cache manifest that covers files under ``folder``: the one it is inside, and those of caches
+    inside it (``ogi run data`` over ``data/cache``)."""
+    found: list[Path] = []
+    up = find_manifest(folder)
+    if up is not None:
+        found.append(up)
+    root = Path(folder).resolve()
+    if root.is_dir():
+        found += [m.resolve() for m in sorted(root.rglob(MANIFEST)) if m.resolve() != up]
+    return found
+
+
 def urls_by_path(folder: Path) -> dict[Path, str]:
-    """Absolute file path → URL for every cached file, when ``folder`` is (inside) a fetch cache."""
-    manifest = find_manifest(folder)
-    if manifest is None:
-        return {}
-    root = manifest.parent
-    return {(root / e.path).resolve(): e.url for e in read_manifest(manifest) if e.path}
+    """Absolute file path → URL for every cached file, when ``folder`` is in a fetch cache or holds one."""
+    out: dict[Path, str] = {}
+    for manifest in _manifests(folder):
+        root = manifest.parent
+        out.update({(root / e.path).resolve(): e.url for e in read_manifest(manifest) if e.path})
+    return out
 
 
 def skipped_paths(folder: Path) -> set[Path]:
     """Cached files that are not reports: index pages and the images kept for report pages."""
-    manifest = find_manifest(folder)
-    if manifest is None:
-        return set()
-    root = manifest.parent
-    return {
-        (root / e.path).resolve() for e in read_manifest(manifest) if e.path and (e.is_image or e.is_index)
-    }
+    out: set[Path] = set()
+    for manifest in _manifests(folder):
+        root = manifest.parent
+        out |= {
+            (root / e.path).resolve()
+            for e in read_manifest(manifest)
+            if e.path and (e.is_image or e.is_index)
+        }
+    return out
