@@ -209,6 +209,18 @@ def test_chrome_is_stripped_and_the_article_container_preferred() -> None:
     assert [p.text for p in doc.paragraphs] == ["正文第一段。", "正文第二段。"]
 
 
+def test_sibling_editor_blocks_are_read_together() -> None:
+    report = tables_2021({}, {"new_received": [1, 2, 3, 4, 5, 6, 21]}, [0] * 15)
+    html = f"""<div class="nav"><p>导航</p></div>
+      <div class="TRS_Editor"><p>某局2022年度政府信息公开工作年度报告</p><p>一、总体情况</p></div>
+      <div class="share">分享</div>
+      <div class="TRS_Editor">{report}</div><div class="footer">版权</div>"""
+    doc = extract(html.encode())
+    assert doc.paragraphs[0].text == "某局2022年度政府信息公开工作年度报告"
+    assert len(doc.tables) == 3
+    assert not any(p.text in ("导航", "分享", "版权") for p in doc.paragraphs)
+
+
 def test_without_a_container_the_body_minus_chrome() -> None:
     html = """<html><head><title>x</title><style>p{color:red}</style></head><body>
       <nav><a href="/">首页</a></nav><header>网站头部</header>

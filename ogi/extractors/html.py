@@ -171,6 +171,10 @@ _CONTAINERS: tuple[frozenset[str], ...] = (
             "contenttext",
             "main-content",
             "maincontent",
+            "maintext",
+            "ucap-content",
+            "ivs_content",
+            "contxt",
         }
     ),
     frozenset({"content", "contents", "article", "detail", "details", "ccontent", "con", "main", "text"}),
@@ -383,24 +387,35 @@ def strip_chrome(root: Tag) -> None:
             tag.decompose()
 
 
-def find_container(root: Tag) -> Tag:
-    """The article container when the page has a recognisable one that holds all its tables, else ``root``."""
+def find_containers(root: Tag) -> list[Tag]:
+    """The article container(s) when the page has recognisable ones that hold all its tables, else ``root``.
+
+    A CMS may split one article into sibling editor blocks (the prose in one ``TRS_Editor``, the tables
+    in the next): specific container names are taken together, in page order. A generic name (content,
+    main, text …) counts only for one element that holds every table.
+    """
     tables = [t for t in root.find_all("table") if _is_numeric_table(t)]
+    generic = len(_CONTAINERS) - 1
     for rank, names in enumerate(_CONTAINERS):
         found: list[Tag] = []
         for tag in root.find_all(True):
-            own = _names(tag)
-            if (any(n in names for n in own) or (rank == 2 and tag.name == "article")) and _contains_all(
-                tag, tables
-            ):
-                # Generic names (content, text, main) also name small widgets: ask for some substance.
-                enough = 20 if rank == len(_CONTAINERS) - 1 else 1
-                if len(tag.get_text(strip=True)) >= enough or tag.find(["table", "img", "a"]):
-                    found.append(tag)
-        if found:
-            # Nested containers of the same kind: the outermost holds the whole article.
-            return next(t for t in found if not any(o is not t and _inside(t, o) for o in found))
-    return root
+            if not (any(n in names for n in _names(tag)) or (rank == generic and tag.name == "article")):
+                continue
+            # Generic names also name small widgets: ask those for some substance.
+            enough = 20 if rank == generic else 1
+            if len(tag.get_text(strip=True)) >= enough or tag.find(["table", "img", "a"]):
+                found.append(tag)
+        if rank == generic:
+            found = [t for t in found if _contains_all(t, tables)]
+        # Nested containers of the same kind: the outermost holds the whole article.
+        top = [t for t in found if not any(o is not t and _inside(t, o) for o in found)]
+        if not top:
+            continue
+        if rank == generic:
+            return top[:1]
+        if all(any(_inside(table, t) for t in top) for table in tables):
+            return top
+    return [root]
 
 
 def _inside(tag: Tag, outer: Tag) -> bool:
@@ -729,10 +744,10 @@ def extract(data: bytes, fmt: str = "html", name: str = "", options: object = No
     base_href = str(base["href"]) if isinstance(base, Tag) else ""
     root: Tag = soup.body or soup
     strip_chrome(root)
-    container = find_container(root)
     walk = _Walk()
-    walk.walk(container)
-    walk.flush()
+    for container in find_containers(root):
+        walk.walk(container)
+        walk.flush()
     doc = Document(format="html", blocks=list(walk.blocks), meta=meta)
     _set_status(doc, walk, base_href)
     return doc
