@@ -133,6 +133,15 @@ def test_layout_tables_are_read_as_flow() -> None:
     assert "2022年某局政府信息公开工作年度报告" in [p.text for p in doc.paragraphs]
 
 
+def test_a_two_column_page_layout_is_read_as_flow() -> None:
+    prose = "<p>一、总体情况</p>" + "<p>" + "本机关认真贯彻落实条例。" * 40 + "</p>"
+    page = f"""<table><tr><td><a href="/a">栏目一</a><br><a href="/b">栏目二</a></td>
+      <td>{prose}</td></tr></table>{tables_2021({}, {}, [0] * 15)}"""
+    doc = extract(page.encode())
+    assert len(doc.tables) == 3 and doc.tables[0].locator == {"table": 1}
+    assert "一、总体情况" in [p.text for p in doc.paragraphs]
+
+
 # -- cell text -----------------------------------------------------------------------------------------
 
 

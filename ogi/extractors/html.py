@@ -516,11 +516,19 @@ def _nested_tables(table: Tag) -> list[Tag]:
     return [t for t in table.find_all("table") if t.find_parent("table") is table]
 
 
-def _is_layout(table: Tag, n_cols: int) -> bool:
-    """A table used to lay out the page, not to print data: one column, or a narrow frame around tables."""
+#: A cell with more text than this holds running text: its table lays out a page (a sidebar beside the
+#: article), it does not print data. Template cells are short (the longest label has about 40 characters).
+LAYOUT_CELL_CHARS = 400
+
+
+def _is_layout(table: Tag, n_cols: int, texts: Iterable[str] = ()) -> bool:
+    """A table used to lay out the page, not to print data: one column, a narrow frame around tables, or
+    a cell holding running text."""
     if n_cols <= 1:
         return True
-    return n_cols <= 2 and bool(_nested_tables(table))
+    if n_cols <= 2 and bool(_nested_tables(table)):
+        return True
+    return any(len(t) > LAYOUT_CELL_CHARS for t in texts)
 
 
 # -- the walk ------------------------------------------------------------------------------------------
@@ -603,19 +611,19 @@ class _Walk:
         if not slots:
             self.walk(table)
             return
-        if _is_layout(table, n_cols):
+        nested = [t for t in _nested_tables(table) if not _is_layout(t, grid(t)[2])]
+        skip = {id(t) for t in nested}
+        texts = [cell_text(slot.tag, skip) for slot in slots]
+        if _is_layout(table, n_cols, texts):
             for slot in slots:
                 self.flush()
                 self.walk(slot.tag)
                 self.flush()
             return
-        nested = [t for t in _nested_tables(table) if not _is_layout(t, grid(t)[2])]
-        skip = {id(t) for t in nested}
         self.n_tables += 1
         number = self.n_tables
         cells: list[Cell] = []
-        for slot in slots:
-            text = cell_text(slot.tag, skip)
+        for slot, text in zip(slots, texts):
             for a in slot.tag.find_all("a"):
                 self.link(a)
             for img in slot.tag.find_all("img"):
