@@ -264,7 +264,7 @@ def fetch(
         max_images=max_images,
     )
     lines: list[str] = []
-    failed = 0
+    failed = fetched = 0
     for label, run_it, targets in (
         ("crawl", fetchers.crawl, list(crawl_urls)),
         ("fetch", fetchers.fetch_urls, items),
@@ -273,14 +273,15 @@ def fetch(
             continue
         found, stats = run_it(targets, cache, policy=policy, options=options)
         ok = sum(1 for f in found if f.path is not None)
+        fetched += ok
         failed += len(stats.errors)
         if label == "crawl":
             lines.append(
                 f"index pages: {len(stats.index_pages)} read, {len(stats.index_changed)} new or changed"
             )
         lines.append(
-            f"{label}: {ok} report sources in the cache ({len(stats.attachments)} attachments), "
-            f"{len(stats.images)} images; {len(stats.downloaded)} downloaded, "
+            f"{label}: {ok} report sources in the cache (attachments: {len(stats.attachments)}, "
+            f"images kept: {len(stats.images)}); {len(stats.downloaded)} downloaded, "
             f"{len(stats.cached)} already cached, {len(stats.errors)} failed"
         )
         for url, error in sorted(stats.errors.items()):
@@ -288,6 +289,8 @@ def fetch(
     for line in lines:
         click.echo(line)
     click.echo(f"cache: {cache.resolve()} (read it with: ogi run {cache})")
+    if failed and not fetched:
+        sys.exit(1)
 
 
 @main.command()

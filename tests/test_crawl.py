@@ -149,9 +149,9 @@ def site():
     s.stop()
 
 
-def fetch_cli(*args: str) -> str:
+def fetch_cli(*args: str, code: int = 0) -> str:
     result = CliRunner().invoke(main, ["fetch", *args, *FAST], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return result.output
 
 
@@ -256,7 +256,7 @@ def test_refresh_and_ignore_robots(site: CmsSite, tmp_path: Path) -> None:
     assert site.bodies[SH] == 1
     fetch_cli(site.url(SH), "--cache", str(cache), "--refresh")
     assert site.bodies[SH] == 2
-    out = fetch_cli(site.url(PRIVATE), "--cache", str(cache))
+    out = fetch_cli(site.url(PRIVATE), "--cache", str(cache), code=1)  # nothing fetched: exit 1
     assert "robots.txt" in out and site.hits[PRIVATE] == 0
     fetch_cli(site.url(PRIVATE), "--cache", str(cache), "--ignore-robots")
     assert site.bodies[PRIVATE] == 1
