@@ -203,6 +203,15 @@ def test_gbk_declared_page_that_is_really_utf8_and_bom_and_undeclared() -> None:
     assert detect(TEXT.encode("gb18030")) == "html"
 
 
+def test_a_few_corrupt_bytes_do_not_change_the_encoding() -> None:
+    gbk = f'<meta charset="gbk">{TEXT}'.encode("gbk")
+    text, encoding = decode_html(gbk[:-12] + b"\xff" + gbk[-12:])
+    assert encoding == "gb18030" and "朱镕基路" in text
+    utf8 = (TEXT * 20).encode()
+    text, encoding = decode_html(utf8[:-12] + b"\xff" + utf8[-12:])
+    assert encoding == "utf-8" and "朱镕基路" in text
+
+
 def test_http_header_charset_is_used_for_other_encodings() -> None:
     data = "<p>政府資訊公開年報</p>".encode("big5")
     text, encoding = decode_html(data, "big5")

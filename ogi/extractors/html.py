@@ -261,6 +261,7 @@ _ICON_NAME = re.compile(
     re.IGNORECASE,
 )
 MAX_SPAN = 1000
+_UNREADABLE = re.compile("[\ufffd\ue000-\uf8ff]")
 
 
 # -- decoding ------------------------------------------------------------------------------------------
@@ -312,15 +313,23 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     if "gb18030" not in tried:
+        tried.append("gb18030")
         try:
             return data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError:
             pass
+    # No encoding reads every byte (a page with a few corrupt bytes): the one with the fewest errors,
+    # unless even that one fails on many characters; then a statistical guess.
+    # (Reading UTF-8 as gb18030 rarely fails outright but lands in the private use area.)
+    readings = [(data.decode(c, errors="replace"), c) for c in tried]
+    text, codec = min(readings, key=lambda r: len(_UNREADABLE.findall(r[0])))
+    if len(_UNREADABLE.findall(text)) <= max(3, len(text) // 200):
+        return text, codec
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:300_000]).best()
-    codec = _codec(best.encoding if best is not None else None) or "gb18030"
-    return data.decode(codec, errors="replace"), codec
+    guess = _codec(best.encoding if best is not None else None)
+    return (data.decode(guess, errors="replace"), guess) if guess else (text, codec)
 
 
 def parse(data: bytes | str, declared: str | None = None) -> BeautifulSoup:
