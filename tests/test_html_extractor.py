@@ -250,6 +250,15 @@ def test_without_a_container_the_body_minus_chrome() -> None:
     assert [p.text for p in extract(html.encode()).paragraphs] == ["报告正文。"]
 
 
+def test_class_names_inside_data_tables_never_shift_the_grid() -> None:
+    html = """<table>
+      <tr><td class="top">项目</td><td class="header">A</td><td class="nav">B</td></tr>
+      <tr><td>甲</td><td><span class="top">12</span></td><td style="display:none">9</td></tr>
+      <tr><td>乙</td><td>3</td><td>4</td></tr><tr><td>丙</td><td>5</td><td>6</td></tr></table>"""
+    (t,) = extract(html.encode()).tables
+    assert t.text_grid() == [["项目", "A", "B"], ["甲", "12", ""], ["乙", "3", "4"], ["丙", "5", "6"]]
+
+
 def test_word_conditional_comments_real_and_leaked() -> None:
     html = """<div class="TRS_Editor">
       <!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]-->

@@ -142,6 +142,7 @@ _CHROME_WHOLE = frozenset(
         "login",
     }
 )
+_TABLE_PARTS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot", "col", "colgroup", "caption"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # Article containers of the common CMSs (TRS WCM, 大汉, 拓尔思, 博思 …), most specific first.
@@ -387,13 +388,23 @@ def strip_chrome(root: Tag) -> None:
         if tag.name in ("nav", "aside") and _holds_report(tag):
             continue
         tag.decompose()
+    data_tables = {id(t) for t in root.find_all("table") if _is_numeric_table(t)}
     for tag in list(root.find_all(True)):
         if tag.decomposed or tag.parent is None:
             continue
-        if _is_hidden(tag) or (
-            (tag.name in ("header", "footer") or _is_chrome_name(_names(tag))) and not _holds_report(tag)
-        ):
-            tag.decompose()
+        hidden = _is_hidden(tag)
+        if tag.name in _TABLE_PARTS:
+            # Removing a cell would shift the grid: a hidden cell is kept, empty.
+            if hidden and tag.name in ("td", "th"):
+                tag.clear()
+            continue
+        chrome = (tag.name in ("header", "footer") or _is_chrome_name(_names(tag))) and not _holds_report(tag)
+        if not (hidden or chrome):
+            continue
+        table = tag.find_parent("table")
+        if chrome and not hidden and table is not None and id(table) in data_tables:
+            continue  # a class name inside a data table (「<td><span class="top">12</span>」) is not chrome
+        tag.decompose()
 
 
 def find_containers(root: Tag) -> list[Tag]:
