@@ -9,6 +9,7 @@ page and an off-host link.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -198,6 +199,10 @@ def test_crawl_then_run_yields_exactly_the_reports(site: CmsSite, tmp_path: Path
     for url, row in m[m["path"].notna()].iterrows():
         data = (cache / row["path"]).read_bytes()
         assert len(data) == row["bytes"], url
+    # What each report page links to is remembered, so a re-crawl does not read the pages again.
+    state = json.loads((cache / ".fetch-state.json").read_text(encoding="utf-8"))
+    statuses = sorted(str(p["status"]) for p in state["pages"].values())
+    assert statuses == ["None"] * 5 + ["attachment_only", "needs_ocr"]
     # A polite, identifiable client.
     assert site.user_agents and all(ua.startswith("ogi/") for ua in site.user_agents)
 

@@ -3,7 +3,8 @@
 Layout (``data/cache`` by default)::
 
     manifest.parquet              one row per URL (contract §8), written atomically
-    .fetch-state.json             ETag / Last-Modified per URL, for conditional GETs of index pages
+    .fetch-state.json             ETag / Last-Modified per URL (conditional GETs of index pages), and what
+                                  a report page links to, by its sha256 (a re-crawl need not re-read it)
     <host>/<hash>-<name>          report pages and attachments (what ``ogi run`` reads)
     <host>/_index/<hash>-<name>   index pages of a report column (kept for provenance, never read as reports)
     <host>/_images/<hash>-<name>  images of report pages whose tables are pictures (belong to that page)
@@ -138,12 +139,15 @@ class Cache:
         self._lock = threading.RLock()
         self.entries: dict[str, Entry] = {e.url: e for e in read_manifest(self.root / MANIFEST)}
         self.validators: dict[str, dict[str, str]] = {}
+        self.pages: dict[str, dict[str, Any]] = {}
         state = self.root / STATE
         if state.exists():
             try:
-                self.validators = json.loads(state.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.validators = {}
+                saved = json.loads(state.read_text(encoding="utf-8"))
+                self.validators = dict(saved.get("validators", {}))
+                self.pages = dict(saved.get("pages", {}))
+            except (OSError, ValueError, AttributeError):
+                pass
         self._dirty = 0
 
     # -- reading -------------------------------------------------------------------------------------
@@ -247,6 +251,17 @@ class Cache:
         v = self.validators.get(url, {})
         return v.get("etag"), v.get("last_modified")
 
+    def page_links(self, key: str) -> dict[str, Any] | None:
+        """What an earlier read of a page version found (``status``, ``attachments``, ``images``); ``key``
+        names the bytes and the reader (ogi version and sha256)."""
+        with self._lock:
+            return self.pages.get(key)
+
+    def remember_page(self, key: str, found: dict[str, Any]) -> None:
+        with self._lock:
+            self.pages[key] = found
+            self._touch()
+
     def _touch(self) -> None:
         self._dirty += 1
         if self._dirty >= 25:
@@ -266,9 +281,10 @@ class Cache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+            state = {"validators": self.validators, "pages": self.pages}
             _atomic_write(
                 self.root / STATE,
-                json.dumps(self.validators, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8"),
+                json.dumps(state, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8"),
             )
             self._dirty = 0
 

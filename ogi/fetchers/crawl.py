@@ -18,8 +18,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
+from ogi import __version__
 from ogi.fetchers.cache import Cache, Entry
 from ogi.fetchers.http import HttpClient, Response, host_of, is_http_url, without_fragment
 from ogi.fetchers.links import read_index
@@ -148,17 +150,10 @@ class Fetcher:
             self.stats.reports.append(url)
         if path is None or depth >= self.options.max_depth:
             return out
-        data = path.read_bytes()
-        from ogi.extractors.detect import detect
-
-        if detect(data, path.name) != "html":
-            return out
-        from ogi.extractors.html import extract
-
-        doc = extract(data)
+        found = self._page_links(path, entry)
         base = entry.final_url or url
-        if doc.status == "attachment_only":
-            for href in doc.meta.get("attachments", []):
+        if found.get("status") == "attachment_only":
+            for href in found.get("attachments", []):
                 att = without_fragment(urljoin(base, href))
                 if not is_http_url(att):
                     continue
@@ -168,14 +163,38 @@ class Fetcher:
                 out.append(Fetched(att, att_path, err))
                 with self._lock:
                     self.stats.attachments.append(att)
-        elif doc.status == "needs_ocr":
-            for src in doc.meta.get("images", [])[: self.options.max_images]:
+        elif found.get("status") == "needs_ocr":
+            for src in found.get("images", [])[: self.options.max_images]:
                 img = without_fragment(urljoin(base, src))
                 if is_http_url(img):
                     self.fetch(img, role="image", referrer=url, max_bytes=self.options.max_image_bytes)
                     with self._lock:
                         self.stats.images.append(img)
         return out
+
+    def _page_links(self, path: Path, entry: Entry) -> dict[str, Any]:
+        """Whether a page only links to its report file or shows its tables as images, and the links: read
+        once per page version (remembered by sha256 in the cache)."""
+        key = f"{__version__}:{entry.sha256}" if entry.sha256 else None
+        if key:
+            known = self.cache.page_links(key)
+            if known is not None:
+                return known
+        from ogi.extractors.detect import detect
+        from ogi.extractors.html import extract
+
+        data = path.read_bytes()
+        found: dict[str, Any] = {"status": None}
+        if detect(data, path.name) == "html":
+            doc = extract(data)
+            found = {
+                "status": doc.status,
+                "attachments": list(doc.meta.get("attachments", [])),
+                "images": list(doc.meta.get("images", [])),
+            }
+        if key:
+            self.cache.remember_page(key, found)
+        return found
 
     # -- a report column -----------------------------------------------------------------------------
 
