@@ -218,7 +218,7 @@ class Fetcher:
             data = self.cache.read(page_url)
             if data is None:
                 continue
-            page = read_index(data, entry.final_url or page_url)
+            page = read_index(data, entry.final_url or page_url, _charset(entry.content_type))
             for nxt in page.pagination:
                 nxt = without_fragment(nxt)
                 if nxt not in seen_pages and (self.options.any_host or host_of(nxt) == host):
@@ -239,3 +239,12 @@ class Fetcher:
         with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
             results = list(pool.map(lambda a: self.report(a[0], referrer=a[1], depth=1), articles))
         return [f for group in results for f in group]
+
+
+def _charset(content_type: str | None) -> str | None:
+    """The charset of a Content-Type header (what the server says the page is in)."""
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'").lower()
+    return None

@@ -72,15 +72,6 @@ class Response:
     def not_modified(self) -> bool:
         return self.status == 304
 
-    @property
-    def charset(self) -> str | None:
-        ct = self.content_type or ""
-        for part in ct.split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'").lower()
-        return None
-
 
 class _Gate:
     """Per-host politeness: at most ``per_host`` requests in flight, starts ``delay`` seconds apart."""
@@ -218,7 +209,9 @@ class HttpClient:
             with self._gate(url):
                 resp, retry_after = self._once(url, headers, max_bytes)
             retryable = resp.status in RETRY_STATUSES or (resp.status is None and resp.error is not None)
-            if resp.error is not None and resp.error.startswith(("too large", "not an http")):
+            if resp.error is not None and resp.error.startswith(
+                ("too large", "not an http", "too many redirects")
+            ):
                 retryable = False
             if not retryable or attempt >= retries:
                 if retryable and attempt > 0 and resp.error:
