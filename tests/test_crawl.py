@@ -17,7 +17,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from cms_site import (
+
+from ogi.cli import main
+from ogi.pipeline import RunOptions, run
+from tests.cms_site import (
     FIXTURES,
     JIAXING_TITLE,
     SHANGHAI,
@@ -29,9 +32,6 @@ from cms_site import (
     jiaxing_body,
     report_body,
 )
-
-from ogi.cli import main
-from ogi.pipeline import RunOptions, run
 
 FAST = ["--delay", "0", "--timeout", "0.5", "--retries", "1", "--backoff", "0.05"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000

@@ -3,7 +3,6 @@ and the page-level statuses (attachment only, tables as images)."""
 
 from __future__ import annotations
 
-from cms_site import JIAXING_TITLE, cms_page, jiaxing_body, tables_2021
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +10,7 @@ from ogi.extractors import detect
 from ogi.extractors.html import decode_html, extract
 from ogi.extractors.model import Table
 from ogi.pipeline import read_source
+from tests.cms_site import JIAXING_TITLE, cms_page, jiaxing_body, tables_2021
 
 
 def grid_of(table: Table) -> set[tuple[str, int, int, int, int]]:

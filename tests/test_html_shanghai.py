@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from cms_site import SHANGHAI, cms_page
 
 from ogi.extractors.html import extract
 from ogi.pipeline import read_source
 from ogi.schema.template import load
+from tests.cms_site import SHANGHAI, cms_page
 
 COLS = ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
         "legal_service_org", "other_org", "total")  # fmt: skip

@@ -6,6 +6,7 @@ folder with its ``manifest.parquet``, ``links`` reads index pages, ``crawl`` fol
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ogi.fetchers.cache import Cache
@@ -28,13 +29,15 @@ def fetch_urls(
     store = Cache(cache)
     with HttpClient(policy or http.DEFAULT_POLICY) as client:
         fetcher = Fetcher(store, client, options)
-        out: list[Fetched] = []
+        unique = list(dict.fromkeys(without_fragment(u) for u in urls))
+        workers = max(1, fetcher.options.workers)
         try:
-            for url in dict.fromkeys(without_fragment(u) for u in urls):
-                out += fetcher.report(url, depth=1)
+            # In parallel across hosts; the client's per-host gate keeps each host's pace.
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                groups = list(pool.map(lambda u: fetcher.report(u, depth=1), unique))
         finally:
             store.save()
-    return out, fetcher.stats
+    return [f for group in groups for f in group], fetcher.stats
 
 
 def crawl(
