@@ -333,12 +333,6 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return (data.decode(guess, errors="replace"), guess) if guess else (text, codec)
 
 
-def parse(data: bytes | str, declared: str | None = None) -> BeautifulSoup:
-    """The page parsed with lxml (fragments without ``<html>``/``<body>`` are fine)."""
-    text = data if isinstance(data, str) else decode_html(data, declared)[0]
-    return BeautifulSoup(text, "lxml")
-
-
 # -- chrome --------------------------------------------------------------------------------------------
 
 

@@ -81,6 +81,8 @@ class Fetcher:
         self.options = options or CrawlOptions()
         self.stats = Stats()
         self._lock = threading.Lock()
+        #: URLs already handled in this run (an attachment linked from two pages is fetched once).
+        self._done: dict[str, Entry] = {}
 
     # -- one URL -------------------------------------------------------------------------------------
 
@@ -94,6 +96,18 @@ class Fetcher:
         max_bytes: int | None = None,
     ) -> Entry:
         """The cache entry for ``url``: the cached copy, revalidated or downloaded as the options say."""
+        with self._lock:
+            done = self._done.get(url)
+        if done is not None:
+            return done
+        entry = self._fetch(url, role=role, referrer=referrer, revalidate=revalidate, max_bytes=max_bytes)
+        with self._lock:
+            self._done[url] = entry
+        return entry
+
+    def _fetch(
+        self, url: str, *, role: str, referrer: str | None, revalidate: bool, max_bytes: int | None
+    ) -> Entry:
         cached = self.cache.file(url)
         if cached is not None and not self.options.refresh and not revalidate:
             self._note("cached", url)
