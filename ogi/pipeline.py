@@ -374,7 +374,9 @@ def ingest(
         if isinstance(data, str):
             rows = failed_rows(src.source, b"", data)
             rows.report["sha256"] = "0" * 64
-            rows.report["report_id"] = "0" * 16
+            # No bytes, so no content hash: an id of its own per source, or two unread sources would
+            # share one report (and one error, and count as duplicates of each other).
+            rows.report["report_id"] = "0000" + sha256_of(src.source.encode("utf-8"))[:12]
             save(store, rows)
             summary.read += 1
             if progress:

@@ -298,7 +298,8 @@ def test_run_with_urls_fetches_then_reads(site: CmsSite, tmp_path: Path, monkeyp
     monkeypatch.setattr(http, "DEFAULT_POLICY", http.FetchPolicy(delay=0, timeout=0.5, retries=0))
     urls = tmp_path / "urls.txt"
     urls.write_text(
-        f"# reports\n{site.url(ATT)}\n\n{site.url(MISSING)}\n{site.url(SH)}#top\n", encoding="utf-8"
+        f"# reports\n{site.url(ATT)}\n\n{site.url(MISSING)}\n{site.url(SH)}#top\n{site.url(PRIVATE)}\n",
+        encoding="utf-8",
     )
     cache, out = tmp_path / "cache", tmp_path / "out"
     result = CliRunner().invoke(
@@ -306,11 +307,21 @@ def test_run_with_urls_fetches_then_reads(site: CmsSite, tmp_path: Path, monkeyp
     )
     assert result.exit_code == 0, result.output
     reports = reports_of(out)
-    assert set(reports.index) == {site.url(ATT), site.url(DOCX), site.url(MISSING), site.url(SH)}
+    assert set(reports.index) == {
+        site.url(ATT),
+        site.url(DOCX),
+        site.url(MISSING),
+        site.url(SH),
+        site.url(PRIVATE),
+    }
+    # Two sources that could not be fetched: each its own row and its own reason.
+    assert "robots.txt" in reports.loc[site.url(PRIVATE), "error"]
+    assert reports.loc[site.url(PRIVATE), "report_id"] != reports.loc[site.url(MISSING), "report_id"]
     assert reports.loc[site.url(ATT), "status"] == "attachment_only"
     assert reports.loc[site.url(SH), "status"] == "ok"
     assert reports.loc[site.url(MISSING), "status"] == "failed"
     assert re.search(r"HTTP 404", reports.loc[site.url(MISSING), "error"])
+    assert pd.isna(reports.loc[site.url(MISSING), "duplicate_of"])
     # The attachment was read as a report file of its own (its format comes from its bytes).
     assert reports.loc[site.url(DOCX), "format"] == "docx"
     # Run over the cache afterwards: the same sources, mapped back through the manifest.
