@@ -322,7 +322,12 @@ def _manifests(folder: Path) -> list[Path]:
         found.append(up)
     root = Path(folder).resolve()
     if root.is_dir():
-        found += [m.resolve() for m in sorted(root.rglob(MANIFEST)) if m.resolve() != up]
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))  # as ogi run walks
+            if MANIFEST in filenames:
+                manifest = (Path(dirpath) / MANIFEST).resolve()
+                if manifest != up:
+                    found.append(manifest)
     return found
 
 
