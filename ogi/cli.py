@@ -164,6 +164,153 @@ class _Progress:
 
 
 @main.command()
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--urls",
+    "urls_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file with one URL per line.",
+)
+@click.option(
+    "--crawl",
+    "crawl_urls",
+    multiple=True,
+    metavar="INDEX_URL",
+    help="Crawl a report column from its index page (pagination, report articles, their attachments).",
+)
+@click.option(
+    "--pattern",
+    default=None,
+    metavar="REGEX",
+    help="Follow the articles whose link text, title or URL matches REGEX (default: 年度报告|年报 in the text).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/cache"),
+    show_default=True,
+    help="Fetch cache folder (holds manifest.parquet).",
+)
+@click.option("--refresh", is_flag=True, help="Download again what the cache already holds.")
+@click.option(
+    "--ignore-robots",
+    is_flag=True,
+    help="Do not obey robots.txt. Only when you have the right to, and take responsibility for it.",
+)
+@click.option(
+    "--delay", type=float, default=1.0, show_default=True, help="Seconds between requests to a host."
+)
+@click.option("--per-host", type=int, default=2, show_default=True, help="Requests in flight per host.")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds before a request times out."
+)
+@click.option(
+    "--retries", type=int, default=3, show_default=True, help="Retries after timeouts and 5xx answers."
+)
+@click.option("--backoff", type=float, default=1.0, show_default=True, help="Seconds before the first retry.")
+@click.option("--max-size", type=float, default=100.0, show_default=True, help="Largest file kept, in MB.")
+@click.option("--max-pages", type=int, default=50, show_default=True, help="Index pages read per crawl.")
+@click.option(
+    "--max-depth",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Hops from the index: 1 = report pages, 2 = also their attachments and images.",
+)
+@click.option("--max-images", type=int, default=30, show_default=True, help="Images kept per report page.")
+@click.option("--any-host", is_flag=True, help="Let a crawl leave the index page's host.")
+def fetch(
+    urls: tuple[str, ...],
+    urls_file: Path | None,
+    crawl_urls: tuple[str, ...],
+    pattern: str | None,
+    cache: Path,
+    refresh: bool,
+    ignore_robots: bool,
+    delay: float,
+    per_host: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    max_size: float,
+    max_pages: int,
+    max_depth: int,
+    max_images: int,
+    any_host: bool,
+) -> None:
+    """Download report pages and files into the cache, or crawl a report column (政府信息公开年报 栏目).
+
+    Then read them with `ogi run CACHE`: each report keeps its URL as its source.
+    """
+    import re
+
+    from ogi import fetchers
+    from ogi.fetchers.http import is_http_url
+
+    items = list(urls)
+    if urls_file is not None:
+        items += [
+            line.strip()
+            for line in urls_file.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+    bad = [u for u in [*items, *crawl_urls] if not is_http_url(u)]
+    if bad:
+        raise click.UsageError(f"not an http(s) URL: {bad[0]}")
+    if not items and not crawl_urls:
+        raise click.UsageError("give URLs, --urls FILE or --crawl INDEX_URL")
+    try:
+        compiled = re.compile(pattern) if pattern else None
+    except re.error as exc:
+        raise click.UsageError(f"--pattern: {exc}") from exc
+    policy = fetchers.FetchPolicy(
+        delay=delay,
+        per_host=per_host,
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        max_bytes=int(max_size * 1024 * 1024),
+        respect_robots=not ignore_robots,
+    )
+    options = fetchers.CrawlOptions(
+        pattern=compiled,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        any_host=any_host,
+        refresh=refresh,
+        max_images=max_images,
+    )
+    lines: list[str] = []
+    failed = fetched = 0
+    for label, run_it, targets in (
+        ("crawl", fetchers.crawl, list(crawl_urls)),
+        ("fetch", fetchers.fetch_urls, items),
+    ):
+        if not targets:
+            continue
+        found, stats = run_it(targets, cache, policy=policy, options=options)
+        ok = sum(1 for f in found if f.path is not None)
+        fetched += ok
+        failed += len(stats.errors)
+        if label == "crawl":
+            lines.append(
+                f"index pages: {len(stats.index_pages)} read, {len(stats.index_changed)} new or changed"
+            )
+        lines.append(
+            f"{label}: {ok} report sources in the cache (attachments: {len(stats.attachments)}, "
+            f"images kept: {len(stats.images)}); {len(stats.downloaded)} downloaded, "
+            f"{len(stats.cached)} already cached, {len(stats.errors)} failed"
+        )
+        for url, error in sorted(stats.errors.items()):
+            lines.append(f"  failed: {url}: {error}")
+    for line in lines:
+        click.echo(line)
+    click.echo(f"cache: {cache.resolve()} (read it with: ogi run {cache})")
+    if failed and not fetched:
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("report")
 @click.option(
     "--dataset",

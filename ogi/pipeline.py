@@ -40,6 +40,8 @@ class Source:
 
     source: str
     path: Path
+    #: Why the source could not be fetched (URL inputs); the run writes a ``failed`` row with it.
+    error: str | None = None
 
 
 @dataclass
@@ -250,7 +252,10 @@ def resolve_sources(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> list
             out[src.source] = src
             continue
         url_of = _manifest_urls(path)
+        not_reports = _manifest_skips(path) if url_of else set()
         for file in _walk(path.resolve(), excluded):
+            if file in not_reports:
+                continue
             src = Source(url_of.get(file, str(file)), file)
             out[src.source] = src
     return sorted(out.values(), key=lambda s: s.source)
@@ -268,6 +273,15 @@ def _manifest_urls(folder: Path) -> dict[Path, str]:
     except ImportError:
         return {}
     return urls_by_path(folder)
+
+
+def _manifest_skips(folder: Path) -> set[Path]:
+    """Files of a fetch cache that are not reports (index pages, images kept for a report page)."""
+    try:
+        from ogi.fetchers.cache import skipped_paths
+    except ImportError:
+        return set()
+    return skipped_paths(folder)
 
 
 def _walk(root: Path, excluded: list[Path]) -> Iterator[Path]:
@@ -313,7 +327,10 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
 def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
     from ogi.fetchers import fetch_for_run
 
-    return [Source(url, path) for url, path in fetch_for_run(urls, options.cache)]
+    return [
+        Source(url, path or Path(options.cache), error)
+        for url, path, error in fetch_for_run(urls, options.cache)
+    ]
 
 
 def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | str:
@@ -380,6 +397,16 @@ def ingest(
     to_read: dict[str, Task] = {}  # sha → the first source with those bytes
     twins: dict[str, list[Source]] = {}  # sha → further sources with the same bytes
     for src in sources:
+        if src.error is not None:
+            # A URL that could not be fetched has no bytes, so no content hash: it gets an id of its own
+            # (derived from the URL), or two unfetchable sources would share one report and one error.
+            rows = failed_rows(src.source, "0" * 64, f"cannot fetch: {src.error}")
+            rows.report["report_id"] = "0000" + sha256_of(src.source.encode("utf-8"))[:12]
+            save(store, rows)
+            summary.read += 1
+            if progress:
+                progress(src, rows)
+            continue
         sha = file_sha256(src.path)
         old = known.get(src.source)
         if not options.force and old is not None and old[0] == sha and old[1] == __version__:

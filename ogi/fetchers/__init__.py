@@ -1,0 +1,76 @@
+"""Getting report files from the web into the fetch cache (the first step: fetch → extract → …).
+
+Fetchers know bytes and links, never the template. ``http`` is the polite client, ``cache`` the cache
+folder with its ``manifest.parquet``, ``links`` reads index pages, ``crawl`` follows a report column.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ogi.fetchers.cache import Cache
+from ogi.fetchers.crawl import CrawlOptions, Fetched, Fetcher, Stats
+from ogi.fetchers.http import FetchPolicy, HttpClient, without_fragment
+
+__all__ = ["CrawlOptions", "FetchPolicy", "Fetched", "Stats", "crawl", "fetch_for_run", "fetch_urls"]
+
+
+def fetch_urls(
+    urls: list[str],
+    cache: Path,
+    *,
+    policy: FetchPolicy | None = None,
+    options: CrawlOptions | None = None,
+) -> tuple[list[Fetched], Stats]:
+    """Fetch report URLs into ``cache`` (with the report file of an attachment-only page)."""
+    from ogi.fetchers import http
+
+    store = Cache(cache)
+    with HttpClient(policy or http.DEFAULT_POLICY) as client:
+        fetcher = Fetcher(store, client, options)
+        unique = list(dict.fromkeys(without_fragment(u) for u in urls))
+        workers = max(1, fetcher.options.workers)
+        try:
+            # In parallel across hosts; the client's per-host gate keeps each host's pace.
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                groups = list(pool.map(lambda u: fetcher.report(u, depth=1), unique))
+        finally:
+            store.save()
+    return [f for group in groups for f in group], fetcher.stats
+
+
+def crawl(
+    index_urls: list[str],
+    cache: Path,
+    *,
+    policy: FetchPolicy | None = None,
+    options: CrawlOptions | None = None,
+) -> tuple[list[Fetched], Stats]:
+    """Crawl report columns from their index pages into ``cache``."""
+    from ogi.fetchers import http
+
+    store = Cache(cache)
+    with HttpClient(policy or http.DEFAULT_POLICY) as client:
+        fetcher = Fetcher(store, client, options)
+        out: list[Fetched] = []
+        try:
+            for url in index_urls:
+                out += fetcher.crawl(url)
+        finally:
+            store.save()
+    return out, fetcher.stats
+
+
+def fetch_for_run(urls: list[str], cache: Path) -> list[tuple[str, Path | None, str | None]]:
+    """For ``ogi run URL …``: fetch into the cache; (url, local file or None, error) per report source.
+
+    An attachment-only page yields itself (its row says ``attachment_only``) and the report file it
+    links to, which a researcher wants read as the report. A URL that cannot be fetched yields its error,
+    so the run writes a ``failed`` row that says why.
+    """
+    fetched, _stats = fetch_urls(urls, cache)
+    seen: dict[str, Fetched] = {}
+    for f in fetched:
+        seen.setdefault(f.url, f)
+    return [(f.url, f.path, f.error) for f in seen.values()]
