@@ -1,8 +1,9 @@
 """Checks across reports (X-CARRY), recomputed over the whole store at the end of every run.
 
 The same agency's report for year N should carry over (上年结转) what its report for year N−1 carried
-forward (结转下年度继续办理). Reports pair up by their agency name with whitespace removed; duplicates
-(the same bytes under several sources) count once.
+forward (结转下年度继续办理). Reports pair up by ``agency_id`` (the versioned rule of
+``ogi.analysis.agencies``, so 浙江省嘉兴市财政局 and 嘉兴市财政局 are one body); duplicates (the same bytes
+under several sources) count once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from collections import defaultdict
 
 from ogi.schema.identities import carry_checks
-from ogi.schema.labels import squash
+from ogi.analysis.agencies import agency_id_of
 from ogi.schema.recognize import CellValue
 from ogi.store import Store
 
@@ -27,7 +28,9 @@ def refresh_cross_checks(store: Store) -> int:
     )
     by_agency: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for rid, agency, year in reports:
-        by_agency[squash(agency)][int(year)].append(rid)
+        key = agency_id_of(agency)
+        if key is not None:
+            by_agency[key][int(year)].append(rid)
     pairs = [
         (later, earlier)
         for years in by_agency.values()

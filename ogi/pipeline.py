@@ -30,7 +30,15 @@ if TYPE_CHECKING:
 
 #: Files that are ogi's own output or bookkeeping, never reports.
 SKIP_SUFFIXES = (".parquet", ".duckdb", ".wal", ".tmp", ".pyc")
-SKIP_NAMES = ("manifest.parquet", "dictionary.md", "dictionary.csv", ".DS_Store", "Thumbs.db")
+SKIP_NAMES = (
+    "manifest.parquet",
+    "dictionary.md",
+    "dictionary.csv",
+    "datapackage.json",
+    "metadata.json",
+    ".DS_Store",
+    "Thumbs.db",
+)
 DEFAULT_MAX_BYTES = 300 * 1024 * 1024
 
 
