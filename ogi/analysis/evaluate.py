@@ -78,24 +78,30 @@ def load_expected(path: Path) -> Expected:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise EvalError(f"{path}: cannot read expected values ({exc})") from exc
+    return expected_from_dict(data, Path(path).stem, Path(path))
+
+
+def expected_from_dict(data: Any, stem: str, path: Path | None = None) -> Expected:
+    """Validate the parsed JSON of an expected-values file (``path`` only names it in errors)."""
+    where = path or Path(stem)
     if not isinstance(data, dict):
-        raise EvalError(f"{path}: not a JSON object")
-    file = str(data.get("file") or Path(path).stem)
+        raise EvalError(f"{where}: not a JSON object")
+    file = str(data.get("file") or stem)
     exp = Expected(
-        stem=Path(path).stem,
+        stem=stem,
         file=file,
-        path=Path(path),
+        path=where,
         agency=data.get("agency"),
         year=int(data["year"]) if data.get("year") is not None else None,
         template_version=str(data["template_version"]) if data.get("template_version") else None,
         scope=data.get("scope"),
         stated=frozenset(k for k in ("agency", "year", "template_version", "scope") if k in data),
     )
-    exp.cells = {k: _number(v, f"{path}: {k}") for k, v in (data.get("cells") or {}).items()}
+    exp.cells = {k: _number(v, f"{where}: {k}") for k, v in (data.get("cells") or {}).items()}
     exp.blank = set(data.get("blank") or [])
     exp.placeholder = set(data.get("placeholder") or [])
     exp.ambiguous = {
-        k: [_number(c, f"{path}: {k}") for c in v] for k, v in (data.get("ambiguous") or {}).items()
+        k: [_number(c, f"{where}: {k}") for c in v] for k, v in (data.get("ambiguous") or {}).items()
     }
     exp.source_inconsistent = list(data.get("source_inconsistent") or [])
     seen: dict[str, str] = {}
@@ -107,7 +113,7 @@ def load_expected(path: Path) -> Expected:
     ):
         for key in keys:
             if key in seen:
-                raise EvalError(f"{path}: {key} is listed in both {seen[key]} and {name}")
+                raise EvalError(f"{where}: {key} is listed in both {seen[key]} and {name}")
             seen[key] = name
     exp.failing_checks()  # validates the entries
     return exp
