@@ -6,7 +6,8 @@ rows and blocks and applies the contract's counting rules (output-contract.md §
 - a needed cell that is missing or ``ambiguous`` makes the check ``not_assessable``;
 - a blank or placeholder cell counts as 0 and is listed in ``assumed_zero``;
 - except a blank total (the 总计 column, the （七）总计 row, a table-四 总计) beside printed values, which makes
-  the check ``not_assessable``: agencies leave those empty when they did not add the row up.
+  the check ``not_assessable``: agencies leave those empty when they did not add the row up. Beside
+  components that are all 0 or blank the blank total is 0 whichever it meant, so it counts as 0.
 """
 
 from __future__ import annotations
@@ -90,8 +91,10 @@ def _sum(keys: list[str], ctx: _Context, assumed: list[str]) -> tuple[float | No
         if cell.status == "ambiguous":
             return None, f"{key} ambiguous"
         if cell.value is None:
-            comps = ctx.components(key)
-            if any((c := ctx.cells.get(k)) is not None and c.value is not None for k in comps):
+            # A blank total beside printed values may be a sum nobody worked out; beside components that
+            # are all zero or blank it is 0 either way, and counting it keeps the check assessable.
+            comps = [c for k in ctx.components(key) if (c := ctx.cells.get(k)) is not None]
+            if any(c.status == "ambiguous" or (c.value is not None and c.value != 0) for c in comps):
                 return None, f"{key} blank beside printed values"
             assumed.append(key)
             continue

@@ -572,6 +572,7 @@ def _blank_totals(rep: Report, rng: random.Random) -> None:
     rows = [r for r in rep.t3_rows() if (rep.t3[f"t3.{r}.total"].value or 0) > 0]
     for r in rng.sample(rows, k=min(len(rows), rng.randint(1, 3))):
         rep.t3[f"t3.{r}.total"] = Printed(rep.blank_text(), None, "blank")
+        rep.style.setdefault("blanked_totals", []).append(f"t3.{r}.total")
 
 
 def _wrong_total(rep: Report, rng: random.Random) -> None:
@@ -579,6 +580,8 @@ def _wrong_total(rep: Report, rng: random.Random) -> None:
     candidates = [f"t4.{b}.total" for b, _ in T4_BLOCKS]
     candidates += [f"t3.results_total.{c}" for c, _ in rep.t3_columns()]
     candidates += [f"t3.{r}.total" for r in rep.t3_rows() if r not in ("new_received", "carried_over")]
+    # Not a total left blank on purpose: its printed value would not be the sum it stands for.
+    candidates = [k for k in candidates if k not in rep.style.get("blanked_totals", [])]
     key = rng.choice(candidates)
     cells = rep.t4 if key.startswith("t4") else rep.t3
     old = cells[key].value or 0.0
@@ -650,8 +653,8 @@ def failing_checks(rep: Report) -> list[str]:
         for k in keys:
             c = cells[k]
             if c.value is None:
-                if any(cells[x].value is not None for x in components(k) if x in cells):
-                    return None  # a blank total beside printed values: not assessable
+                if any(cells[x].value for x in components(k) if x in cells):
+                    return None  # a blank total beside printed non-zero values: not assessable
                 continue
             s += c.value
         return s

@@ -1,0 +1,55 @@
+"""Counting rules for blank totals (output-contract.md §4), including the all-zero case."""
+
+from __future__ import annotations
+
+from ogi.schema.identities import run_identities
+from ogi.schema.recognize import CellValue
+from ogi.schema.template import load
+
+
+def _cells(version: str = "2021", **printed: float | str | None) -> dict[str, CellValue]:
+    """Every cell of the version printed 0, except those given (None: blank; "?": ambiguous)."""
+    out = {k: CellValue(k, "0", "value", 0.0) for k in load().cell_keys(version)}
+    for name, v in printed.items():
+        key = name.replace("__", ".")
+        if v is None:
+            out[key] = CellValue(key, "", "blank", None)
+        elif v == "?":
+            out[key] = CellValue(key, "12", "ambiguous", None, locator={"candidates": [1, 2]})
+        else:
+            out[key] = CellValue(key, str(v), "value", float(v))
+    return out
+
+
+def _check(cells: dict[str, CellValue], rule: str, target: str):
+    return next(c for c in run_identities(cells, "2021") if c.rule == rule and c.target == target)
+
+
+def test_blank_total_beside_zeros_counts_as_zero() -> None:
+    cells = _cells(**{"t4__review__total": None})
+    c = _check(cells, "T4-SUM", "review")
+    assert (c.outcome, c.assumed_zero) == ("pass", ["t4.review.total"])
+    # ... and a wrong number on the other side of a check using it is caught.
+    cells = _cells(**{"t3__granted__total": None, "t3__results_total__total": 3})
+    c = _check(cells, "T3-OUT", "total")
+    assert c.outcome == "fail" and "t3.granted.total" in c.assumed_zero
+
+
+def test_blank_total_beside_printed_values_is_not_assessable() -> None:
+    """上海 2019: 予以公开 258 12 – – 1 1 with the 总计 blank."""
+    cells = _cells(
+        **{
+            "t3__granted__natural_person": 258,
+            "t3__granted__commercial_enterprise": 12,
+            "t3__granted__total": None,
+        }
+    )
+    assert _check(cells, "T3-ROW", "granted").outcome == "not_assessable"
+    assert _check(cells, "T3-OUT", "total").outcome == "not_assessable"
+
+
+def test_blank_total_beside_an_ambiguous_component_is_not_assessable() -> None:
+    cells = _cells(**{"t4__review__total": None, "t4__review__upheld": "?"})
+    assert _check(cells, "T4-SUM", "review").outcome == "not_assessable"
+    cells = _cells(**{"t3__new_received__total": None, "t3__new_received__natural_person": "?"})
+    assert _check(cells, "T3-BAL", "total").outcome == "not_assessable"
