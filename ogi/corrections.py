@@ -166,14 +166,18 @@ def recheck(store: Store, con: object, report_id: str) -> None:
         return
     version, other_single, year, found, status = meta[0]
     cells = stored_cells(con, report_id)
-    prose = con.execute(  # type: ignore[attr-defined]
-        "SELECT text FROM sections WHERE report_id = ? AND section = 's1_overview'", [report_id]
+    sections = con.execute(  # type: ignore[attr-defined]
+        "SELECT section, heading, text FROM sections WHERE report_id = ? ORDER BY ord", [report_id]
     ).fetchall()
+    # The prose the first reading compared (ogi.schema.report.prose_for_checks): section 一, else all of it.
+    prose = next((t for s, _h, t in sections if s == "s1_overview" and t), None)
+    if prose is None:
+        prose = "\n".join("\n".join(x for x in (h, t) if x) for _s, h, t in sections)
     checks = []
     if version in ("2019", "2021") and found:
         checks = run_identities(cells, version, bool(other_single))
         if prose:
-            checks += run_prose_checks(cells, prose[0][0] or "")
+            checks += run_prose_checks(cells, prose)
     con.execute("DELETE FROM checks WHERE report_id = ? AND rule != 'X-CARRY'", [report_id])  # type: ignore[attr-defined]
     store.insert(con, "checks", [check_row(report_id, c) for c in checks])  # type: ignore[arg-type]
     failed = sum(1 for c in checks if c.severity == "hard" and c.outcome == "fail")

@@ -90,6 +90,9 @@ def _sum(keys: list[str], ctx: _Context, assumed: list[str]) -> tuple[float | No
             return None, f"{key} missing"
         if cell.status == "ambiguous":
             return None, f"{key} ambiguous"
+        if cell.value is None and cell.status not in ("blank", "placeholder"):
+            # No number and not printed empty: a value a person declared unknown (a `manual` null).
+            return None, f"{key} has no value"
         if cell.value is None:
             # A blank total beside printed values may be a sum nobody worked out; beside components that
             # are all zero or blank it is 0 either way, and counting it keeps the check assessable.

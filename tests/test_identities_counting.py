@@ -1,4 +1,4 @@
-"""Counting rules for blank totals (output-contract.md §4), including the all-zero case."""
+"""Counting rules of the checks (output-contract.md §4): blank totals, the all-zero case, manual nulls."""
 
 from __future__ import annotations
 
@@ -53,3 +53,12 @@ def test_blank_total_beside_an_ambiguous_component_is_not_assessable() -> None:
     assert _check(cells, "T4-SUM", "review").outcome == "not_assessable"
     cells = _cells(**{"t3__new_received__total": None, "t3__new_received__natural_person": "?"})
     assert _check(cells, "T3-BAL", "total").outcome == "not_assessable"
+
+
+def test_a_manual_null_is_not_counted_as_zero() -> None:
+    """A cell a person set to null through the corrections file is unknown, not empty."""
+    cells = _cells(**{"t4__review__upheld": None})
+    assert _check(cells, "T4-SUM", "review").outcome == "pass"  # printed blank: counts as 0
+    cells["t4.review.upheld"] = CellValue("t4.review.upheld", "3", "manual", None, locator={"by": "x"})
+    c = _check(cells, "T4-SUM", "review")
+    assert c.outcome == "not_assessable" and c.assumed_zero == []
