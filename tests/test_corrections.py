@@ -313,3 +313,36 @@ def test_recomputed_checks_are_the_same_checks(tmp_path: Path, drop_heading: boo
     after = _checks(out)
     assert set(after) == set(before)
     assert {k: v["outcome"] for k, v in after.items()} == {k: v["outcome"] for k, v in before.items()}
+
+
+def test_a_corrections_file_saved_by_excel_in_gbk(src: Path, tmp_path: Path) -> None:
+    """Excel on a Chinese system writes CSV in GBK; thousands separators and full-width digits are fine."""
+    rows = [
+        "source,cell,value,reason,by",
+        f'{src},{PENALTY},"1,313",原文第2页为1313,张三',
+        f"{src},{GRANTED},２１,笔误,李四",
+    ]
+    fix = tmp_path / "fix.csv"
+    fix.write_bytes(("\r\n".join(rows) + "\r\n").encode("gbk"))
+    out = tmp_path / "out"
+    _run(src, out, fix)
+    cells = _cells(out)
+    assert cells[PENALTY]["value"] == 1313.0 and json.loads(cells[PENALTY]["locator"])["by"] == "张三"
+    assert cells[GRANTED]["value"] == 21.0 and json.loads(cells[GRANTED]["locator"])["reason"] == "笔误"
+
+
+def test_corrections_file_header_with_spaces_and_bom(src: Path, tmp_path: Path) -> None:
+    fix = tmp_path / "fix.csv"
+    fix.write_text(f" source , cell ,value,reason,by\n{src},{PENALTY},7,r,b\n", encoding="utf-8-sig")
+    out = tmp_path / "out"
+    _run(src, out, fix)
+    assert _cells(out)[PENALTY]["value"] == 7.0
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1.2.3", "13件"])
+def test_values_that_are_not_numbers(src: Path, tmp_path: Path, value: str) -> None:
+    from ogi.corrections import CorrectionsError, read_corrections
+
+    fix = _write(tmp_path / "fix.csv", [{"source": str(src), "cell": PENALTY, "value": value}])
+    with pytest.raises(CorrectionsError, match="is not a number"):
+        read_corrections(fix)
