@@ -209,3 +209,15 @@ def test_cli_usage_errors(dataset: Path, tmp_path: Path) -> None:
     (bad / "a.json").write_text('{"cells": {"t3.granted.total": 1}, "blank": ["t3.granted.total"]}')
     with pytest.raises(EvalError, match="both cells and blank"):
         load_expected(bad / "a.json")
+
+
+def test_sources_sharing_a_stem_pair_with_the_file_the_expected_values_name() -> None:
+    exp = {"r": load_expected(CORPUS / "pingtan-2021-crawled.json")}
+    exp["r"].stem, exp["r"].file = "r", "r.pdf"
+    reports = [
+        {"source": "/a/r.pdf", "report_id": "a", "format": "pdf"},
+        {"source": "/a/r.json", "report_id": "b", "format": "text_plain"},
+    ]
+    assert [s.report_id for s in evaluate_rows(exp, reports, [], []).reports] == ["a"]
+    exp["r"].file = "other.txt"  # none is the named file: every source with the stem is scored
+    assert sorted(s.report_id for s in evaluate_rows(exp, reports, [], []).reports) == ["a", "b"]

@@ -130,6 +130,13 @@ def load_expected_dir(folder: Path) -> dict[str, Expected]:
     return out
 
 
+def source_name(source: str) -> str:
+    """The file name of a source: of the path, or of a URL's last path segment."""
+    if source.startswith(("http://", "https://")):
+        return PurePosixPath(unquote(urlparse(source).path).rstrip("/")).name
+    return Path(source).name
+
+
 def source_stem(source: str) -> str:
     """The stem a report is paired by: of the file name, or of a URL's last path segment."""
     if source.startswith(("http://", "https://")):
@@ -408,16 +415,22 @@ def evaluate_rows(
     checks_by: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for c in checks:
         checks_by[c["report_id"]].append(c)
+    by_stem: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for report in sorted(reports, key=lambda r: str(r["source"])):
+        by_stem[source_stem(str(report["source"]))].append(report)
     scores: list[ReportScore] = []
     paired: set[str] = set()
-    for report in sorted(reports, key=lambda r: str(r["source"])):
-        stem = source_stem(str(report["source"]))
+    for stem, group in sorted(by_stem.items()):
         exp = expected.get(stem)
         if exp is None:
             continue
+        # Several sources with one stem (report.pdf beside report.html): the file the expected values
+        # name, when one of them is it.
+        named = [r for r in group if source_name(str(r["source"])) == exp.file]
         paired.add(stem)
-        rid = report["report_id"]
-        scores.append(score_report(exp, report, cells_by.get(rid, []), checks_by.get(rid, [])))
+        for report in named or group:
+            rid = report["report_id"]
+            scores.append(score_report(exp, report, cells_by.get(rid, []), checks_by.get(rid, [])))
     by_format: dict[str, Totals] = defaultdict(Totals)
     overall = Totals()
     for s in scores:

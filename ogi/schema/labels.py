@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ogi.schema.template import Label
 
@@ -42,17 +43,20 @@ _PUNCT = str.maketrans(
 )
 
 
+@lru_cache(maxsize=65536)
 def squash(text: str) -> str:
     """Remove every kind of whitespace (U+3000, U+00A0, line breaks, spaces inside labels)."""
     return _WS.sub("", unicodedata.normalize("NFKC", text or "").replace("\u200b", ""))
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """The normal form labels are compared in: NFKC, no whitespace, unified punctuation."""
     s = squash(text)
     return s.translate(_PUNCT).replace("其它", "其他")
 
 
+@lru_cache(maxsize=65536)
 def strip_numbering(text: str) -> str:
     """Drop leading numbering, repeatedly (「三、（一）予以公开」 → 「予以公开」)."""
     s = normalize(text)
@@ -73,17 +77,26 @@ def matches(label: Label, text: str) -> int:
     core = strip_numbering(text)
     if not core:
         return 0
-    exacts = [normalize(e) for e in label.exact]
-    if core in exacts or core == strip_numbering(label.label):
+    exacts, own, alternatives = _forms(label)
+    if core in exacts or core == own:
         return 1000
     if label.exact and not label.match:
         return 0
     best = 0
-    for alternative in label.match:
-        words = [normalize(w) for w in alternative]
+    for words in alternatives:
         if all(w in core for w in words):
             best = max(best, sum(len(w) for w in words))
     return best
+
+
+@lru_cache(maxsize=4096)
+def _forms(label: Label) -> tuple[frozenset[str], str, tuple[tuple[str, ...], ...]]:
+    """A label's exact forms, its own label and its keyword alternatives, normalised once."""
+    return (
+        frozenset(normalize(e) for e in label.exact),
+        strip_numbering(label.label),
+        tuple(tuple(normalize(w) for w in alt) for alt in label.match),
+    )
 
 
 def best_match(labels: Iterable[Label], text: str) -> Label | None:

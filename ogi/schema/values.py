@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ogi.schema.labels import squash
 
@@ -74,8 +75,9 @@ def _clean(text: str) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def read_cell(text: str | None) -> Reading:
-    """Read one cell's printed text."""
+    """Read one cell's printed text (cached: recognition asks about the same cell many times)."""
     if text is None:
         return Reading("blank", None)
     raw = squash(text)
