@@ -82,7 +82,7 @@ def build(n: int, seed: int, renderers: dict[str, Any], root: Path) -> dict[str,
         ext = RENDERERS[fmt][1]
         (inputs / f"{stem}.{ext}").write_bytes(data)
         (expected_dir / f"{stem}.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
-        variants[stem] = sorted(set(expected.get("variants", rep.variants))) + [f"version {rep.version}"]
+        variants[stem] = [*sorted(set(expected.get("variants", rep.variants))), f"version {rep.version}"]
     return variants
 
 
