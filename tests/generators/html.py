@@ -94,7 +94,11 @@ def _table(rows: list[list[str]]) -> str:
 def _table2(rep: Report, c: _Cells, misaligned: bool) -> str:
     width = 3  # value columns of the grid (信息内容 + 3)
     rows: list[list[str]] = []
+    pieces: list[str] = []
     for item, numeral, cols, labels in rep.t2_items():
+        if rows and "split_table2" in rep.variants:
+            pieces.append(_table(rows))
+            rows = []
         rows.append([c.td(rep.caption(numeral), colspan=width + 1)])
         spans = _spans(len(cols), width)
         value_spans = spans
@@ -110,7 +114,8 @@ def _table2(rep: Report, c: _Cells, misaligned: bool) -> str:
             if item == "art20_1" and row == "normative_docs" and rep.extra_t2_row:
                 extra_label, values = rep.extra_t2_row
                 rows.append([c.td(extra_label)] + [c.td(v) for v in values[: len(cols)]])
-    return _table(rows)
+    pieces.append(_table(rows))
+    return "\n<p>&nbsp;</p>\n".join(pieces)
 
 
 def _spans(n: int, width: int) -> list[int]:
@@ -137,34 +142,42 @@ def _table3(rep: Report, c: _Cells) -> str:
     ]
     data_rows = rep.t3_rows()
     info = {r[0]: r for r in T3_ROWS}
-    result_rows = [r for r in data_rows if info[r][1] > 0]
-    group_size: dict[str, int] = {}
-    for r in data_rows:
-        group = info[r][4]
-        if group:
-            group_size[group] = group_size.get(group, 0) + 1
-    results_done = False
-    groups_done: set[str] = set()
-    for key in data_rows:
-        _k, level, _n, _t, group = info[key]
-        values = [c.td(rep.t3[f"t3.{key}.{col}"].text) for col, _ in cols]
-        tds: list[str] = []
-        if level == 0:
-            tds.append(c.td(rep.t3_label(key), colspan=3))
-        else:
-            if not results_done:
-                tds.append(c.td(rep.t3_heading("results"), rowspan=len(result_rows)))
-                results_done = True
-            if level == 1:
-                tds.append(c.td(rep.t3_label(key), colspan=2))
+    brk = rep.style["t3_break"] if "split_table3" in rep.variants else len(data_rows)
+    pieces: list[str] = []
+    for lo, hi in ((0, brk), (brk, len(data_rows))):
+        piece = data_rows[lo:hi]
+        if not piece:
+            continue
+        # Vertically merged labels span the rows of their own table piece only.
+        n_results = sum(1 for r in piece if info[r][1] > 0)
+        group_size: dict[str, int] = {}
+        for r in piece:
+            if info[r][4]:
+                group_size[info[r][4]] = group_size.get(info[r][4], 0) + 1
+        results_done = False
+        groups_done: set[str] = set()
+        for key in piece:
+            _k, level, _n, _t, group = info[key]
+            values = [c.td(rep.t3[f"t3.{key}.{col}"].text) for col, _ in cols]
+            tds: list[str] = []
+            if level == 0:
+                tds.append(c.td(rep.t3_label(key), colspan=3))
             else:
-                assert group is not None
-                if group not in groups_done:
-                    tds.append(c.td(rep.t3_heading(group), rowspan=group_size[group]))
-                    groups_done.add(group)
-                tds.append(c.td(rep.t3_label(key)))
-        rows.append(tds + values)
-    return _table(rows)
+                if not results_done:
+                    tds.append(c.td(rep.t3_heading("results"), rowspan=n_results))
+                    results_done = True
+                if level == 1:
+                    tds.append(c.td(rep.t3_label(key), colspan=2))
+                else:
+                    assert group is not None
+                    if group not in groups_done:
+                        tds.append(c.td(rep.t3_heading(group), rowspan=group_size[group]))
+                        groups_done.add(group)
+                    tds.append(c.td(rep.t3_label(key)))
+            rows.append(tds + values)
+        pieces.append(_table(rows))
+        rows = []
+    return "\n<p>（续表）</p>\n".join(pieces)
 
 
 def _table4(rep: Report, c: _Cells) -> str:

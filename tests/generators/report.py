@@ -205,6 +205,8 @@ VARIANTS = (
     "units_in_cells",  # 「13件」 in table 二 (D3)
     "title_two_lines",  # agency on one line, 「2024年政府信息公开工作年度报告」 on the next (淮安 2024)
     "notes_after_tables",  # 「注：」 paragraphs after the tables (D14)
+    "split_table2",  # table 二 as one table per 第二十条 item
+    "split_table3",  # table 三 broken in two tables (「续表」), the second without a header
     "wrong_total",  # one total printed wrong on purpose
 )
 NUMBERINGS = ("numbering_dunhao", "numbering_fullwidth", "no_numbering")
@@ -470,6 +472,8 @@ def generate(
     if rep.has_prose:
         total = rep.t3["t3.new_received.total"]
         rep.requests_stated = total.value if total.value is not None else 0.0
+    # Where table 三 breaks (the index of the first data row of the second piece).
+    rep.style["t3_break"] = rng.randint(2, len(rep.t3_rows()) - 2)
     if "extra_t2_row" in drawn:
         made = rng.randint(1, 90)
         rep.extra_t2_row = (

@@ -87,7 +87,10 @@ def render(rep: Report, stem: str = "report") -> tuple[bytes, dict[str, Any]]:
 
 
 def _table2(rep: Report, out: _Out) -> None:
-    for item, numeral, cols, rows in rep.t2_items():
+    for n, (item, numeral, cols, rows) in enumerate(rep.t2_items()):
+        if n and "split_table2" in rep.variants:
+            out.end_table()
+            out.para("")  # Word keeps an empty paragraph between two tables
         out.row([rep.caption(numeral)])
         out.row(["信息内容"] + [label for _k, label in cols])
         for row, label in rows:
@@ -106,7 +109,10 @@ def _table3(rep: Report, out: _Out) -> None:
     out.row(["", ""] + [_wrapped(rep.t3_column_label(k)) for k in legal] + [""])
     group_seen: set[str] = set()
     results_seen = False
-    for key in rep.t3_rows():
+    for n, key in enumerate(rep.t3_rows()):
+        if n == rep.style["t3_break"] and "split_table3" in rep.variants:
+            out.end_table()
+            out.para("（续表）")
         _k, level, _n, _t, group = next(r for r in T3_ROWS if r[0] == key)
         values = [rep.t3[f"t3.{key}.{c}"].text for c, _ in cols]
         if level == 0:
