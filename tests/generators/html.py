@@ -92,7 +92,9 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def _table2(rep: Report, c: _Cells, misaligned: bool) -> str:
-    width = 3  # value columns of the grid (信息内容 + 3)
+    # Value columns of the grid: 3 (信息内容 + 3), or 4 in the 上海 2019 layout, where the middle header
+    # spans two grid columns and the （五）（六） values span them differently.
+    width = 4 if misaligned else 3
     rows: list[list[str]] = []
     pieces: list[str] = []
     for item, numeral, cols, labels in rep.t2_items():
@@ -102,8 +104,9 @@ def _table2(rep: Report, c: _Cells, misaligned: bool) -> str:
         rows.append([c.td(rep.caption(numeral), colspan=width + 1)])
         spans = _spans(len(cols), width)
         value_spans = spans
-        if misaligned and item in ("art20_5", "art20_6") and len(cols) == 3:
-            spans, value_spans = [1, 2, 1], [2, 1, 1]
+        if misaligned:
+            spans = {1: [4], 2: [2, 2], 3: [1, 2, 1]}[len(cols)]
+            value_spans = [2, 1, 1] if item in ("art20_5", "art20_6") else spans
         rows.append([c.td("信息内容")] + [c.td(lbl, colspan=s) for (_k, lbl), s in zip(cols, spans)])
         for row, label in labels:
             tds = [c.td(rep.spaced(rep.qi(label), 1))]
