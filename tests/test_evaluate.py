@@ -221,3 +221,19 @@ def test_sources_sharing_a_stem_pair_with_the_file_the_expected_values_name() ->
     assert [s.report_id for s in evaluate_rows(exp, reports, [], []).reports] == ["a"]
     exp["r"].file = "other.txt"  # none is the named file: every source with the stem is scored
     assert sorted(s.report_id for s in evaluate_rows(exp, reports, [], []).reports) == ["a", "b"]
+
+
+def test_ambiguous_candidates_compare_as_sets() -> None:
+    exp = load_expected(CORPUS / "pingtan-2021-crawled.json")
+    key = "t2.art20_1.normative_docs.repealed"
+    report = {"source": "/x/pingtan-2021-crawled.txt", "report_id": "r", "format": "text_glued"}
+    # One candidate per split of 「693665」: 6 appears in two of the ten splits.
+    per_split = [9, 93, 936, 9366, 3, 36, 366, 6, 66, 6]
+    cell = {
+        "cell": key,
+        "status": "ambiguous",
+        "value": None,
+        "raw": "693665",
+        "locator": json.dumps({"candidates": per_split}),
+    }
+    assert score_report(exp, report, [cell]).right == 1

@@ -264,11 +264,11 @@ def score_report(
             else:
                 score.wrong.append(issue(key, kind, got))
         else:
-            cands = sorted(exp.ambiguous[key])
+            cands = sorted(set(exp.ambiguous[key]))  # the values a cell can take, each once
             if got is None:
                 score.missing.append(issue(key, {"ambiguous": cands}, got))
                 continue
-            got_cands = sorted(float(c) for c in _locator(got).get("candidates", []))
+            got_cands = sorted({float(c) for c in _locator(got).get("candidates", [])})
             if status == "ambiguous" and len(got_cands) == len(cands) and all(map(_same, got_cands, cands)):
                 score.right += 1
             else:
