@@ -423,6 +423,25 @@ def export(dataset: Path, fmt: str, out: Path) -> None:
             else (f"datasette {out} -m {out.with_name('metadata.json')}")
         )
         click.echo(f"browse with: {hint}", err=True)
+@main.command(name="eval")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("expected_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+def eval_(dataset: Path, expected_dir: Path, as_json: bool) -> None:
+    """Compare a dataset with hand-checked expected values (one JSON per report, named after the
+    source file's stem): cells right, wrong, missing, extra, blanks read as values, per format."""
+    import json
+
+    from ogi.analysis.evaluate import EvalError, evaluate, render
+
+    try:
+        ev = evaluate(dataset, expected_dir)
+    except EvalError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(ev))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,10 @@ status are recomputed.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,8 +46,22 @@ def read_corrections(path: Path) -> list[Correction]:
     t = load()
     known = {s.key for s in t.all_specs()} | {f"t3.{r.key}.legal_person_subtotal" for r in t.t3_rows}
     out: list[Correction] = []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CorrectionsError(f"{path}: cannot read the corrections file ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on a Chinese system saves CSV in the GB family.
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise CorrectionsError(f"{path}: not UTF-8 or GB18030 text") from None
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
+        if reader.fieldnames:
+            reader.fieldnames = [f.strip() for f in reader.fieldnames]
         fields = set(reader.fieldnames or [])
         if "cell" not in fields or not ({"source", "report_id"} & fields):
             raise CorrectionsError(
@@ -54,11 +71,7 @@ def read_corrections(path: Path) -> list[Correction]:
             cell = (row.get("cell") or "").strip()
             if cell not in known:
                 raise CorrectionsError(f"{path}:{n}: unknown cell key {cell!r}")
-            text = (row.get("value") or "").strip()
-            try:
-                value = float(text) if text else None
-            except ValueError:
-                raise CorrectionsError(f"{path}:{n}: value {text!r} is not a number") from None
+            value = _number((row.get("value") or "").strip(), f"{path}:{n}")
             source = (row.get("source") or "").strip() or None
             report_id = (row.get("report_id") or "").strip() or None
             if source is None and report_id is None:
@@ -77,6 +90,20 @@ def read_corrections(path: Path) -> list[Correction]:
                 )
             )
     return out
+
+
+def _number(text: str, where: str) -> float | None:
+    """A correction's value: empty is null; full-width digits and thousands separators are accepted."""
+    if not text:
+        return None
+    plain = unicodedata.normalize("NFKC", text).replace(",", "").replace("，", "").strip()
+    try:
+        value = float(plain)
+    except ValueError:
+        raise CorrectionsError(f"{where}: value {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise CorrectionsError(f"{where}: value {text!r} is not a number")
+    return value
 
 
 def apply_corrections(store: Store, path: Path | None) -> set[str]:
@@ -167,14 +194,18 @@ def recheck(store: Store, con: object, report_id: str) -> None:
         return
     version, other_single, year, found, status = meta[0]
     cells = stored_cells(con, report_id)
-    prose = con.execute(  # type: ignore[attr-defined]
-        "SELECT text FROM sections WHERE report_id = ? AND section = 's1_overview'", [report_id]
+    sections = con.execute(  # type: ignore[attr-defined]
+        "SELECT section, heading, text FROM sections WHERE report_id = ? ORDER BY ord", [report_id]
     ).fetchall()
+    # The prose the first reading compared (ogi.schema.report.prose_for_checks): section 一, else all of it.
+    prose = next((t for s, _h, t in sections if s == "s1_overview" and t), None)
+    if prose is None:
+        prose = "\n".join("\n".join(x for x in (h, t) if x) for _s, h, t in sections)
     checks = []
     if version in ("2019", "2021") and found:
         checks = run_identities(cells, version, bool(other_single))
         if prose:
-            checks += run_prose_checks(cells, prose[0][0] or "")
+            checks += run_prose_checks(cells, prose)
     con.execute("DELETE FROM checks WHERE report_id = ? AND rule != 'X-CARRY'", [report_id])  # type: ignore[attr-defined]
     store.insert(con, "checks", [check_row(report_id, c) for c in checks])  # type: ignore[arg-type]
     failed = sum(1 for c in checks if c.severity == "hard" and c.outcome == "fail")

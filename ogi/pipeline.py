@@ -311,6 +311,11 @@ ProgressFn = Callable[[Source, ReportRows | None], None]
 
 def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = None) -> RunSummary:
     """Read every input into the dataset at ``options.out``."""
+    if options.corrections is not None:
+        from ogi.corrections import read_corrections
+
+        # A bad corrections file is a usage error before anything is read, not after the whole run.
+        read_corrections(Path(options.corrections))
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     urls = [i for i in inputs if is_url(i)]

@@ -262,7 +262,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "outcome": {
         "pass": "the identity holds",
         "fail": "it does not: a source error or a misreading (see `ogi show`)",
-        "not_assessable": "a needed cell is missing or ambiguous, or a blank total sits beside printed values",
+        "not_assessable": "a needed cell is missing, ambiguous or set to null by hand, or a blank total sits beside printed values",
     },
     "level": {
         "省": "a provincial people's government (including the four 直辖市)",

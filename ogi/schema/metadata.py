@@ -42,14 +42,33 @@ class Metadata:
     county: str | None = None
 
 
+#: A line that can be the agency printed above a title without one (「淮安市人民政府」 over
+#: 「2024年政府信息公开工作年度报告」): a short name ending like a body's name, no digits, no punctuation.
+_AGENCY_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{1,28}"
+    r"(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|署|部|中心|办|处|所|站|队|馆|会|区|县|市|旗|镇|乡|街道|办事处)$"
+)
+
+
 def find_title(doc: Document) -> str | None:
-    """The report's title: a short paragraph near the top naming a 年度报告 (or the page's <title>)."""
+    """The report's title: a short paragraph near the top naming a 年度报告 (or the page's <title>).
+
+    A title that names no agency takes the line printed right above it when that line looks like a name:
+    cover pages often set the agency and 「2024年政府信息公开工作年度报告」 on two lines.
+    """
+    previous: str | None = None
     for block in doc.blocks[:40]:
-        if isinstance(block, Paragraph):
-            text = block.text.strip()
-            text = re.sub(r"^(?:标题|题目)\s*[:：]\s*", "", text)
-            if 6 <= len(text) <= 80 and _TITLE.search(text) and "。" not in text:
-                return squash(text) if len(text) > 40 else text
+        if not isinstance(block, Paragraph):
+            previous = None
+            continue
+        text = block.text.strip()
+        text = re.sub(r"^(?:标题|题目)\s*[:：]\s*", "", text)
+        if 6 <= len(text) <= 80 and _TITLE.search(text) and "。" not in text:
+            title = squash(text) if len(text) > 40 else text
+            if agency_from_title(title) is None and previous and _AGENCY_LINE.match(previous):
+                title = previous + title
+            return title
+        previous = squash(text) or previous
     meta_title = doc.meta.get("title")
     if isinstance(meta_title, str) and _TITLE.search(meta_title):
         return meta_title.strip()

@@ -77,7 +77,7 @@ def _clean(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def read_cell(text: str | None) -> Reading:
-    """Read one cell's printed text."""
+    """Read one cell's printed text (cached: recognition asks about the same cell many times)."""
     if text is None:
         return Reading("blank", None)
     raw = squash(text)

@@ -1,9 +1,12 @@
-"""Generators of realistic report files from known values (test fixtures; not part of the package).
+"""Report generators for tests and benchmarks (not part of the package).
 
-``docx.fill_template`` fills the real agency Word template; ``xlsx.fill_workbook`` lays the same tables
-out in a workbook; ``libreoffice.convert`` turns them into legacy ``.doc``/``.xls`` files (cached).
-``values.sample_values`` gives a complete set of cell values that satisfies the template's identities.
+``report`` draws a random consistent report and ``text_tab`` / ``html`` print it, each returning the bytes
+and the expected values (contract §7). ``docx.fill_template`` fills the real agency Word template;
+``xlsx.fill_workbook`` lays the same tables out in a workbook; ``libreoffice.convert`` turns them into
+legacy ``.doc``/``.xls`` files (cached). ``values.sample_values`` gives a complete set of cell values that
+satisfies the template's identities.
 """
+
 
 import io
 import re
