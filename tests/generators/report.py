@@ -657,8 +657,8 @@ def failing_checks(rep: Report) -> list[str]:
         for k in keys:
             c = cells[k]
             if c.value is None:
-                if any(cells[x].value for x in components(k) if x in cells):
-                    return None  # a blank total beside printed non-zero values: not assessable
+                if any(cells[x].value is not None for x in components(k) if x in cells):
+                    return None  # a blank total beside printed values (0 included): not assessable
                 continue
             s += c.value
         return s
