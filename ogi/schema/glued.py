@@ -202,8 +202,10 @@ def splits(
     """Every way to cut ``run`` into ``len(kinds)`` cells whose totals add up; None past ``limit``.
 
     ``sums`` maps a total's position to its components' positions (all before it): the total must
-    print exactly their sum (a placeholder counts as 0). With counts only, a total still to come must
-    fit in what is left of the run, which cuts the search short.
+    print exactly their sum (a placeholder counts as 0). With counts only, the search is pruned: a
+    total printed last (T3-ROW's 总计) is taken first, as a suffix of the run, and then caps its
+    components (a partial sum never exceeds it, the last component is what is missing); a total in the
+    middle (T4-SUM) is forced once its components are placed, and must fit in what is left of the run.
     """
     s = run.compact
     n = len(s)
@@ -213,54 +215,99 @@ def splits(
     spans: list[Span] = [(0, 0)] * k
     values: list[float] = [0.0] * k
     overflow = False
+    caps: dict[int, float] = {}
+    group_of = {c: total for total, comps in sums.items() for c in comps}
+    last_of = {total: max(comps) for total, comps in sums.items() if comps}
 
-    def room(col: int, end: int) -> bool:
-        if not nonneg:
-            return True
+    def total_of(cols: Sequence[int]) -> float:
+        return sum(values[c] for c in cols)
+
+    def room(col: int, end: int, stop: int, ncells: int) -> bool:
+        """Whether every uncapped total still to come can be printed in what is left."""
         for total, comps in sums.items():
-            if total <= col:
+            if total <= col or total >= ncells:
                 continue
-            partial = sum(values[c] for c in comps if c <= col)
-            if n - end < (total - col - 1) + len(_fmt(partial)) + (k - 1 - total):
+            partial = total_of([c for c in comps if c <= col])
+            if stop - end < (total - col - 1) + len(_fmt(partial)) + (ncells - 1 - total):
                 return False
         return True
 
-    def rec(pos: int, col: int) -> None:
+    def forced(pos: int, hi: int, number: float) -> list[int]:
+        target = _fmt(number)
+        return [pos + len(target)] if s.startswith(target, pos) and pos + len(target) <= hi else []
+
+    def rec(pos: int, col: int, stop: int, ncells: int) -> None:
         nonlocal overflow
         if overflow:
             return
-        if col == k:
-            if pos == n:
+        if col == ncells:
+            if pos == stop and all(total_of(sums[t]) == cap for t, cap in caps.items()):
                 if len(out) >= limit:
                     overflow = True
                     return
                 out.append(tuple(spans))
             return
-        if n - pos < k - col:
+        if stop - pos < ncells - col:
             return
-        hi = run.next_bound[pos]
-        if col == k - 1:
-            ends: Iterable[int] = [n] if hi == n else []
-        elif col in sums:
-            target = _fmt(sum(values[c] for c in sums[col]))
-            ends = {pos + len(target)} if s.startswith(target, pos) and pos + len(target) <= hi else set()
-            ends |= {e for e in range(pos + 1, min(hi, pos + 2) + 1) if _value(s[pos:e]) is None}
+        for t, cap_t in caps.items():
+            # What the total still misses must fit in what is left: r cells in m characters hold less
+            # than r·10^(m−r+1).
+            rest = [c for c in sums[t] if c >= col]
+            if rest:
+                chars = stop - pos - sum(1 for c in range(col, ncells) if c not in rest)
+                if cap_t - total_of([c for c in sums[t] if c < col]) >= len(rest) * 10 ** (
+                    chars - len(rest) + 1
+                ):
+                    return
+        hi = min(run.next_bound[pos], stop)
+        total = group_of.get(col)
+        cap = caps.get(total) if total is not None else None
+        ends: Iterable[int]
+        if col == ncells - 1:
+            ends = [stop] if hi == stop else []
+        elif col in sums and nonneg:
+            ends = forced(pos, hi, total_of(sums[col]))
+            ends += [e for e in range(pos + 1, min(hi, pos + 2) + 1) if _value(s[pos:e]) is None]
+        elif cap is not None and total is not None and last_of[total] == col:
+            ends = forced(pos, hi, cap - total_of([c for c in sums[total] if c < col]))
         else:
             ends = range(pos + 1, hi + 1)
+        partial = (
+            total_of([c for c in sums[total] if c < col]) if cap is not None and total is not None else 0.0
+        )
         for end in ends:
             span = (pos, end)
             if not _fits(run, kinds[col], span):
                 continue
             value = _value(s[pos:end])
-            if col in sums and value is not None and value != sum(values[c] for c in sums[col]):
+            if col in sums and value is not None and value != total_of(sums[col]):
                 continue
+            if cap is not None and value is not None and partial + value > cap:
+                break  # a longer piece is larger still
             spans[col] = span
             values[col] = 0.0 if value is None else value
-            if room(col, end):
-                rec(end, col + 1)
+            if not nonneg or room(col, end, stop, ncells):
+                rec(end, col + 1, stop, ncells)
 
-    rec(0, 0)
-    return None if overflow else out
+    last = k - 1
+    if nonneg and last in sums and n:
+        # Total first: each suffix of the run's last token that can be the total.
+        for q in range(max(max(run.bounds, default=0), last), n):
+            span = (q, n)
+            if not _fits(run, kinds[last], span):
+                continue
+            value = _value(s[q:])
+            spans[last] = span
+            values[last] = 0.0 if value is None else value
+            caps.clear()
+            if value is not None:
+                caps[last] = value
+            rec(0, 0, q, k - 1)
+            if overflow:
+                break
+    else:
+        rec(0, 0, n, k)
+    return None if overflow else sorted(out)
 
 
 def _number(value: float) -> int | float:
