@@ -330,6 +330,18 @@ def test_sections_are_found(read, name):
         assert not any(ch.isdigit() for ch in sections[key]["text"])
 
 
+def test_units_from_the_header_and_from_the_run(read):
+    rows, _ = read("pingtan-2021-crawled.txt")
+    cells = {c["cell"]: c for c in rows.cells}
+    # 「本年收费金额（单位：万元）」
+    assert cells["t2.art20_8.admin_fees.fee_amount"]["unit"] == "万元"
+    rows, _ = read("pingtan-2020-crawled.txt")
+    cells = {c["cell"]: c for c in rows.cells}
+    # 「…73802895.90元」: the 元 belongs to the last cell, whichever split is true.
+    assert cells["t2.art20_9.gov_central_procurement.procurement_amount"]["unit"] == "元"
+    assert cells["t2.art20_9.gov_central_procurement.procurement_items"]["unit"] is None
+
+
 def test_unmapped_is_empty(read):
     for name, _t, _a in CASES:
         rows, _ = read(name)

@@ -289,6 +289,17 @@ def _cells(text: str) -> dict:
     return recognize(doc, year_hint=2021).cells
 
 
+def test_table_three_without_its_header_uses_template_columns():
+    text = _table3({"new_received": "640020470", "results_total": "640020470", "granted": "640020470"})
+    text = text.replace("申请人情况自然人法人或其他组织总计 商业企业科研机构社会公益组织法律服务机构其他", "")
+    doc = parse(text, glued_labels())
+    rec = recognize(doc, year_hint=2021)
+    assert "t3" in rec.found
+    assert rec.cells["t3.granted.natural_person"].value == 64
+    assert rec.cells["t3.granted.total"].value == 70
+    assert any("without a header" in n for n in rec.notes)
+
+
 def test_column_identities_can_leave_two_choices():
     # 110000011 is 1|10|0|0|0|0|11 or 11|0|0|0|0|0|11. With two such rows and a 总计 of 12 and 10, both
     # ways of pairing them add up: the cells stay ambiguous; the row totals are known.

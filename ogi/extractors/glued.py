@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ogi.extractors import ExtractOptions
 from ogi.extractors.model import Document, GluedRun, Paragraph
 from ogi.extractors.textutil import decode_text
 
@@ -67,6 +68,8 @@ _HEADER_LINE = re.compile(
 _SEPARATOR = re.compile(r"^\s*[=\-*#_]{5,}.*$")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TOP_NUMBERING = re.compile(rf"^[{_CN}]+[、.．]")
+# A report title opening the page text, before a space: 「某某区2020年政府信息公开工作年度报告 根据《…」.
+_OPENING_TITLE = re.compile(r"^(\S{4,60}?(?:年度报告|工作报告|年报))[ \t\u3000\u00a0]+(?=\S)")
 MIN_CHAIN = 3
 
 
@@ -205,9 +208,11 @@ class _Label:
     run_end: int
 
 
-def extract(data: bytes, fmt: str = "text_glued", name: str = "", options: object = None) -> Document:
+def extract(
+    data: bytes, fmt: str = "text_glued", name: str = "", options: ExtractOptions | None = None
+) -> Document:
     """Read crawled page text into labels with their runs (``GluedRun``) and prose (``Paragraph``)."""
-    labels: Sequence[str] = getattr(options, "glued_labels", ()) or ()
+    labels = options.glued_labels if options is not None else ()
     return parse(decode_text(data), labels, fmt)
 
 
@@ -215,6 +220,7 @@ def parse(text: str, labels: Sequence[str], fmt: str = "text_glued") -> Document
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Document(format=fmt)
     body_start = _read_header(text, doc)
+    opening = len(doc.blocks)
     norm, where = normal_form(text[body_start:])
     where = [w + body_start for w in where]
     hits = find_labels(norm, labels)
@@ -278,7 +284,7 @@ def parse(text: str, labels: Sequence[str], fmt: str = "text_glued") -> Document
 
     pos = body_start
     for a, b, kind, label in events:
-        _prose(text, pos, a, doc)
+        _prose(text, pos, a, doc, opening)
         if kind == "heading":
             doc.blocks.append(Paragraph(text[a:b].strip(), {"line": _line_of(text, a), "char": a}))
         else:
@@ -294,7 +300,7 @@ def parse(text: str, labels: Sequence[str], fmt: str = "text_glued") -> Document
                 )
             )
         pos = b
-    _prose(text, pos, len(text), doc)
+    _prose(text, pos, len(text), doc, opening)
     return doc
 
 
@@ -302,15 +308,25 @@ def _line_of(text: str, at: int) -> int:
     return text.count("\n", 0, at) + 1
 
 
-def _prose(text: str, start: int, end: int, doc: Document) -> None:
-    """Paragraphs of ``text[start:end]``, one per line."""
+def _prose(text: str, start: int, end: int, doc: Document, opening: int = -1) -> None:
+    """Paragraphs of ``text[start:end]``, one per line.
+
+    ``opening``: how many blocks the document holds before its body; the body's first line may open
+    with the report's title, which becomes a paragraph of its own.
+    """
     if end <= start:
         return
     offset = start
     for piece in text[start:end].split("\n"):
         stripped = piece.strip()
         if stripped and not _SEPARATOR.match(stripped):
-            doc.blocks.append(Paragraph(stripped, {"line": _line_of(text, offset), "char": offset}))
+            at = offset + (len(piece) - len(piece.lstrip()))
+            m = _OPENING_TITLE.match(stripped) if len(doc.blocks) == opening else None
+            if m:
+                doc.blocks.append(Paragraph(m.group(1), {"line": _line_of(text, at), "char": at}))
+                at += m.end()
+                stripped = stripped[m.end() :]
+            doc.blocks.append(Paragraph(stripped, {"line": _line_of(text, at), "char": at}))
         offset += len(piece) + 1
 
 

@@ -457,10 +457,18 @@ def _read_blocks(doc: Document, t: Template) -> _Reading:
             continue
         if state in (None, "t2", "t4_done") and _is_t3_marker(t, label):
             state, group = "t3_header", None
+        if state in (None, "t2", "t4_done") and _has_digits(run):
+            data_row = _t3_row_for(t, label, None)
+            if data_row is not None and data_row.data and L.matches(data_row, label) >= 2:
+                # Table 三 rows without a header we saw: template columns.
+                rd.notes.append("table 三: rows without a header; columns taken in template order")
+                state, group = "t3", None
         if state == "t3_header":
             col = L.best_match([*t.t3_columns, *t.t3_column_groups], label)
             if col is not None and not run:
                 rd.t3_header.append(printed)
+                continue
+            if not run and _is_t3_marker(t, label):
                 continue
             state = "t3"
         if state == "t2" or (state is None and norm == "信息内容"):
@@ -484,10 +492,6 @@ def _read_blocks(doc: Document, t: Template) -> _Reading:
             if _has_digits(run):
                 rd.unmapped.append(UnmappedRow("t2", label, [run], printed.locator))
             continue
-        if state is None and _t3_row_for(t, label, None) is not None and _has_digits(run):
-            # Table 三 rows without a header we saw: template columns.
-            rd.notes.append("table 三: rows without a header; columns taken in template order")
-            state = "t3"
         if state == "t3":
             row3 = _t3_row_for(t, label, group)
             if row3 is None:
@@ -552,6 +556,9 @@ def _cell(
     loc: dict[str, Any] = {**base, "candidates": _order(v for v in values if v is not None)}
     if reason or not spans:
         loc["reason"] = reason or "the run cannot be cut into this row's cells"
+    ends = {b for _a, b in spans}
+    if len(ends) == 1:
+        unit = run.units.get(next(iter(ends)), unit)
     return CellValue(key, row.printed.run, "ambiguous", None, unit, loc)
 
 
@@ -637,11 +644,20 @@ def _solve_t2(t: Template, version: str, rd: _Reading, rec: Recognition) -> None
 
 
 def _t2_columns(item: Item, headers: list[_Printed]) -> list[tuple[Label, str | None]]:
-    """The item's columns with the unit its printed header names (「本年收费金额（单位：万元）」)."""
+    """The item's columns in printed order (template order unless the header names each once), with
+    the unit the printed header names (「本年收费金额（单位：万元）」)."""
+    printed: list[tuple[Label, _Printed]] = []
+    for h in headers:
+        col = L.best_match(item.cols, h.label)
+        if col is not None:
+            printed.append((col, h))
+    keys = [c.key for c, _h in printed]
+    if sorted(keys) == sorted(c.key for c in item.cols) and len(set(keys)) == len(keys):
+        return [(c, header_unit(h.label)) for c, h in printed]
     out: list[tuple[Label, str | None]] = []
     for col in item.cols:
-        printed = next((h for h in headers if L.matches(col, h.label) > 0), None)
-        out.append((col, header_unit(printed.label) if printed else None))
+        match = next((h for c, h in printed if c.key == col.key), None)
+        out.append((col, header_unit(match.label) if match else None))
     return out
 
 
