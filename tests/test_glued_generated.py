@@ -30,7 +30,7 @@ PATTERNS = {
 }
 #: Above this many combinations of table-三 row splits the joint reference is not computed.
 JOINT_LIMIT = 100_000
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def reference_splits(row: PrintedRow) -> list[tuple[float, ...]]:
