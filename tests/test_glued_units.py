@@ -160,6 +160,30 @@ def test_page_chrome_and_prose_words_never_reach_a_run():
     assert sections["s5_problems"].text == "（一）存在的主要问题:无。"
 
 
+def test_a_word_that_is_no_label_breaks_the_table_but_loses_nothing():
+    text = (
+        "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数部门规章 000行政规范性文件123"
+        "第二十条第（五）项信息内容本年处理决定数量行政许可2293"
+    )
+    got = runs(text)
+    assert got[:5] == [
+        ("第二十条第（一）项", ""),
+        ("信息内容", ""),
+        ("本年制发件数", ""),
+        ("本年废止件数", ""),
+        ("现行有效件数", ""),
+    ]
+    assert ("规章", "000") in got and ("行政规范性文件", "123") in got
+    assert "部门" in paragraphs(text)
+    cells = recognize(parse(text, glued_labels()), year_hint=2021).cells
+    assert [cells[f"t2.art20_1.normative_docs.{c}"].value for c in ("issued", "repealed", "in_force")] == [
+        1,
+        2,
+        3,
+    ]
+    assert cells["t2.art20_1.rules.in_force"].value == 0
+
+
 def test_a_year_glued_to_the_prose_after_the_last_table_is_prose():
     text = "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计000000000000000六、其他需要报告的事项2021年，无。"
     got = runs(text)

@@ -14,7 +14,7 @@ How labels are found, without knowing what they mean:
   ``2.`` starts the next label, so the run is ``0000000``.
 - Where labels overlap, the one that starts first wins, then the longest.
 - A table is a *chain* of labels separated only by runs (digits, whitespace, signs, decimal points,
-  units, placeholders). Labels outside a chain of at least three with some digits are prose words
+  units, placeholders): three labels with some digits, or four. Labels outside such chains are prose words
   (「行政许可类信息40条」) and stay in the paragraphs; a numbered one there (「一、总体情况」) starts a new
   paragraph, so section headings glued to their text come out on their own.
 - A chain's last label gets only the run-like start of the text after it; the rest is prose again.
@@ -70,7 +70,10 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,
 _TOP_NUMBERING = re.compile(rf"^[{_CN}]+[、.．]")
 # A report title opening the page text, before a space: 「某某区2020年政府信息公开工作年度报告 根据《…」.
 _OPENING_TITLE = re.compile(r"^(\S{4,60}?(?:年度报告|工作报告|年报))[ \t\u3000\u00a0]+(?=\S)")
+#: A table is a chain of at least this many labels with digits in its runs …
 MIN_CHAIN = 3
+#: … or of this many (a header on its own, cut off by a word that is not a label: 「…现行有效件数部门规章…」).
+MIN_HEADER_CHAIN = 4
 
 
 def _norm_char(ch: str) -> str:
@@ -259,7 +262,7 @@ def parse(text: str, labels: Sequence[str], fmt: str = "text_glued") -> Document
                 run_end = end + len(_trailing_run(text[end:limit]))
             members.append(_Label(start, end, end, run_end))
         digits = any(any(c.isdigit() for c in text[m.run_start : m.run_end]) for m in members)
-        if len(members) >= MIN_CHAIN and digits:
+        if (len(members) >= MIN_CHAIN and digits) or len(members) >= MIN_HEADER_CHAIN:
             table_labels += members
             chain_spans.append((members[0].raw_start, members[-1].run_end))
 
