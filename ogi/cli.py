@@ -423,6 +423,8 @@ def export(dataset: Path, fmt: str, out: Path) -> None:
             else (f"datasette {out} -m {out.with_name('metadata.json')}")
         )
         click.echo(f"browse with: {hint}", err=True)
+
+
 @main.command(name="eval")
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("expected_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))

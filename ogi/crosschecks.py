@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from ogi.schema.identities import carry_checks
 from ogi.analysis.agencies import agency_id_of
+from ogi.schema.identities import carry_checks
 from ogi.schema.recognize import CellValue
 from ogi.store import Store
 

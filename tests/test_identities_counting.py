@@ -37,7 +37,18 @@ def test_blank_total_beside_blanks_counts_as_zero() -> None:
     c = _check(_cells(**blanks), "T4-SUM", "review")
     assert c.outcome == "pass" and "t4.review.total" in c.assumed_zero
     # ... and a wrong number on the other side of a check using it is caught.
-    row = {f"t3__granted__{c}": None for c in ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org", "legal_service_org", "other_org", "total")}
+    row = {
+        f"t3__granted__{c}": None
+        for c in (
+            "natural_person",
+            "commercial_enterprise",
+            "research_institution",
+            "public_interest_org",
+            "legal_service_org",
+            "other_org",
+            "total",
+        )
+    }
     c = _check(_cells(**row, t3__results_total__total=3), "T3-OUT", "total")
     assert c.outcome == "fail" and "t3.granted.total" in c.assumed_zero
 

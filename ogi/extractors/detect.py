@@ -24,8 +24,14 @@ PASSWORD_PROTECTED = (
 )
 #: Names that make an encrypted OOXML package a workbook rather than a Word document.
 _SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx"})
-# A row label of table 三 followed directly by digits: the cells of the page were glued together.
-_GLUED = re.compile(r"(?:本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|予以公开)\s*[\d\s]{5,}")
+# Row labels of table 三 each followed directly by a row's worth of digits (seven cells, at least seven
+# digits, maybe some spaces): the cells of the page were glued together. Two such rows are needed, so a
+# sentence such as 「予以公开 258 件」 is not enough.
+_GLUED = re.compile(
+    r"(?:本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|予以公开|国家秘密|总计|继续办理)"
+    r"[^\S\n]*(?:\d[^\S\n]*){7,}"
+)
+MIN_GLUED_ROWS = 2
 
 
 def ole_streams(data: bytes) -> set[str] | None:
@@ -170,7 +176,7 @@ def text_kind(text: str) -> str:
 
     if looks_tabbed(text):
         return "text_tab"
-    if _GLUED.search(text):
+    if len(_GLUED.findall(text)) >= MIN_GLUED_ROWS:
         return "text_glued"
     return "text_plain"
 

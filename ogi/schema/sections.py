@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ogi.extractors.model import Document, Paragraph
+from ogi.extractors.model import Document, GluedRun, Paragraph
 from ogi.schema.labels import normalize
 
 _MAX_HEADING = 40
@@ -68,7 +68,8 @@ def split_sections(doc: Document, title: str | None = None) -> list[Section]:
     """The sections of ``doc`` in report order; paragraphs before 一 form the ``preamble``.
 
     A heading only counts when it comes after the previous one (a 「一、」 line inside section 三 is a
-    list item, not a new section), so each section appears at most once.
+    list item, not a new section), so each section appears at most once. In crawled glued text a
+    heading between two tables arrives as a label of its own (a ``GluedRun`` with nothing after it).
     """
     sections: list[Section] = []
     current: Section | None = Section("preamble", "", "")
@@ -77,9 +78,12 @@ def split_sections(doc: Document, title: str | None = None) -> list[Section]:
     order = [s.key for s in section_specs()]
     last_index = -1
     for block in doc.blocks:
-        if not isinstance(block, Paragraph):
+        if isinstance(block, GluedRun) and not block.raw and heading_of(block.label) is not None:
+            text = block.label.strip()
+        elif isinstance(block, Paragraph):
+            text = block.text.strip()
+        else:
             continue
-        text = block.text.strip()
         if not text or (title and text == title.strip()):
             continue
         found = heading_of(text)

@@ -4,9 +4,8 @@
 and the expected values (contract §7). ``docx.fill_template`` fills the real agency Word template;
 ``xlsx.fill_workbook`` lays the same tables out in a workbook; ``libreoffice.convert`` turns them into
 legacy ``.doc``/``.xls`` files (cached). ``values.sample_values`` gives a complete set of cell values that
-satisfies the template's identities.
+satisfies the template's identities. ``glued`` renders reports as crawled page text with the cells glued.
 """
-
 
 import io
 import re
