@@ -60,7 +60,9 @@ def test_plain_text_has_paragraphs_only() -> None:
 def test_detect_text_shapes(jiaxing_bytes: bytes) -> None:
     assert detect(jiaxing_bytes, "a.txt") == "text_tab"
     assert detect("一、总体情况\n本年度无申请。".encode(), "a.txt") == "text_plain"
-    assert detect("一、本年新收政府信息公开申请数量640020470二、".encode(), "x") == "text_glued"
+    glued = "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000三、"
+    assert detect(glued.encode(), "x") == "text_glued"
+    assert detect("（一）予以公开 258 件。".encode(), "x") == "text_plain"
     assert detect("一、总体情况".encode("gb18030"), "a.txt") == "text_plain"
 
 
