@@ -1,0 +1,338 @@
+"""Characters and ruling lines of a PDF page through pdfium's raw API, described as pdfplumber would.
+
+pdfplumber gets the same facts from pdfminer's pure-Python content-stream interpreter, which costs
+100-200 ms a page; pdfium parses in C. This module turns pdfium's page objects into what pdfplumber's
+table finder reads: path objects split into sub-paths and classified as pdfminer does (a two-point path is
+a line, a closed axis-aligned four-point path a rect, anything else a curve), and characters with
+pdfminer's boxes (``bottom`` on the font's descent line, ``top`` one font size above it).
+
+Raw ctypes calls only: the object wrappers of ``pypdfium2`` allocate a Python object per call and are
+several times slower. pdfium is not thread-safe: read PDFs in parallel with processes, never threads.
+
+Pages whose content this port does not reproduce faithfully (Form XObjects, rotation, rotated or
+skewed text, Unicode-map errors, a MediaBox not at the origin) are flagged in ``PageData.unsupported``;
+the ``auto`` engine reads those with pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from dataclasses import dataclass, field
+
+import pypdfium2  # noqa: F401  (initialises the library)
+import pypdfium2.raw as R
+
+from ogi.extractors.model import ExtractionError
+from ogi.extractors.pdfgrid import Char
+
+_SEG_LINE = R.FPDF_SEGMENT_LINETO
+_SEG_BEZIER = R.FPDF_SEGMENT_BEZIERTO
+_SEG_MOVE = R.FPDF_SEGMENT_MOVETO
+_PATH = R.FPDF_PAGEOBJ_PATH
+_TEXT = R.FPDF_PAGEOBJ_TEXT
+_IMAGE = R.FPDF_PAGEOBJ_IMAGE
+_FORM = R.FPDF_PAGEOBJ_FORM
+
+#: Digits kept when reading pdfium's single-precision numbers: content streams write at most a few
+#: decimals, so rounding recovers the numbers pdfminer parses (73.16, not 73.160003662109375).
+_DIGITS = 4
+
+
+@dataclass
+class Shape:
+    """A painted path as pdfplumber classifies it: ``line``, ``rect`` or ``curve``.
+
+    ``x0``/``top``/``x1``/``bottom`` are pdfplumber coordinates; ``width``/``height`` are computed in
+    PDF space as pdfminer does; ``pts`` (pdfplumber coordinates) are kept for curves.
+    """
+
+    kind: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    width: float
+    height: float
+    fill: bool
+    stroke: bool
+    pts: list[tuple[float, float]] = field(default_factory=list)
+
+
+@dataclass
+class PageData:
+    """One page: its size, characters in content order, painted shapes, and what the port cannot do."""
+
+    number: int
+    width: float
+    height: float
+    chars: list[Char] = field(default_factory=list)
+    lines: list[Shape] = field(default_factory=list)
+    rects: list[Shape] = field(default_factory=list)
+    curves: list[Shape] = field(default_factory=list)
+    images: int = 0
+    #: Characters whose glyph has no usable Unicode (no mapping, U+FFFD, private use).
+    bad_chars: int = 0
+    unsupported: list[str] = field(default_factory=list)
+
+    @property
+    def shapes(self) -> list[Shape]:
+        return self.lines + self.rects + self.curves
+
+
+class PdfiumDocument:
+    """A PDF opened from bytes with pdfium (empty password when the file allows it)."""
+
+    def __init__(self, data: bytes) -> None:
+        # pdfium reads from this buffer for the document's lifetime.
+        self._buf = ctypes.create_string_buffer(data, len(data))
+        self.handle = R.FPDF_LoadMemDocument64(self._buf, len(data), None)
+        if not self.handle:
+            raise ExtractionError(_load_error(R.FPDF_GetLastError()), "failed")
+        self.n_pages = R.FPDF_GetPageCount(self.handle)
+
+    def close(self) -> None:
+        if self.handle:
+            R.FPDF_CloseDocument(self.handle)
+            self.handle = None
+
+    def __enter__(self) -> PdfiumDocument:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def page(self, index: int, shapes: bool = True) -> PageData:
+        """Read page ``index`` (0-based): characters always, shapes unless ``shapes`` is False."""
+        page = R.FPDF_LoadPage(self.handle, index)
+        if not page:
+            raise ExtractionError(f"corrupt PDF: page {index + 1} cannot be loaded", "failed")
+        try:
+            # pdfplumber measures pages by their MediaBox (pdfium's page size is the CropBox).
+            l_, b_, r_, t_ = (ctypes.c_float() for _ in range(4))
+            if R.FPDFPage_GetMediaBox(page, l_, b_, r_, t_):
+                width, height = abs(r_.value - l_.value), abs(t_.value - b_.value)
+                origin = (min(l_.value, r_.value), min(b_.value, t_.value))
+            else:
+                width, height = R.FPDF_GetPageWidthF(page), R.FPDF_GetPageHeightF(page)
+                origin = (0.0, 0.0)
+            data = PageData(index + 1, _r(width), _r(height))
+            if abs(origin[0]) > 0.01 or abs(origin[1]) > 0.01:
+                data.unsupported.append("MediaBox not at the origin")
+            rotation = R.FPDFPage_GetRotation(page)
+            if rotation:
+                data.unsupported.append(f"page rotated by {rotation * 90}°")
+            _read_objects(page, data, shapes)
+            _read_chars(page, data)
+            return data
+        finally:
+            R.FPDF_ClosePage(page)
+
+
+def _load_error(code: int) -> str:
+    if code == R.FPDF_ERR_PASSWORD:
+        return "encrypted PDF (password required)"
+    if code == R.FPDF_ERR_SECURITY:
+        return "encrypted PDF (unsupported security handler)"
+    if code == R.FPDF_ERR_FORMAT:
+        return "corrupt PDF (not a readable PDF structure)"
+    if code == R.FPDF_ERR_FILE:
+        return "corrupt PDF (cannot be opened)"
+    return f"corrupt PDF (pdfium error {code})"
+
+
+def _r(v: float) -> float:
+    return round(v, _DIGITS)
+
+
+def _read_objects(page: ctypes.c_void_p, data: PageData, shapes: bool) -> None:
+    n = R.FPDFPage_CountObjects(page)
+    matrix = R.FS_MATRIX()
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    fill_mode = ctypes.c_int()
+    stroke = ctypes.c_int()
+    for i in range(n):
+        obj = R.FPDFPage_GetObject(page, i)
+        kind = R.FPDFPageObj_GetType(obj)
+        if kind == _IMAGE:
+            data.images += 1
+            continue
+        if kind == _FORM:
+            if "Form XObject" not in data.unsupported:
+                data.unsupported.append("Form XObject")
+            continue
+        if kind != _PATH or not shapes:
+            continue
+        R.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+        a, b, c, d, e, f = (
+            _r(matrix.a),
+            _r(matrix.b),
+            _r(matrix.c),
+            _r(matrix.d),
+            _r(matrix.e),
+            _r(matrix.f),
+        )
+        R.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+        is_fill = fill_mode.value != 0
+        is_stroke = bool(stroke.value)
+        # The path as pdfminer records it: (op, x, y) with "h" after a closing segment.
+        ops: list[str] = []
+        pts: list[tuple[float, float]] = []
+        bezier = 0
+        for j in range(R.FPDFPath_CountSegments(obj)):
+            seg = R.FPDFPath_GetPathSegment(obj, j)
+            R.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            px, py = _r(x.value), _r(y.value)
+            # pdfminer's apply_matrix_pt (PDF space; flipped to pdfplumber's top-left origin later).
+            pt = (a * px + c * py + e, b * px + d * py + f)
+            t = R.FPDFPathSegment_GetType(seg)
+            if t == _SEG_BEZIER:
+                # pdfium reports a curve as three points; pdfminer keeps the end point.
+                bezier += 1
+                if bezier % 3:
+                    continue
+                ops.append("c")
+            else:
+                bezier = 0
+                ops.append("m" if t == _SEG_MOVE else "l")
+            pts.append(pt)
+            if R.FPDFPathSegment_GetClose(seg):
+                ops.append("h")
+                pts.append(pts[_subpath_start(ops)])
+        _classify(ops, pts, is_fill, is_stroke, data)
+
+
+def _subpath_start(ops: list[str]) -> int:
+    for k in range(len(ops) - 1, -1, -1):
+        if ops[k] == "m":
+            return k
+    return 0
+
+
+def _classify(
+    ops: list[str], pts: list[tuple[float, float]], fill: bool, stroke: bool, data: PageData
+) -> None:
+    """``PDFLayoutAnalyzer.paint_path`` of pdfminer.six: one shape per sub-path."""
+    if not ops or ops[0] != "m":
+        return
+    starts = [k for k, op in enumerate(ops) if op == "m"] + [len(ops)]
+    for s, end in itertools.pairwise(starts):
+        if end - s < 2:  # a lone "m" paints nothing (pdfminer's regex needs m[^m]+)
+            continue
+        shape = "".join(ops[s:end])
+        sub = pts[s:end]
+        if len(shape) > 3 and shape[-2:] == "lh" and sub[-2] == sub[0]:
+            shape = shape[:-2] + "h"
+            sub = sub[:-2] + sub[-1:]
+        if shape in ("mlh", "ml"):
+            _add_line(sub[0], sub[1], fill, stroke, data)
+        elif shape in ("mlllh", "mllll"):
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = sub
+            closed = sub[0] == sub[4]
+            square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+                y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+            )
+            if closed and square:
+                _add_rect(sub[0], sub[2], fill, stroke, data)
+            else:
+                _add_curve(sub, fill, stroke, data)
+        else:
+            _add_curve(sub, fill, stroke, data)
+
+
+def _bounds(points: list[tuple[float, float]], page_height: float) -> tuple[float, ...]:
+    """(x0, top, x1, bottom, width, height): pdfminer's bbox in PDF space, then pdfplumber's flip."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    return (x0, page_height - y1, x1, page_height - y0, x1 - x0, y1 - y0)
+
+
+def _add_line(
+    p0: tuple[float, float], p1: tuple[float, float], fill: bool, stroke: bool, data: PageData
+) -> None:
+    x0, top, x1, bottom, w, h = _bounds([p0, p1], data.height)
+    data.lines.append(Shape("line", x0, top, x1, bottom, w, h, fill, stroke))
+
+
+def _add_rect(
+    p0: tuple[float, float], p2: tuple[float, float], fill: bool, stroke: bool, data: PageData
+) -> None:
+    x0, top, x1, bottom, w, h = _bounds([p0, p2], data.height)
+    data.rects.append(Shape("rect", x0, top, x1, bottom, w, h, fill, stroke))
+
+
+def _add_curve(points: list[tuple[float, float]], fill: bool, stroke: bool, data: PageData) -> None:
+    x0, top, x1, bottom, w, h = _bounds(points, data.height)
+    flipped = [(x, data.height - y) for x, y in points]
+    data.curves.append(Shape("curve", x0, top, x1, bottom, w, h, fill, stroke, flipped))
+
+
+def usable(code: int) -> bool:
+    """Whether a character code point is real text (not unmapped, a replacement or private use)."""
+    return not (
+        code == 0
+        or code == 0xFFFD
+        or code == 0xFFFE
+        or 0xE000 <= code <= 0xF8FF
+        or code >= 0xF0000
+        or (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+    )
+
+
+def _read_chars(page: ctypes.c_void_p, data: PageData) -> None:
+    tp = R.FPDFText_LoadPage(page)
+    if not tp:
+        return
+    try:
+        n = R.FPDFText_CountChars(tp)
+        if n <= 0:
+            return
+        height = data.height
+        loose = R.FS_RECTF()
+        matrix = R.FS_MATRIX()
+        left, right, bottom_, top_ = (ctypes.c_double() for _ in range(4))
+        chars = data.chars
+        rotated = 0
+        map_errors = 0
+        last_obj = None
+        a = b = c = d = 0.0
+        fs = 0.0
+        for i in range(n):
+            if R.FPDFText_IsGenerated(tp, i):
+                continue
+            code = R.FPDFText_GetUnicode(tp, i)
+            if R.FPDFText_HasUnicodeMapError(tp, i) == 1:
+                map_errors += 1
+            if not usable(code):
+                data.bad_chars += 1
+            obj = R.FPDFText_GetTextObject(tp, i)
+            if obj != last_obj:
+                last_obj = obj
+                R.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix))
+                a, b, c, d = _r(matrix.a), _r(matrix.b), _r(matrix.c), _r(matrix.d)
+                fs = R.FPDFText_GetFontSize(tp, i)
+            upright = a * d > 0 and b * c <= 0
+            if b or c or not upright:
+                rotated += 1
+            size = _r(fs * d) if not b else _r(fs * (b * b + d * d) ** 0.5)
+            R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose))
+            x0, x1, y0 = loose.left, loose.right, loose.bottom
+            if x1 - x0 > 3 * size + 1 or loose.top - y0 > 3 * size + 1:
+                # A vertical-writing font: pdfium leaves its loose box unscaled (about 199 pt wide in
+                # WPS exports); the tight glyph box is the plausible one.
+                R.FPDFText_GetCharBox(tp, i, left, right, bottom_, top_)
+                x0, x1, y0 = left.value, right.value, bottom_.value
+                if top_.value - y0 > 0:
+                    size = _r(top_.value - y0) if top_.value - y0 > size else size
+            x0 = _r(x0)
+            x1 = _r(x1)
+            bottom = _r(height - y0)
+            chars.append(Char(chr(code) if code else "\ufffd", x0, bottom - size, x1, bottom, upright, size))
+        if rotated:
+            data.unsupported.append(f"{rotated} rotated or skewed characters")
+        if map_errors:
+            data.unsupported.append(f"{map_errors} characters with Unicode-map errors")
+    finally:
+        R.FPDFText_ClosePage(tp)
