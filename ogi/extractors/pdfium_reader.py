@@ -88,7 +88,10 @@ class PdfiumDocument:
         self._buf = ctypes.create_string_buffer(data, len(data))
         self.handle = R.FPDF_LoadMemDocument64(self._buf, len(data), None)
         if not self.handle:
-            raise ExtractionError(_load_error(R.FPDF_GetLastError()), "failed")
+            reason = _load_error(R.FPDF_GetLastError())
+            if reason.startswith("corrupt") and b"%%EOF" not in data[-2048:]:
+                reason = "truncated or corrupt PDF (no end-of-file marker; the download may be incomplete)"
+            raise ExtractionError(reason, "failed")
         self.n_pages = R.FPDF_GetPageCount(self.handle)
 
     def close(self) -> None:

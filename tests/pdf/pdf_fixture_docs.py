@@ -20,13 +20,13 @@ import docx
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
-TEMPLATE = Path(__file__).parent / "corpus" / "agency-template-2021.docx"
+TEMPLATE = Path(__file__).parent.parent / "corpus" / "agency-template-2021.docx"
 
 AGENCY = "示例市数据局"
 YEAR = 2023
 TITLE = f"{AGENCY}{YEAR}年政府信息公开工作年度报告"
 
-#: Table 二 values by row label, in column order.
+#: Table 二 values by row label, in column order, and the keys they are expected under.
 T2 = {
     "规章": ["2", "1", "15"],
     "行政规范性文件": ["7", "3", "42"],
@@ -41,30 +41,39 @@ T3_ROWS: list[tuple[str, str]] = [
     ("一、本年新收政府信息公开申请数量", "new_received"),
     ("二、上年结转政府信息公开申请数量", "carried_over"),
     ("（一）予以公开", "granted"),
-    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partly_granted"),
-    ("1.属于国家秘密", "withheld.state_secret"),
-    ("2.其他法律行政法规禁止公开", "withheld.prohibited_by_law"),
-    ("3.危及“三安全一稳定”", "withheld.three_securities"),
-    ("4.保护第三方合法权益", "withheld.third_party"),
-    ("5.属于三类内部事务信息", "withheld.internal_affairs"),
-    ("6.属于四类过程性信息", "withheld.process_info"),
-    ("7.属于行政执法案卷", "withheld.enforcement_files"),
-    ("8.属于行政查询事项", "withheld.inquiry_matters"),
-    ("1.本机关不掌握相关政府信息", "unable.not_held"),
-    ("2.没有现成信息需要另行制作", "unable.needs_creation"),
-    ("3.补正后申请内容仍不明确", "unable.unclear"),
-    ("1.信访举报投诉类申请", "not_processed.petition"),
-    ("2.重复申请", "not_processed.repeated"),
-    ("3.要求提供公开出版物", "not_processed.publications"),
-    ("4.无正当理由大量反复申请", "not_processed.excessive"),
-    ("5.要求行政机关确认或重新出具已获取信息", "not_processed.reconfirm"),
-    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other.overdue_correction"),
-    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other.overdue_fee"),
-    ("3.其他", "other.other"),
-    ("（七）总计", "total_processed"),
-    ("四、结转下年度继续办理", "carried_forward"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially_granted"),
+    ("1.属于国家秘密", "denied_state_secret"),
+    ("2.其他法律行政法规禁止公开", "denied_other_law"),
+    ("3.危及“三安全一稳定”", "denied_three_security_one_stability"),
+    ("4.保护第三方合法权益", "denied_third_party"),
+    ("5.属于三类内部事务信息", "denied_internal_affairs"),
+    ("6.属于四类过程性信息", "denied_process_info"),
+    ("7.属于行政执法案卷", "denied_enforcement_file"),
+    ("8.属于行政查询事项", "denied_admin_query"),
+    ("1.本机关不掌握相关政府信息", "unable_not_held"),
+    ("2.没有现成信息需要另行制作", "unable_need_creation"),
+    ("3.补正后申请内容仍不明确", "unable_unclear"),
+    ("1.信访举报投诉类申请", "not_processed_petition"),
+    ("2.重复申请", "not_processed_duplicate"),
+    ("3.要求提供公开出版物", "not_processed_publication"),
+    ("4.无正当理由大量反复申请", "not_processed_massive"),
+    ("5.要求行政机关确认或重新出具已获取信息", "not_processed_confirm"),
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_overdue_correction"),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_overdue_fee"),
+    ("3.其他", "other_other"),
+    ("（七）总计", "results_total"),
+    ("四、结转下年度继续办理", "carry_forward"),
 ]
 T3_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+T3_COL_KEYS = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_interest_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+]
 
 
 def t3_values() -> list[list[int]]:
@@ -82,8 +91,41 @@ def t3_values() -> list[list[int]]:
     return [[*row, sum(row)] for row in rows]
 
 
+T2_KEYS = {
+    "规章": ["t2.art20_1.rules.issued", "t2.art20_1.rules.repealed", "t2.art20_1.rules.in_force"],
+    "行政规范性文件": [
+        "t2.art20_1.normative_docs.issued",
+        "t2.art20_1.normative_docs.repealed",
+        "t2.art20_1.normative_docs.in_force",
+    ],
+    "行政许可": ["t2.art20_5.admin_license.decisions"],
+    "行政处罚": ["t2.art20_6.admin_penalty.decisions"],
+    "行政强制": ["t2.art20_6.admin_coercion.decisions"],
+    "行政事业性收费": ["t2.art20_8.admin_fees.fee_amount"],
+}
+
 #: Table 四: 行政复议 (5), 未经复议直接起诉 (5), 复议后起诉 (5).
 T4 = ["3", "1", "0", "2", "6", "1", "0", "1", "0", "2", "0", "1", "0", "0", "1"]
+T4_KEYS = [
+    f"t4.{block}.{col}"
+    for block in ("review", "litigation_direct", "litigation_after_review")
+    for col in ("upheld", "corrected", "other_result", "pending", "total")
+]
+
+
+def expected_cells() -> dict[str, float]:
+    """Every template cell of the fixtures with the value written into it."""
+    out: dict[str, float] = {}
+    for label, keys in T2_KEYS.items():
+        for key, value in zip(keys, T2[label], strict=True):
+            out[key] = float(value)
+    for (_label, row), values in zip(T3_ROWS, t3_values(), strict=True):
+        for col, value in zip(T3_COL_KEYS, values, strict=True):
+            out[f"t3.{row}.{col}"] = float(value)
+    for key, value in zip(T4_KEYS, T4, strict=True):
+        out[key] = float(value)
+    return out
+
 
 PROSE = {
     "一": (

@@ -1,0 +1,32 @@
+"""Golden tests: on every PDF fixture the two engines give identical grids and identical documents."""
+
+from __future__ import annotations
+
+import pytest
+from pdf_helpers import assert_same_raw, grids, paragraphs, raw_tables, read
+
+FIXTURES = ["huaian", "grid", "shaded", "threeline", "wps"]
+
+
+@pytest.fixture(scope="module")
+def pdfs(huaian: bytes, office_pdfs: dict[str, bytes], wps_pdf: bytes) -> dict[str, bytes]:
+    return {"huaian": huaian, "wps": wps_pdf, **office_pdfs}
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_finders_agree_cell_for_cell(pdfs: dict[str, bytes], name: str) -> None:
+    """pdfplumber and the pdfium port find the same cells with the same text on every table page."""
+    pdfium = raw_tables(pdfs[name], "pdfium")
+    plumber = raw_tables(pdfs[name], "plumber")
+    assert pdfium, "fixture has table pages"
+    assert_same_raw(pdfium, plumber)
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_documents_identical(pdfs: dict[str, bytes], name: str) -> None:
+    docs = {engine: read(pdfs[name], engine) for engine in ("pdfium", "plumber", "auto")}
+    assert grids(docs["pdfium"]) == grids(docs["plumber"]) == grids(docs["auto"])
+    assert paragraphs(docs["pdfium"]) == paragraphs(docs["plumber"]) == paragraphs(docs["auto"])
+    assert docs["pdfium"].meta["pdf_engine"] == "pdfium"
+    assert docs["plumber"].meta["pdf_engine"] == "plumber"
+    assert docs["auto"].meta["pdf_engine"] == "pdfium"  # nothing on these pages needs the fallback
