@@ -148,15 +148,57 @@ def _r(v: float) -> float:
     return round(v, _DIGITS)
 
 
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _mult(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (pdfminer's ``mult_matrix``)."""
+    a1, b1, c1, d1, e1, f1 = m
+    a0, b0, c0, d0, e0, f0 = n
+    return (
+        a0 * a1 + c0 * b1,
+        b0 * a1 + d0 * b1,
+        a0 * c1 + c0 * d1,
+        b0 * c1 + d0 * d1,
+        a0 * e1 + c0 * f1 + e0,
+        b0 * e1 + d0 * f1 + f0,
+    )
+
+
+class _Scratch:
+    """ctypes out-parameters reused for every call."""
+
+    def __init__(self) -> None:
+        self.matrix = R.FS_MATRIX()
+        self.x = ctypes.c_float()
+        self.y = ctypes.c_float()
+        self.fill_mode = ctypes.c_int()
+        self.stroke = ctypes.c_int()
+
+
 def _read_objects(page: ctypes.c_void_p, data: PageData, shapes: bool) -> None:
+    scratch = _Scratch()
     n = R.FPDFPage_CountObjects(page)
-    matrix = R.FS_MATRIX()
-    x = ctypes.c_float()
-    y = ctypes.c_float()
-    fill_mode = ctypes.c_int()
-    stroke = ctypes.c_int()
-    for i in range(n):
-        obj = R.FPDFPage_GetObject(page, i)
+    _read_list([R.FPDFPage_GetObject(page, i) for i in range(n)], None, data, shapes, scratch, 0)
+
+
+def _object_matrix(obj: ctypes.c_void_p, s: _Scratch) -> Matrix:
+    R.FPDFPageObj_GetMatrix(obj, ctypes.byref(s.matrix))
+    m = s.matrix
+    return (_r(m.a), _r(m.b), _r(m.c), _r(m.d), _r(m.e), _r(m.f))
+
+
+def _read_list(
+    objects: list[ctypes.c_void_p],
+    outer: Matrix | None,
+    data: PageData,
+    shapes: bool,
+    s: _Scratch,
+    depth: int,
+) -> None:
+    """Painted paths of ``objects``; a Form XObject's children are read through its matrix."""
+    for obj in objects:
         kind = R.FPDFPageObj_GetType(obj)
         if kind == _IMAGE:
             data.images += 1
@@ -164,46 +206,53 @@ def _read_objects(page: ctypes.c_void_p, data: PageData, shapes: bool) -> None:
         if kind == _FORM:
             if "Form XObject" not in data.unsupported:
                 data.unsupported.append("Form XObject")
+            if depth < 8:
+                form = _object_matrix(obj, s)
+                inner = form if outer is None else _mult(form, outer)
+                k = R.FPDFFormObj_CountObjects(obj)
+                _read_list(
+                    [R.FPDFFormObj_GetObject(obj, j) for j in range(k)], inner, data, shapes, s, depth + 1
+                )
             continue
         if kind != _PATH or not shapes:
             continue
-        R.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-        a, b, c, d, e, f = (
-            _r(matrix.a),
-            _r(matrix.b),
-            _r(matrix.c),
-            _r(matrix.d),
-            _r(matrix.e),
-            _r(matrix.f),
-        )
-        R.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
-        is_fill = fill_mode.value != 0
-        is_stroke = bool(stroke.value)
-        # The path as pdfminer records it: (op, x, y) with "h" after a closing segment.
-        ops: list[str] = []
-        pts: list[tuple[float, float]] = []
-        bezier = 0
-        for j in range(R.FPDFPath_CountSegments(obj)):
-            seg = R.FPDFPath_GetPathSegment(obj, j)
-            R.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            px, py = _r(x.value), _r(y.value)
-            # pdfminer's apply_matrix_pt (PDF space; flipped to pdfplumber's top-left origin later).
-            pt = (a * px + c * py + e, b * px + d * py + f)
-            t = R.FPDFPathSegment_GetType(seg)
-            if t == _SEG_BEZIER:
-                # pdfium reports a curve as three points; pdfminer keeps the end point.
-                bezier += 1
-                if bezier % 3:
-                    continue
-                ops.append("c")
-            else:
-                bezier = 0
-                ops.append("m" if t == _SEG_MOVE else "l")
-            pts.append(pt)
-            if R.FPDFPathSegment_GetClose(seg):
-                ops.append("h")
-                pts.append(pts[_subpath_start(ops)])
-        _classify(ops, pts, is_fill, is_stroke, data)
+        matrix = _object_matrix(obj, s)
+        if outer is not None:
+            matrix = _mult(matrix, outer)
+        _read_path(obj, matrix, data, s)
+
+
+def _read_path(obj: ctypes.c_void_p, matrix: Matrix, data: PageData, s: _Scratch) -> None:
+    a, b, c, d, e, f = matrix
+    R.FPDFPath_GetDrawMode(obj, ctypes.byref(s.fill_mode), ctypes.byref(s.stroke))
+    is_fill = s.fill_mode.value != 0
+    is_stroke = bool(s.stroke.value)
+    # The path as pdfminer records it: (op, x, y) with "h" after a closing segment.
+    ops: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    x, y = s.x, s.y
+    for j in range(R.FPDFPath_CountSegments(obj)):
+        seg = R.FPDFPath_GetPathSegment(obj, j)
+        R.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        px, py = _r(x.value), _r(y.value)
+        # pdfminer's apply_matrix_pt (PDF space; flipped to pdfplumber's top-left origin later).
+        pt = (a * px + c * py + e, b * px + d * py + f)
+        t = R.FPDFPathSegment_GetType(seg)
+        if t == _SEG_BEZIER:
+            # pdfium reports a curve as three points; pdfminer keeps the end point.
+            bezier += 1
+            if bezier % 3:
+                continue
+            ops.append("c")
+        else:
+            bezier = 0
+            ops.append("m" if t == _SEG_MOVE else "l")
+        pts.append(pt)
+        if R.FPDFPathSegment_GetClose(seg):
+            ops.append("h")
+            pts.append(pts[_subpath_start(ops)])
+    _classify(ops, pts, is_fill, is_stroke, data)
 
 
 def _subpath_start(ops: list[str]) -> int:

@@ -137,17 +137,25 @@ class Margins:
     right: float
 
 
+def _common_edge(values: list[float], from_right: bool) -> float:
+    """The outermost position shared by several lines (within 2 pt): where the text block ends."""
+    ordered = sorted(values, reverse=from_right)
+    need = max(2, int(0.1 * len(values)))
+    for i, v in enumerate(ordered):
+        if sum(1 for w in ordered[i:] if abs(w - v) <= 2) >= need:
+            return v
+    return ordered[0]
+
+
 def margins(pages: list[list[Line]]) -> Margins:
     """The text block's left and right edges, from the lines of the whole document."""
-    lefts = sorted(x.x0 for p in pages for x in p)
-    rights = sorted(x.x1 for p in pages for x in p)
-    if not lefts:
+    lines = [x for p in pages for x in p]
+    if not lines:
         return Margins(0.0, 0.0)
-    # Most lines start at the left margin (first lines are indented, titles centred).
-    mode = Counter(round(x) for x in lefts).most_common(1)[0][0]
-    left = min((x for x in lefts if abs(x - mode) <= 2), default=float(mode))
-    right = rights[int(0.9 * (len(rights) - 1))]
-    return Margins(left, right)
+    return Margins(
+        _common_edge([x.x0 for x in lines], from_right=False),
+        _common_edge([x.x1 for x in lines], from_right=True),
+    )
 
 
 class ParagraphBuilder:

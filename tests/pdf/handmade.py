@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 
-from pdfwriter import Writer
+from pdfwriter import Page, Writer
 
 WHITE = (1.0, 1.0, 1.0)
 BLUE = (0.776, 0.851, 0.945)
@@ -32,9 +32,17 @@ TABLE_ROWS = [
 VERTICAL_LABEL = "办理结果"
 
 
-def wps_page() -> bytes:
+def wps_page(pages: int = 1, form_pages: tuple[int, ...] = ()) -> bytes:
+    """The WPS-style page, ``pages`` times; pages numbered in ``form_pages`` are drawn in a Form XObject."""
     w = Writer()
-    p = w.page()
+    for n in range(1, pages + 1):
+        p = w.page()
+        p.form = n in form_pages
+        _draw_wps(w, p, n)
+    return w.write()
+
+
+def _draw_wps(w: Writer, p: Page, number: int) -> None:
     # Title: two centred lines, 20 pt.
     w.text(p, 197.5, 760, TITLE[0], 20)
     w.digits(p, 140, 730, "2022", 20)
@@ -58,9 +66,10 @@ def wps_page() -> bytes:
     bottom = top - row_h * n_rows
     # Backgrounds first (WPS paints them under the rules).
     p.fill_rect(xs[0], top - row_h, xs[-1] - xs[0], row_h, BLUE)
+    # One background for the merged label cell, one per cell elsewhere.
+    p.fill_rect(xs[0], bottom, xs[1] - xs[0], row_h * (n_rows - 1), WHITE)
     for r in range(1, n_rows):
         y0 = top - row_h * (r + 1)
-        p.fill_rect(xs[0], y0, xs[1] - xs[0], row_h, WHITE)
         for c in range(1, 4):
             p.fill_rect(xs[c], y0, xs[c + 1] - xs[c], row_h, WHITE)
     # Horizontal rules: top, under the header, between data rows (not crossing the vertical label);
@@ -95,8 +104,7 @@ def wps_page() -> bytes:
     p.fill_rect(74, y - 8, 444, 28, WHITE)
     w.text(p, 106, y, "本年度未收取信息处理费。", 16)
     # Page number.
-    w.digits(p, 290, 40, "- 1 -", 12)
-    return w.write()
+    w.digits(p, 290, 40, f"- {number} -", 12)
 
 
 def garbled() -> bytes:

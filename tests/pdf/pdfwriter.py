@@ -38,6 +38,8 @@ class Page:
     width: float = 595.0
     height: float = 842.0
     ops: list[str] = field(default_factory=list)
+    #: Draw the page inside a Form XObject (shifted by its /Matrix and shifted back by ``cm``).
+    form: bool = False
 
     def fill_rect(self, x: float, y: float, w: float, h: float, rgb: tuple[float, float, float]) -> None:
         self.ops.append(f"{rgb[0]:g} {rgb[1]:g} {rgb[2]:g} rg {x:g} {y:g} {w:g} {h:g} re f")
@@ -122,7 +124,12 @@ class Writer:
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
         )
         fonts = " ".join(f"/{k} {v} 0 R" for k, v in font_ids.items())
-        pages_id = len(objects) + 1 + 2 * len(self.pages) + sum(1 for p in self.pages if hasattr(p, "image"))
+        pages_id = (
+            len(objects)
+            + 1
+            + 2 * len(self.pages)
+            + sum(1 for p in self.pages if hasattr(p, "image") or p.form)
+        )
         kids = []
         for n, p in enumerate(self.pages, start=1):
             xobj = ""
@@ -135,7 +142,18 @@ class Writer:
                     + b"\nendstream"
                 )
                 xobj = f" /XObject << /Im{n} {im} 0 R >>"
-            content = add(stream("\n".join(p.ops).encode()))
+            body = "\n".join(p.ops).encode()
+            if p.form:
+                fm = add(
+                    stream(
+                        body,
+                        f" /Type /XObject /Subtype /Form /BBox [-50 -50 {p.width + 50:g} {p.height + 50:g}]"
+                        f" /Matrix [1 0 0 1 12 -7] /Resources << /Font << {fonts} >> >>",
+                    )
+                )
+                xobj = f" /XObject << /Fm{n} {fm} 0 R >>"
+                body = f"q 1 0 0 1 -12 7 cm /Fm{n} Do Q".encode()
+            content = add(stream(body))
             kids.append(
                 add(
                     f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {p.width:g} {p.height:g}]"
