@@ -361,31 +361,36 @@ def table_rows(cells: list[Bbox]) -> list[list[Bbox | None]]:
     return rows
 
 
-def _in_bbox(c: Char, bbox: Bbox) -> bool:
-    v_mid = (c.top + c.bottom) / 2
-    h_mid = (c.x0 + c.x1) / 2
-    x0, top, x1, bottom = bbox
-    return h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom
-
-
 def extract_table(cells: list[Bbox], chars: Sequence[Char]) -> list[list[str | None]]:
-    """``Table.extract()``: each cell's text, None where a merged cell covers the position."""
+    """``Table.extract()``: each cell's text, None where a merged cell covers the position.
+
+    A character belongs to a row, then to a cell, when its centre lies inside (left/top edges
+    inclusive). Characters outside the table are set aside first; that changes nothing (every row lies
+    inside the table) but saves testing every character of the page against every row.
+    """
+    x0s, tops, x1s, bottoms = zip(*cells)
+    tx0, ttop, tx1, tbottom = min(x0s), min(tops), max(x1s), max(bottoms)
+    inside: list[tuple[float, float, Char]] = []
+    for c in chars:
+        h = (c.x0 + c.x1) / 2
+        v = (c.top + c.bottom) / 2
+        if tx0 <= h < tx1 and ttop <= v < tbottom:
+            inside.append((h, v, c))
     out: list[list[str | None]] = []
     for row in table_rows(cells):
         present = [c for c in row if c is not None]
-        row_bbox = (
-            min(c[0] for c in present),
-            min(c[1] for c in present),
-            max(c[2] for c in present),
-            max(c[3] for c in present),
-        )
-        row_chars = [c for c in chars if _in_bbox(c, row_bbox)]
+        rx0 = min(c[0] for c in present)
+        rtop = min(c[1] for c in present)
+        rx1 = max(c[2] for c in present)
+        rbottom = max(c[3] for c in present)
+        row_chars = [t for t in inside if rx0 <= t[0] < rx1 and rtop <= t[1] < rbottom]
         texts: list[str | None] = []
         for cell in row:
             if cell is None:
                 texts.append(None)
                 continue
-            cell_chars = [c for c in row_chars if _in_bbox(c, cell)]
+            x0, top, x1, bottom = cell
+            cell_chars = [t[2] for t in row_chars if x0 <= t[0] < x1 and top <= t[1] < bottom]
             texts.append(extract_text(cell_chars) if cell_chars else "")
         out.append(texts)
     return out

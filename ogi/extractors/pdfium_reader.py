@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import re
 from dataclasses import dataclass, field
 
 import pypdfium2  # noqa: F401  (initialises the library)
@@ -34,6 +35,18 @@ _TEXT = R.FPDF_PAGEOBJ_TEXT
 _IMAGE = R.FPDF_PAGEOBJ_IMAGE
 _FORM = R.FPDF_PAGEOBJ_FORM
 
+
+def _as_address_returning(func: ctypes._CFuncPtr, *argtypes: type) -> ctypes._CFuncPtr:
+    """The same pdfium function, returning handles as plain integers: pypdfium2 declares them as
+    pointer types, whose instances compare by identity (every call returns a new one)."""
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
+
+
+_text_object = _as_address_returning(R.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_int)
+_text_object_font = _as_address_returning(R.FPDFTextObj_GetFont, ctypes.c_void_p)
+
+_SPACES = frozenset((0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0x02))
 #: Digits kept when reading pdfium's single-precision numbers: content streams write at most a few
 #: decimals, so rounding recovers the numbers pdfminer parses (73.16, not 73.160003662109375).
 _DIGITS = 4
@@ -93,6 +106,7 @@ class PdfiumDocument:
                 reason = "truncated or corrupt PDF (no end-of-file marker; the download may be incomplete)"
             raise ExtractionError(reason, "failed")
         self.n_pages = R.FPDF_GetPageCount(self.handle)
+        self.descents = descent_overrides(data)
 
     def close(self) -> None:
         if self.handle:
@@ -126,10 +140,57 @@ class PdfiumDocument:
             if rotation:
                 data.unsupported.append(f"page rotated by {rotation * 90}°")
             _read_objects(page, data, shapes)
-            _read_chars(page, data)
+            _read_chars(page, data, self.descents)
             return data
         finally:
             R.FPDF_ClosePage(page)
+
+
+_DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor")
+_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
+_ASCENT = re.compile(rb"/Ascent\s+(-?[\d.]+)")
+_DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)")
+#: pdfminer's descents (Adobe's metrics) for the standard fonts it recognises by their exact BaseFont.
+_STANDARD_DESCENT = {
+    **dict.fromkeys(("Courier", "Courier-Bold", "Courier-BoldOblique", "Courier-Oblique"), -194.0),
+    **dict.fromkeys(("CourierNew", "CourierNew,Italic", "CourierNew,Bold", "CourierNew,BoldItalic"), -194.0),
+    **dict.fromkeys(("Helvetica", "Helvetica-Bold", "Helvetica-BoldOblique", "Helvetica-Oblique"), -207.0),
+    **dict.fromkeys(("Arial", "Arial,Italic", "Arial,Bold", "Arial,BoldItalic"), -207.0),
+    **dict.fromkeys(("Times-Roman", "Times-Bold", "Times-BoldItalic", "Times-Italic"), -217.0),
+    **dict.fromkeys(
+        ("TimesNewRoman", "TimesNewRoman,Italic", "TimesNewRoman,Bold", "TimesNewRoman,BoldItalic"), -217.0
+    ),
+}
+_BASEFONT = re.compile(rb"/BaseFont\s*/([A-Za-z,\-]+)(?=[\s/>\]])")
+
+
+def descent_overrides(data: bytes) -> dict[bytes, float]:
+    """Fonts whose descent pdfminer takes differently from pdfium, by base name: descent / 1000.
+
+    - A descriptor giving Ascent 0 and Descent 0 (LibreOffice writes these): pdfminer puts character
+      bottoms on the baseline, pdfium takes the metrics from the font program.
+    - A standard font named exactly (``/BaseFont /Helvetica``): pdfminer uses Adobe's metrics whatever
+      the descriptor says, pdfium its own.
+
+    pdfium does not say where its metrics came from, so descriptors are read from the file's bytes
+    (those inside compressed object streams are not seen and keep pdfium's metrics).
+    """
+    out: dict[bytes, float] = {}
+    for m in _DESCRIPTOR.finditer(data):
+        start = data.rfind(b"<<", max(0, m.start() - 1000), m.start())
+        end = data.find(b">>", m.end(), m.end() + 2000)
+        if start < 0 or end < 0:
+            continue
+        window = data[start:end]
+        name, ascent, descent = _NAME.search(window), _ASCENT.search(window), _DESCENT.search(window)
+        if name and ascent and descent and float(ascent.group(1)) == 0 and float(descent.group(1)) == 0:
+            # pdfium reports base font names without the subset prefix (ABCDEF+).
+            out[name.group(1).split(b"+", 1)[-1]] = 0.0
+    for m in _BASEFONT.finditer(data):
+        descent = _STANDARD_DESCENT.get(m.group(1).decode("ascii"))
+        if descent is not None:
+            out[m.group(1)] = descent / 1000.0
+    return out
 
 
 def _load_error(code: int) -> str:
@@ -333,7 +394,44 @@ def usable(code: int) -> bool:
     )
 
 
-def _read_chars(page: ctypes.c_void_p, data: PageData) -> None:
+def _font_metrics(
+    obj: int, cache: dict[int, tuple[float, float, float] | None], overrides: dict[bytes, float]
+) -> tuple[float, float, float] | None:
+    """(descent as pdfium uses it, descent as pdfminer does, ascent), in font sizes, of a text
+    object's font; None when pdfium has no metrics for it."""
+    font = _text_object_font(obj)
+    if not font:
+        return None
+    if font not in cache:
+        asc = ctypes.c_float()
+        desc = ctypes.c_float()
+        handle = ctypes.cast(font, R.FPDF_FONT)
+        if (
+            R.FPDFFont_GetAscent(handle, 1000.0, ctypes.byref(asc))
+            and R.FPDFFont_GetDescent(handle, 1000.0, ctypes.byref(desc))
+            and asc.value != desc.value
+        ):
+            pdfminer = desc.value / 1000.0
+            if overrides:
+                buf = ctypes.create_string_buffer(256)
+                n = R.FPDFFont_GetBaseFontName(handle, buf, 256)
+                pdfminer = overrides.get(buf.raw[: max(n - 1, 0)], pdfminer)
+            cache[font] = (desc.value / 1000.0, pdfminer, asc.value / 1000.0)
+        else:
+            cache[font] = None
+    return cache[font]
+
+
+def _page_text(tp: ctypes.c_void_p, n: int) -> str | None:
+    """All characters' Unicode in one call (one UTF-16 unit per character index), None when the page
+    has characters outside the BMP and indexes no longer line up."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = R.FPDFText_GetText(tp, 0, n, buf)
+    text = bytes(buf)[: 2 * max(got - 1, 0)].decode("utf-16-le", errors="surrogatepass")
+    return text if len(text) == n else None
+
+
+def _read_chars(page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, float] | None = None) -> None:
     tp = R.FPDFText_LoadPage(page)
     if not tp:
         return
@@ -343,48 +441,70 @@ def _read_chars(page: ctypes.c_void_p, data: PageData) -> None:
             return
         height = data.height
         loose = R.FS_RECTF()
+        loose_p = ctypes.pointer(loose)
         matrix = R.FS_MATRIX()
-        left, right, bottom_, top_ = (ctypes.c_double() for _ in range(4))
+        matrix_p = ctypes.pointer(matrix)
+        ox, oy = ctypes.c_double(), ctypes.c_double()
         chars = data.chars
+        text = _page_text(tp, n)
+        get_object = _text_object
+        get_box = R.FPDFText_GetLooseCharBox
         rotated = 0
         map_errors = 0
         last_obj = None
-        a = b = c = d = 0.0
-        fs = 0.0
+        upright = skewed = unmapped = False
+        size = 0.0
+        metrics: tuple[float, float, float] | None = None
+        fonts: dict[int, tuple[float, float, float] | None] = {}
         for i in range(n):
-            if R.FPDFText_IsGenerated(tp, i):
+            # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most
+            # have no text object; a space inferred inside a text object has one, so ask about those.
+            obj = get_object(tp, i)
+            if not obj:
                 continue
-            code = R.FPDFText_GetUnicode(tp, i)
-            if R.FPDFText_HasUnicodeMapError(tp, i) == 1:
-                map_errors += 1
-            if not usable(code):
-                data.bad_chars += 1
-            obj = R.FPDFText_GetTextObject(tp, i)
+            code = ord(text[i]) if text is not None else R.FPDFText_GetUnicode(tp, i)
+            if (code in _SPACES or text is None) and R.FPDFText_IsGenerated(tp, i):
+                continue
             if obj != last_obj:
+                # Matrix, size and font are those of the text object: read them once per object.
                 last_obj = obj
-                R.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix))
-                a, b, c, d = _r(matrix.a), _r(matrix.b), _r(matrix.c), _r(matrix.d)
+                R.FPDFText_GetMatrix(tp, i, matrix_p)
+                a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
                 fs = R.FPDFText_GetFontSize(tp, i)
-            upright = a * d > 0 and b * c <= 0
-            if b or c or not upright:
+                upright = a * d > 0 and b * c <= 0
+                skewed = bool(b or c or not upright)
+                size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
+                # No Unicode for the glyph: pdfium passes the character code off as text (pdfminer
+                # writes "(cid:N)"); a font without a map has none for any glyph of the object.
+                unmapped = R.FPDFText_HasUnicodeMapError(tp, i) == 1
+                if unmapped:
+                    map_errors += 1
+                metrics = _font_metrics(obj, fonts, overrides or {})
+            if skewed:
                 rotated += 1
-            size = _r(fs * d) if not b else _r(fs * (b * b + d * d) ** 0.5)
-            R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose))
+            if unmapped or not usable(code):
+                data.bad_chars += 1
+            get_box(tp, i, loose_p)
             x0, x1, y0 = loose.left, loose.right, loose.bottom
-            if x1 - x0 > 3 * size + 1 or loose.top - y0 > 3 * size + 1:
+            if x1 - x0 > 3 * size + 1 or loose.top - loose.bottom > 3 * size + 1:
                 # A vertical-writing font: pdfium leaves its loose box unscaled (about 199 pt wide in
-                # WPS exports); the tight glyph box is the plausible one.
-                R.FPDFText_GetCharBox(tp, i, left, right, bottom_, top_)
-                x0, x1, y0 = left.value, right.value, bottom_.value
-                if top_.value - y0 > 0:
-                    size = _r(top_.value - y0) if top_.value - y0 > size else size
-            x0 = _r(x0)
-            x1 = _r(x1)
-            bottom = _r(height - y0)
+                # WPS exports), but its origin is the lower-left corner of pdfminer's box (one font
+                # size square, with the default vertical metrics).
+                R.FPDFText_GetCharOrigin(tp, i, ox, oy)
+                x0, x1, y0 = ox.value, ox.value + size, oy.value
+            elif metrics is not None and not skewed:
+                # The loose box spans pdfium's ascent and descent around the baseline, widened to the
+                # glyph where it reaches further; pdfminer's bottom is its own descent below the
+                # baseline. Ask for the baseline when the two may differ.
+                descent, pdfminer_descent, ascent = metrics
+                if descent != pdfminer_descent or abs(loose.top - y0 - (ascent - descent) * size) > 0.01:
+                    R.FPDFText_GetCharOrigin(tp, i, ox, oy)
+                    y0 = oy.value + pdfminer_descent * size
+            bottom = height - y0
             chars.append(Char(chr(code) if code else "\ufffd", x0, bottom - size, x1, bottom, upright, size))
         if rotated:
             data.unsupported.append(f"{rotated} rotated or skewed characters")
         if map_errors:
-            data.unsupported.append(f"{map_errors} characters with Unicode-map errors")
+            data.unsupported.append("characters with Unicode-map errors")
     finally:
         R.FPDFText_ClosePage(tp)

@@ -30,3 +30,27 @@ def test_documents_identical(pdfs: dict[str, bytes], name: str) -> None:
     assert docs["pdfium"].meta["pdf_engine"] == "pdfium"
     assert docs["plumber"].meta["pdf_engine"] == "plumber"
     assert docs["auto"].meta["pdf_engine"] == "pdfium"  # nothing on these pages needs the fallback
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_characters_agree(pdfs: dict[str, bytes], name: str) -> None:
+    """pdfium's characters are pdfplumber's: same text in the same order, same boxes (the right edge
+    may differ by a fraction of a point where the font program's advance differs from /W), including
+    the vertical-writing label and fonts whose descriptor has no metrics (LibreOffice)."""
+    import io
+
+    import pdfplumber
+
+    from ogi.extractors.pdfium_reader import PdfiumDocument
+
+    with PdfiumDocument(pdfs[name]) as pdoc, pdfplumber.open(io.BytesIO(pdfs[name])) as pdf:
+        for i, page in enumerate(pdf.pages):
+            mine = pdoc.page(i, shapes=False).chars
+            ref = page.chars
+            assert "".join(c.text for c in mine) == "".join(c["text"] for c in ref)
+            for a, b in zip(mine, ref, strict=True):
+                assert a.x0 == pytest.approx(b["x0"], abs=0.01)
+                assert a.x1 == pytest.approx(b["x1"], abs=0.2)
+                assert a.bottom == pytest.approx(b["bottom"], abs=0.01)
+                assert a.top == pytest.approx(b["top"], abs=0.01)
+                assert a.upright == b["upright"]
