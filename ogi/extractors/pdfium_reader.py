@@ -20,6 +20,7 @@ import ctypes
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2  # noqa: F401  (initialises the library)
 import pypdfium2.raw as R
@@ -36,10 +37,11 @@ _IMAGE = R.FPDF_PAGEOBJ_IMAGE
 _FORM = R.FPDF_PAGEOBJ_FORM
 
 
-def _as_address_returning(func: ctypes._CFuncPtr, *argtypes: type) -> ctypes._CFuncPtr:
+def _as_address_returning(func: Any, *argtypes: Any) -> Any:
     """The same pdfium function, returning handles as plain integers: pypdfium2 declares them as
     pointer types, whose instances compare by identity (every call returns a new one)."""
     address = ctypes.cast(func, ctypes.c_void_p).value
+    assert address is not None
     return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
 
 
@@ -187,9 +189,9 @@ def descent_overrides(data: bytes) -> dict[bytes, float]:
             # pdfium reports base font names without the subset prefix (ABCDEF+).
             out[name.group(1).split(b"+", 1)[-1]] = 0.0
     for m in _BASEFONT.finditer(data):
-        descent = _STANDARD_DESCENT.get(m.group(1).decode("ascii"))
-        if descent is not None:
-            out[m.group(1)] = descent / 1000.0
+        standard = _STANDARD_DESCENT.get(m.group(1).decode("ascii"))
+        if standard is not None:
+            out[m.group(1)] = standard / 1000.0
     return out
 
 
