@@ -27,6 +27,7 @@ from typing import Any
 
 from ogi.extractors.model import Block, Document, ExtractionError, Paragraph
 from ogi.extractors.pdfgrid import (
+    Char,
     Edge,
     curve_edges,
     extract_table,
@@ -162,14 +163,18 @@ class PlumberReader:
         shapes = [_plumber_shape("line", o) for o in page.lines]
         rect_shapes = [_plumber_shape("rect", o) for o in rects]
         shapes += rect_shapes + [_plumber_shape("curve", o) for o in page.curves]
-        vertical, _h = rules(shapes)
+        vertical, horizontal = rules(shapes)
         drop_ids = {id(rects[i]) for i in backgrounds_to_drop(rect_shapes, vertical)}
+        explicit_v, explicit_h = plan.explicit_v, plan.explicit_h
+        if page.rotation:
+            # pdfplumber turns a rotated page upright; the shared plan is in pdfium's unrotated space.
+            explicit_v, explicit_h = ruled_table_edges(vertical, horizontal, _chars(page.chars))
         if drop_ids:
             page = page.filter(lambda o: id(o) not in drop_ids)
         settings: dict[str, Any] = {}
-        if plan.explicit_v:
-            settings["explicit_vertical_lines"] = [_edge_dict(e) for e in plan.explicit_v]
-            settings["explicit_horizontal_lines"] = [_edge_dict(e) for e in plan.explicit_h]
+        if explicit_v:
+            settings["explicit_vertical_lines"] = [_edge_dict(e) for e in explicit_v]
+            settings["explicit_horizontal_lines"] = [_edge_dict(e) for e in explicit_h]
         out = []
         for table in page.find_tables(settings):
             texts = table.extract(x_tolerance=3, y_tolerance=3)
@@ -181,6 +186,20 @@ class PlumberReader:
             ]
             out.append(RawTable(plan.page.number, raw_cells, "plumber"))
         return out
+
+    def rotated_chars(self, number: int) -> list[Char] | None:
+        """pdfplumber's characters of page ``number`` when the page is rotated (pdfium's are not)."""
+        page = self._pdf.pages[number - 1] if self._pdf is not None else None
+        if page is None or not page.rotation:
+            return None
+        return _chars(page.chars)
+
+
+def _chars(chars: list[dict[str, Any]]) -> list[Char]:
+    return [
+        Char(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], bool(c["upright"]), float(c["size"]))
+        for c in chars
+    ]
 
 
 def _plumber_shape(kind: str, o: dict[str, Any]) -> Shape:
@@ -219,6 +238,9 @@ class _Reading:
     tables: dict[int, list[RawTable]] = field(default_factory=dict)
     engines: dict[int, str] = field(default_factory=dict)
     fallbacks: dict[int, str] = field(default_factory=dict)
+    #: Characters of rotated pages read by pdfplumber, in its (rotated) coordinates, so that the prose
+    #: of those pages is cut around the tables in the same coordinates.
+    chars: dict[int, list[Char]] = field(default_factory=dict)
 
 
 def read_tables(data: bytes, plans: Sequence[PagePlan], engine: str) -> _Reading:
@@ -247,6 +269,10 @@ def read_tables(data: bytes, plans: Sequence[PagePlan], engine: str) -> _Reading
                 tables = pdfium_tables(plan)
             reading.tables[number] = [t for t in tables if t.n_cols() >= 2]
             reading.engines[number] = use
+            if use == "plumber":
+                chars = plumber.rotated_chars(number)
+                if chars is not None:
+                    reading.chars[number] = chars
     finally:
         plumber.close()
     return reading
@@ -259,7 +285,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto") -> 
         return scanned
     plans = [plan_page(p) for p in pages]
     reading = read_tables(data, plans, engine)
-    blocks = assemble(pages, reading.tables)
+    blocks = assemble(pages, reading.tables, reading.chars)
     used = set(reading.engines.values())
     if not used:
         name = "plumber" if engine == "plumber" else "pdfium"
@@ -275,11 +301,20 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto") -> 
     return Document(format="pdf", blocks=blocks, meta=meta)
 
 
-def assemble(pages: Sequence[PageData], tables: dict[int, list[RawTable]]) -> list[Block]:
-    """Paragraphs and tables in reading order, tables stitched across page breaks."""
+def assemble(
+    pages: Sequence[PageData],
+    tables: dict[int, list[RawTable]],
+    chars: dict[int, list[Char]] | None = None,
+) -> list[Block]:
+    """Paragraphs and tables in reading order, tables stitched across page breaks.
+
+    ``chars`` replaces pdfium's characters of some pages (rotated pages read by pdfplumber)."""
+    chars = chars or {}
     built: dict[int, list[PdfTable]] = {n: [build_table(t) for t in ts] for n, ts in tables.items()}
     lines_by_page = [
-        page_lines(p.chars, p.number, [t.table.locator["bbox"] for t in built.get(p.number, [])])
+        page_lines(
+            chars.get(p.number, p.chars), p.number, [t.table.locator["bbox"] for t in built.get(p.number, [])]
+        )
         for p in pages
     ]
     lines_by_page = remove_furniture(lines_by_page, [p.height for p in pages])

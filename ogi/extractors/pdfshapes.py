@@ -95,8 +95,12 @@ def backgrounds_to_drop(rects: Sequence[Shape], vertical: Sequence[Segment]) -> 
 
 
 def is_table_page(vertical: Sequence[Segment], horizontal: Sequence[Segment]) -> bool:
-    """Whether the page's rules could make a table: two long horizontal rules, at least."""
-    return sum(1 for h in horizontal if h.end - h.start >= MIN_RULE) >= 2
+    """Whether the page's rules could make a table: two long rules across the text, at least (vertical
+    ones count too: on a page turned by /Rotate, pdfium sees the table sideways)."""
+    return (
+        sum(1 for h in horizontal if h.end - h.start >= MIN_RULE) >= 2
+        or sum(1 for v in vertical if v.end - v.start >= MIN_RULE) >= 2
+    )
 
 
 # -- 三线表 --------------------------------------------------------------------------------------------------

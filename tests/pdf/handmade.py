@@ -32,12 +32,14 @@ TABLE_ROWS = [
 VERTICAL_LABEL = "办理结果"
 
 
-def wps_page(pages: int = 1, form_pages: tuple[int, ...] = ()) -> bytes:
-    """The WPS-style page, ``pages`` times; pages numbered in ``form_pages`` are drawn in a Form XObject."""
+def wps_page(pages: int = 1, form_pages: tuple[int, ...] = (), turned_pages: tuple[int, ...] = ()) -> bytes:
+    """The WPS-style page, ``pages`` times; pages numbered in ``form_pages`` are drawn in a Form
+    XObject, those in ``turned_pages`` stored sideways and turned upright by /Rotate."""
     w = Writer()
     for n in range(1, pages + 1):
         p = w.page()
         p.form = n in form_pages
+        p.turned = n in turned_pages
         _draw_wps(w, p, n)
     return w.write()
 

@@ -40,6 +40,9 @@ class Page:
     ops: list[str] = field(default_factory=list)
     #: Draw the page inside a Form XObject (shifted by its /Matrix and shifted back by ``cm``).
     form: bool = False
+    #: Store the page as landscape content turned by /Rotate 90, as authoring tools write a portrait
+    #: page printed across a landscape sheet: the drawing is rotated by an exact ``cm``.
+    turned: bool = False
 
     def fill_rect(self, x: float, y: float, w: float, h: float, rgb: tuple[float, float, float]) -> None:
         self.ops.append(f"{rgb[0]:g} {rgb[1]:g} {rgb[2]:g} rg {x:g} {y:g} {w:g} {h:g} re f")
@@ -143,6 +146,8 @@ class Writer:
                 )
                 xobj = f" /XObject << /Im{n} {im} 0 R >>"
             body = "\n".join(p.ops).encode()
+            if p.turned:
+                body = f"q 0 1 -1 0 {p.height:g} 0 cm\n".encode() + body + b"\nQ"
             if p.form:
                 fm = add(
                     stream(
@@ -154,9 +159,14 @@ class Writer:
                 xobj = f" /XObject << /Fm{n} {fm} 0 R >>"
                 body = f"q 1 0 0 1 -12 7 cm /Fm{n} Do Q".encode()
             content = add(stream(body))
+            box = (
+                f"[0 0 {p.height:g} {p.width:g}] /Rotate 90"
+                if p.turned
+                else f"[0 0 {p.width:g} {p.height:g}]"
+            )
             kids.append(
                 add(
-                    f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {p.width:g} {p.height:g}]"
+                    f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox {box}"
                     f" /Resources << /Font << {fonts} >>{xobj} >> /Contents {content} 0 R >>".encode()
                 )
             )

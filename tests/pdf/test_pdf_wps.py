@@ -51,3 +51,15 @@ def test_form_xobject_page_falls_back_to_pdfplumber() -> None:
     # The port reads the Form XObject too, and agrees with pdfplumber.
     assert grids(read(data, "pdfium")) == grids(read(data, "plumber")) == grids(auto)
     assert len(grids(auto)) == 2
+
+
+def test_turned_page_falls_back_to_pdfplumber() -> None:
+    """A page stored sideways and turned upright by /Rotate: pdfium sees rotated characters, so ``auto``
+    reads it with pdfplumber, whose coordinates are upright; its prose is cut in the same coordinates."""
+    data = wps_page(pages=2, turned_pages=(2,))
+    doc = read(data, "auto")
+    assert doc.meta["pdf_engine"] == "mixed"
+    assert doc.meta["pdf_fallbacks"]["2"].startswith("page rotated by 90°")
+    first, second = grids(doc)
+    assert first == second
+    assert paragraphs(doc)[:5] == paragraphs(doc)[5:]
