@@ -298,6 +298,10 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto") -> 
     scanned_pages = [p.number for p in pages if not _usable(p) and p.images]
     if scanned_pages:
         meta["scanned_pages"] = scanned_pages
+    # Pages with text that are largely pictures (a table pasted as an image): for OCR to look at.
+    image_pages = [p.number for p in pages if p.image_area >= 0.25 and p.number not in scanned_pages]
+    if image_pages:
+        meta["image_pages"] = image_pages
     return Document(format="pdf", blocks=blocks, meta=meta)
 
 

@@ -86,6 +86,8 @@ class PageData:
     rects: list[Shape] = field(default_factory=list)
     curves: list[Shape] = field(default_factory=list)
     images: int = 0
+    #: Share of the page covered by images (their bounding boxes, overlaps counted twice).
+    image_area: float = 0.0
     #: Characters whose glyph has no usable Unicode (no mapping, U+FFFD, private use).
     bad_chars: int = 0
     unsupported: list[str] = field(default_factory=list)
@@ -238,6 +240,7 @@ class _Scratch:
         self.y = ctypes.c_float()
         self.fill_mode = ctypes.c_int()
         self.stroke = ctypes.c_int()
+        self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
 
 
 def _read_objects(page: ctypes.c_void_p, data: PageData, shapes: bool) -> None:
@@ -265,6 +268,9 @@ def _read_list(
         kind = R.FPDFPageObj_GetType(obj)
         if kind == _IMAGE:
             data.images += 1
+            if outer is None and R.FPDFPageObj_GetBounds(obj, s.left, s.bottom, s.right, s.top):
+                area = (s.right.value - s.left.value) * (s.top.value - s.bottom.value)
+                data.image_area += area / max(data.width * data.height, 1.0)
             continue
         if kind == _FORM:
             if "Form XObject" not in data.unsupported:

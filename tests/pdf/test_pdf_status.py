@@ -86,3 +86,23 @@ def test_corrupt() -> None:
         "failed",
         "corrupt PDF (not a readable PDF structure)",
     )
+
+
+def test_table_pasted_as_picture(page_png: bytes) -> None:
+    """A page with a text heading over a picture of a table is readable, and listed for OCR."""
+    import io as _io
+
+    from pdfwriter import Writer
+    from PIL import Image
+
+    image = Image.open(_io.BytesIO(page_png)).convert("RGB")
+    buf = _io.BytesIO()
+    image.save(buf, "JPEG", quality=60)
+    w = Writer()
+    w.image_page(buf.getvalue(), image.width, image.height)
+    page = w.pages[-1]
+    w.text(page, 74, 800, "三、收到和处理政府信息公开申请情况", 16)
+    doc = read(w.write(), "auto")
+    assert doc.format == "pdf" and doc.status is None
+    assert doc.meta["image_pages"] == [1] and "scanned_pages" not in doc.meta
+    assert doc.paragraphs[0].text == "三、收到和处理政府信息公开申请情况"
