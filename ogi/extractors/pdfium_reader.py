@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,10 +98,29 @@ class PageData:
         return self.lines + self.rects + self.curves
 
 
+#: pdfium is not thread-safe: every use of a document holds this lock (threads then take turns; use
+#: processes to read PDFs in parallel).
+PDFIUM_LOCK = threading.RLock()
+
+
 class PdfiumDocument:
-    """A PDF opened from bytes with pdfium (empty password when the file allows it)."""
+    """A PDF opened from bytes with pdfium (empty password when the file allows it).
+
+    The document holds ``PDFIUM_LOCK`` from opening to ``close()`` (use it as a context manager).
+    """
 
     def __init__(self, data: bytes) -> None:
+        PDFIUM_LOCK.acquire()
+        self.handle: Any = None
+        try:
+            self._open(data)
+        except BaseException:
+            if self.handle:
+                R.FPDF_CloseDocument(self.handle)
+            PDFIUM_LOCK.release()
+            raise
+
+    def _open(self, data: bytes) -> None:
         # pdfium reads from this buffer for the document's lifetime.
         self._buf = ctypes.create_string_buffer(data, len(data))
         self.handle = R.FPDF_LoadMemDocument64(self._buf, len(data), None)
@@ -116,6 +136,7 @@ class PdfiumDocument:
         if self.handle:
             R.FPDF_CloseDocument(self.handle)
             self.handle = None
+            PDFIUM_LOCK.release()
 
     def __enter__(self) -> PdfiumDocument:
         return self

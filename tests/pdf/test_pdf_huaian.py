@@ -12,6 +12,7 @@ import pytest
 from pdf_helpers import cell_values, failed_hard_checks, paragraphs, read, rows_of
 
 from ogi.extractors.model import Table
+from ogi.schema.recognize import recognize
 
 EXPECTED = json.loads((Path(__file__).parent.parent / "corpus" / "huaian-city-2024.json").read_text("utf-8"))
 ENGINES = ["pdfium", "plumber", "auto"]
@@ -73,6 +74,10 @@ def test_table_pieces_and_spans(huaian: bytes, engine: str) -> None:
         "72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20",
     ]  # fmt: skip
     assert t4.text_grid()[2][5] == "结果维持"  # 「结 果」 printed with a gap: no stray space
+    # Recognition joins the two pieces of table 二 by their 第二十条 captions (no change needed there).
+    rec = recognize(doc)
+    assert [doc.blocks[i] for i in rec.blocks["t2"]] == [t2a, t2b]
+    assert rec.cells["t2.art20_6.admin_coercion.decisions"].value == 88283
 
 
 def test_prose(huaian: bytes) -> None:
