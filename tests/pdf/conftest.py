@@ -22,8 +22,8 @@ import pytest
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-import handmade  # noqa: E402
 import pdf_fixture_docs  # noqa: E402
+import pdf_handmade  # noqa: E402
 
 CORPUS = HERE.parent / "corpus"
 CACHE = HERE.parent / ".cache" / "pdf"
@@ -98,4 +98,4 @@ def huaian() -> bytes:
 
 @pytest.fixture(scope="session")
 def wps_pdf() -> bytes:
-    return handmade.wps_page()
+    return pdf_handmade.wps_page()

@@ -6,7 +6,7 @@ import io
 
 import pypdfium2 as pdfium
 import pytest
-from handmade import garbled, scanned, wps_page
+from pdf_handmade import garbled, scanned, wps_page
 from pdf_helpers import read, rows_of
 from pypdf import PdfReader, PdfWriter
 
@@ -92,7 +92,7 @@ def test_table_pasted_as_picture(page_png: bytes) -> None:
     """A page with a text heading over a picture of a table is readable, and listed for OCR."""
     import io as _io
 
-    from pdfwriter import Writer
+    from pdf_writer import Writer
     from PIL import Image
 
     image = Image.open(_io.BytesIO(page_png)).convert("RGB")

@@ -1,4 +1,4 @@
-"""The WPS traps, drawn exactly (``handmade.wps_page``), with both engines."""
+"""The WPS traps, drawn exactly (``pdf_handmade.wps_page``), with both engines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 
 import pdfplumber
 import pytest
-from handmade import BODY, TITLE, VERTICAL_LABEL, wps_page
+from pdf_handmade import BODY, TITLE, VERTICAL_LABEL, wps_page
 from pdf_helpers import grids, paragraphs, read
 
 from ogi.extractors.model import Table

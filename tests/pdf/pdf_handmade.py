@@ -1,4 +1,4 @@
-"""PDF fixtures drawn exactly (``pdfwriter``): the WPS traps, scans and glyphs without Unicode.
+"""PDF fixtures drawn exactly (``pdf_writer``): the WPS traps, scans and glyphs without Unicode.
 
 ``wps_page``: one page as WPS exports it —
 - a centred two-line title, body paragraphs with a first-line indent, each text line on a white
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 
-from pdfwriter import Page, Writer
+from pdf_writer import Page, Writer
 
 WHITE = (1.0, 1.0, 1.0)
 BLUE = (0.776, 0.851, 0.945)
