@@ -35,6 +35,7 @@ from ogi.extractors.pdfgrid import (
     line_edge,
     rect_edges,
     table_edges,
+    table_rows,
 )
 from ogi.extractors.pdfium_reader import PageData, PdfiumDocument, Shape
 from ogi.extractors.pdfshapes import (
@@ -107,6 +108,7 @@ class PagePlan:
 
 
 def plan_page(page: PageData) -> PagePlan:
+    """Rules, backgrounds to drop and 三线表 edges of a page, from pdfium's shapes and characters."""
     vertical, horizontal = rules(page.shapes)
     drop = backgrounds_to_drop(page.rects, vertical)
     table_page = is_table_page(vertical, horizontal)
@@ -129,8 +131,6 @@ def pdfium_tables(plan: PagePlan) -> list[RawTable]:
     edges = table_edges(raw, plan.explicit_v, plan.explicit_h)
     out = []
     for cells in find_tables(edges):
-        from ogi.extractors.pdfgrid import table_rows
-
         texts = extract_table(cells, page.chars)
         raw_cells = [
             RawCell(bbox, text)

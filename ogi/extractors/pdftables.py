@@ -82,7 +82,6 @@ class PdfTable:
     table: Table
     pages: list[int]
     xs: list[float]
-    bbox_last: Bbox
     engines: set[str] = field(default_factory=set)
 
 
@@ -107,7 +106,7 @@ def build_table(raw: RawTable) -> PdfTable:
         )
     bbox = raw.bbox
     table = Table(cells=cells, locator={"page": raw.page, "bbox": [round(v, 2) for v in bbox]})
-    return PdfTable(table, [raw.page], xs, bbox, {raw.engine})
+    return PdfTable(table, [raw.page], xs, {raw.engine})
 
 
 def same_columns(a: list[float], b: list[float]) -> bool:
@@ -198,6 +197,5 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
             continue
         a.cells.append(Cell(c.text, c.row + offset, c.col, c.rowspan, c.colspan, c.locator, c.alternatives))
     first.pages += [p for p in nxt.pages if p not in first.pages]
-    first.bbox_last = nxt.bbox_last
     first.engines |= nxt.engines
     a.locator["pages"] = list(first.pages)
