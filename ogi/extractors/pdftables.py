@@ -17,7 +17,8 @@ from ogi.extractors.pdfgrid import Bbox
 from ogi.extractors.textutil import join_wrapped
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+#: Spaces next to a Chinese character or full-width punctuation: layout, not text.
+SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 #: A page number printed in a line of its own: - 4 -, — 4 —, 第4页, 第4页 共6页, 4/6.
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-－—–‐]+\s*\d{1,4}\s*[-－—–‐]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -65,7 +66,7 @@ def clean_cell_text(text: str) -> str:
     for line in text.split("\n"):
         if PAGE_NUMBER.match(line):
             continue
-        line = _SPACE_NEAR_CJK.sub("", " ".join(line.split()))
+        line = SPACE_NEAR_CJK.sub("", " ".join(line.split()))
         if line:
             parts.append(line)
     return join_wrapped(parts)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ogi.extractors.pdfgrid import Bbox, Char
-from ogi.extractors.pdftables import PAGE_NUMBER
+from ogi.extractors.pdftables import PAGE_NUMBER, SPACE_NEAR_CJK
 from ogi.extractors.textutil import join_wrapped
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
@@ -59,13 +59,7 @@ def line_text(chars: Sequence[Char]) -> str:
                 out.append(" ")
         out.append(t)
         prev = c
-    text = "".join(out)
-    # Spaces next to Chinese characters are layout, not text.
-    return re.sub(
-        r"(?<=[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])",
-        "",
-        text,
-    ).strip()
+    return SPACE_NEAR_CJK.sub("", "".join(out)).strip()
 
 
 def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -> list[Line]:
