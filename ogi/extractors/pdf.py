@@ -39,6 +39,7 @@ from ogi.extractors.pdfgrid import (
 )
 from ogi.extractors.pdfium_reader import PageData, PdfiumDocument, Shape
 from ogi.extractors.pdfshapes import (
+    Region,
     backgrounds_to_drop,
     is_table_page,
     ruled_table_edges,
@@ -105,6 +106,8 @@ class PagePlan:
     explicit_v: list[Edge]
     explicit_h: list[Edge]
     is_table_page: bool
+    #: Where the 三线表 are (their columns come from the text, not from rules).
+    regions: list[Region] = field(default_factory=list)
 
 
 def plan_page(page: PageData) -> PagePlan:
@@ -112,11 +115,10 @@ def plan_page(page: PageData) -> PagePlan:
     vertical, horizontal = rules(page.shapes)
     drop = backgrounds_to_drop(page.rects, vertical)
     table_page = is_table_page(vertical, horizontal)
-    ev: list[Edge] = []
-    eh: list[Edge] = []
-    if table_page:
-        ev, eh = ruled_table_edges(vertical, horizontal, page.chars)
-    return PagePlan(page, drop, ev, eh, table_page)
+    if not table_page:
+        return PagePlan(page, drop, [], [], False)
+    ruled = ruled_table_edges(vertical, horizontal, page.chars, page.height)
+    return PagePlan(page, drop, ruled.vertical, ruled.horizontal, True, ruled.regions)
 
 
 def pdfium_tables(plan: PagePlan) -> list[RawTable]:
@@ -138,8 +140,19 @@ def pdfium_tables(plan: PagePlan) -> list[RawTable]:
             for bbox, text in zip(row, row_texts)
             if bbox is not None and text is not None
         ]
-        out.append(RawTable(page.number, raw_cells, "pdfium"))
+        table = RawTable(page.number, raw_cells, "pdfium")
+        table.text_columns = _text_columns(table.bbox, plan.regions)
+        out.append(table)
     return out
+
+
+def _text_columns(bbox: Sequence[float], regions: Sequence[Region]) -> list[tuple[float, float]] | None:
+    """The text columns of the 三线表 region a table lies in (None: its columns are ruled)."""
+    for r in regions:
+        b = r.bbox
+        if min(bbox[2], b[2]) - max(bbox[0], b[0]) > 0 and min(bbox[3], b[3]) - max(bbox[1], b[1]) > 0:
+            return r.columns
+    return None
 
 
 class PlumberReader:
@@ -165,10 +178,11 @@ class PlumberReader:
         shapes += rect_shapes + [_plumber_shape("curve", o) for o in page.curves]
         vertical, horizontal = rules(shapes)
         drop_ids = {id(rects[i]) for i in backgrounds_to_drop(rect_shapes, vertical)}
-        explicit_v, explicit_h = plan.explicit_v, plan.explicit_h
+        explicit_v, explicit_h, regions = plan.explicit_v, plan.explicit_h, plan.regions
         if page.rotation:
             # pdfplumber turns a rotated page upright; the shared plan is in pdfium's unrotated space.
-            explicit_v, explicit_h = ruled_table_edges(vertical, horizontal, _chars(page.chars))
+            ruled = ruled_table_edges(vertical, horizontal, _chars(page.chars), float(page.height))
+            explicit_v, explicit_h, regions = ruled.vertical, ruled.horizontal, ruled.regions
         if drop_ids:
             page = page.filter(lambda o: id(o) not in drop_ids)
         settings: dict[str, Any] = {}
@@ -184,7 +198,7 @@ class PlumberReader:
                 for bbox, text in zip(row.cells, row_texts)
                 if bbox is not None and text is not None
             ]
-            out.append(RawTable(plan.page.number, raw_cells, "plumber"))
+            out.append(RawTable(plan.page.number, raw_cells, "plumber", _text_columns(table.bbox, regions)))
         return out
 
     def rotated_chars(self, number: int) -> list[Char] | None:
@@ -350,7 +364,7 @@ def assemble(
                     and last_item_was_table
                     and isinstance(prev, PdfTable)
                     and prev.pages[-1] == page.number - 1
-                    and same_columns(prev.xs, item.xs)
+                    and same_columns(prev, item)
                 ):
                     stitch(prev, item)
                 else:

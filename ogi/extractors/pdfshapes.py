@@ -30,6 +30,8 @@ THIN = 2.0
 SIDE_TOLERANCE = 3.0
 #: A horizontal rule must be this long (pt) to bound a 三线表.
 MIN_RULE = 40.0
+#: Share of the page height at the top and bottom where running headers and footers are.
+MARGIN_SHARE = 0.08
 _NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
@@ -181,11 +183,44 @@ def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[l
     return rows
 
 
+@dataclass
+class Region:
+    """Where a 三线表 is, and the x-extent of the text in each of its columns."""
+
+    bbox: tuple[float, float, float, float]
+    columns: list[tuple[float, float]]
+
+
+@dataclass
+class RuledTables:
+    """Explicit edges for the 三线表 of a page, and where they are."""
+
+    vertical: list[Edge]
+    horizontal: list[Edge]
+    regions: list[Region]
+
+
 def ruled_table_edges(
-    vertical: Sequence[Segment], horizontal: Sequence[Segment], chars: Sequence[Char]
-) -> tuple[list[Edge], list[Edge]]:
+    vertical: Sequence[Segment],
+    horizontal: Sequence[Segment],
+    chars: Sequence[Char],
+    page_height: float = 842.0,
+) -> RuledTables:
     """Explicit vertical and horizontal edges for every 三线表 on the page (none when there is none)."""
-    long_rules = sorted((h for h in horizontal if h.end - h.start >= MIN_RULE), key=lambda h: h.pos)
+    # A rule that a vertical rule touches belongs to a ruled grid, which the lines strategy reads.
+    long_rules = sorted(
+        (
+            h
+            for h in horizontal
+            if h.end - h.start >= MIN_RULE
+            and not any(
+                h.start - SIDE_TOLERANCE <= v.pos <= h.end + SIDE_TOLERANCE
+                and v.start - SIDE_TOLERANCE <= h.pos <= v.end + SIDE_TOLERANCE
+                for v in vertical
+            )
+        ),
+        key=lambda h: h.pos,
+    )
     groups: list[list[Segment]] = []
     for h in long_rules:
         for g in groups:
@@ -194,65 +229,106 @@ def ruled_table_edges(
                 break
         else:
             groups.append([h])
-    ev: list[Edge] = []
-    eh: list[Edge] = []
+    out = RuledTables([], [], [])
     for g in groups:
-        if len(g) < 2:
-            continue
         x0 = min(h.start for h in g)
         x1 = max(h.end for h in g)
-        top, bottom = g[0].pos, g[-1].pos
+        found = _three_line(g, x0, x1, chars, page_height)
+        if found is None:
+            continue
+        top, bottom = found[2].bbox[1], found[2].bbox[3]
         if any(
             x0 - SIDE_TOLERANCE <= v.pos <= x1 + SIDE_TOLERANCE and min(v.end, bottom) - max(v.start, top) > 3
             for v in vertical
         ):
-            continue  # ruled grid: the lines strategy reads it
-        edges = _three_line(g, x0, x1, chars)
-        if edges is not None:
-            ev += edges[0]
-            eh += edges[1]
-    return ev, eh
+            continue  # vertical rules inside: a ruled grid, which the lines strategy reads
+        out.vertical += found[0]
+        out.horizontal += found[1]
+        out.regions.append(found[2])
+    return out
+
+
+def _table_like(line: _TextLine, width: float) -> bool:
+    """A line of table text: words and numbers set apart in columns, a number after the first."""
+    spans = _intervals(line.chars, 4.0)
+    if len(spans) < 2:
+        return False
+    first_end = spans[0][1]
+    rest = "".join(c.text for c in line.chars if c.x0 > first_end)
+    tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
+    return any(_is_number(t) for t in tokens[1:] if t) and bool(rest)
+
+
+def _label_like(line: _TextLine, x0: float, width: float) -> bool:
+    """A line of label text only (a wrapped label, a heading row such as （三）不予公开)."""
+    spans = _intervals(line.chars, 4.0)
+    return len(spans) == 1 and spans[0][1] - spans[0][0] <= 0.6 * width and spans[0][0] - x0 <= 0.3 * width
+
+
+def _extend(
+    lines: list[_TextLine], edge: float, downward: bool, x0: float, width: float, page_height: float
+) -> list[_TextLine]:
+    """Table lines running on past the outermost rule (the table continues across a page break), in
+    page order. Stops at prose, at a wide gap, and at the page margins (headers, footers)."""
+    ordered = sorted(lines, key=lambda x: x.top, reverse=not downward)
+    taken: list[_TextLine] = []
+    last = edge
+    for line in ordered:
+        if line.top < MARGIN_SHARE * page_height or line.bottom > (1 - MARGIN_SHARE) * page_height:
+            break
+        pitch = line.bottom - line.top
+        gap = line.top - last if downward else last - line.bottom
+        if gap > 2.5 * pitch:
+            break
+        if not (_table_like(line, width) or _label_like(line, x0, width)):
+            break
+        taken.append(line)
+        last = line.bottom if downward else line.top
+    if downward:
+        # A table piece ends with a row of values, not with a stray label line.
+        while taken and not _table_like(taken[-1], width):
+            taken.pop()
+    return sorted(taken, key=lambda x: x.top)
 
 
 def _three_line(
-    rules_: list[Segment], x0: float, x1: float, chars: Sequence[Char]
-) -> tuple[list[Edge], list[Edge]] | None:
-    top, bottom = rules_[0].pos, rules_[-1].pos
-    inside = [
-        c
-        for c in chars
-        if not c.text.isspace() and x0 <= (c.x0 + c.x1) / 2 <= x1 and top < (c.top + c.bottom) / 2 < bottom
-    ]
-    if not inside:
-        return None
+    rules_: list[Segment], x0: float, x1: float, chars: Sequence[Char], page_height: float
+) -> tuple[list[Edge], list[Edge], Region] | None:
+    first, last = rules_[0].pos, rules_[-1].pos
+    width = x1 - x0
+    lines = _text_lines([c for c in chars if not c.text.isspace() and x0 <= (c.x0 + c.x1) / 2 <= x1])
     bands: list[list[_TextLine]] = []
     for a, b in itertools.pairwise(rules_):
-        band = [c for c in inside if a.pos < (c.top + c.bottom) / 2 < b.pos]
-        bands.append(_text_lines(band))
-    has_header = len(rules_) >= 3 and bool(bands[0])
-    body = [line for band in (bands[1:] if has_header else bands) for line in band]
+        bands.append([x for x in lines if a.pos < (x.top + x.bottom) / 2 < b.pos])
+    # A header is the band under the first rule when it holds no number.
+    has_header = bool(bands) and bool(bands[0]) and not any(_table_like(x, width) for x in bands[0])
+    above = _extend([x for x in lines if x.bottom < first], first, False, x0, width, page_height)
+    below = _extend([x for x in lines if x.top > last], last, True, x0, width, page_height)
+    if above and has_header:
+        above = []  # a table piece starts either with its header or with rows run on from a page before
+    all_bands = ([above] if above else []) + bands + ([below] if below else [])
+    header_index = (1 if above else 0) if has_header else -1
+    body = [x for k, band in enumerate(all_bands) if k != header_index for x in band]
     if len(body) < 2:
         return None
-    width = x1 - x0
-    # A prose line (wide, without gaps) between the rules: these rules are not a table.
     for line in body:
         spans = _intervals(line.chars, 4.0)
         if len(spans) == 1 and spans[0][1] - spans[0][0] > 0.6 * width:
-            return None
+            return None  # prose between the rules: these rules are not a table
     columns = _intervals([c for line in body for c in line.chars], 4.0)
     if len(columns) < 2:
         return None
     seps = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
-    if not any(_is_number(t) for line in body for t in _tokens(line, seps)[1:] if t):
+    if sum(1 for line in body if _table_like(line, width)) < 2:
         return None
+    top = above[0].top - 1.0 if above else first
+    bottom = below[-1].bottom + 1.0 if below else last
     h_positions: list[float] = []
-    for k, band_lines in enumerate(bands):
-        rows = _rows(band_lines, seps, header=has_header and k == 0)
+    for k, band_lines in enumerate(all_bands):
+        rows = _rows(band_lines, seps, header=k == header_index)
         for r0, r1 in itertools.pairwise(rows):
             h_positions.append((max(x.bottom for x in r0) + min(x.top for x in r1)) / 2)
-    if len(h_positions) + len(rules_) - 1 < 2:
-        return None
     height = bottom - top
     v_edges = [Edge(x, top, x, bottom, "v", height) for x in (x0, *seps, x1)]
     h_edges = [Edge(x0, y, x1, y, "h", width) for y in (top, *h_positions, bottom)]
-    return v_edges, h_edges
+    return v_edges, h_edges, Region((x0, top, x1, bottom), columns)

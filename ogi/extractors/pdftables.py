@@ -46,6 +46,8 @@ class RawTable:
     page: int
     cells: list[RawCell]
     engine: str
+    #: For a 三线表 (columns found from the text, not from rules): the text's extent in each column.
+    text_columns: list[tuple[float, float]] | None = None
 
     @property
     def bbox(self) -> Bbox:
@@ -84,6 +86,7 @@ class PdfTable:
     pages: list[int]
     xs: list[float]
     engines: set[str] = field(default_factory=set)
+    text_columns: list[tuple[float, float]] | None = None
 
 
 def build_table(raw: RawTable) -> PdfTable:
@@ -107,45 +110,49 @@ def build_table(raw: RawTable) -> PdfTable:
         )
     bbox = raw.bbox
     table = Table(cells=cells, locator={"page": raw.page, "bbox": [round(v, 2) for v in bbox]})
-    return PdfTable(table, [raw.page], xs, {raw.engine})
+    return PdfTable(table, [raw.page], xs, {raw.engine}, raw.text_columns)
 
 
-def same_columns(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a, b))
+def same_columns(a: PdfTable, b: PdfTable) -> bool:
+    """Whether two table pieces have the same grid columns: the same grid lines (within the finder's
+    snapping distance), or for two pieces of a 三线表, whose column lines each piece places in the gaps
+    of its own rows, text columns that overlap one for one."""
+    if a.text_columns is not None and b.text_columns is not None:
+        return len(a.text_columns) == len(b.text_columns) and all(
+            min(p[1], q[1]) > max(p[0], q[0]) for p, q in zip(a.text_columns, b.text_columns)
+        )
+    return len(a.xs) == len(b.xs) and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a.xs, b.xs))
 
 
-def _label_columns(cells: list[Cell], n_cols: int) -> set[int]:
-    """Grid columns whose cells are mostly words (labels), not numbers."""
-    words = [0] * n_cols
-    numbers = [0] * n_cols
-    for c in cells:
-        if not c.text:
-            continue
-        target = numbers if is_number(c.text) else words
-        for k in range(c.col, c.col + c.colspan):
-            target[k] += 1
-    return {k for k in range(n_cols) if words[k] > numbers[k]}
+def _is_label(c: Cell) -> bool:
+    return bool(c.text) and not is_number(c.text)
 
 
 def _rows_text(cells: list[Cell], row: int) -> list[tuple[int, int, str]]:
     return sorted((c.col, c.colspan, c.text) for c in cells if c.row == row)
 
 
-def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell], labels: set[int]) -> bool:
+def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell]) -> bool:
     """Whether the page break cut one row in two: the new page's first row continues a label (no
-    enumeration such as （五） or 2.) and one of the two halves has no values at all."""
+    enumeration such as （五） or 2.), and one half holds the row's numbers while the other is empty
+    in those columns (a header above a data row is not that: it has words there)."""
     if not first_row or any(
         ending.get(c.col) is None or ending[c.col].colspan != c.colspan for c in first_row
     ):
         return False
-    label = next((c.text for c in first_row if c.col in labels and c.text), "")
+    label = next((c.text for c in first_row if _is_label(c)), "")
     if not label or _ENUMERATED.match(label):
         return False
 
-    def no_values(cells: list[Cell]) -> bool:
-        return all(not c.text for c in cells if c.col not in labels)
+    def numbers(cells: list[Cell]) -> set[int]:
+        return {c.col for c in cells if c.text and is_number(c.text)}
 
-    return no_values(first_row) or no_values(a_last)
+    def empty_under(cells: list[Cell], cols: set[int]) -> bool:
+        return bool(cols) and all(not c.text for c in cells if c.col in cols)
+
+    return (not numbers(first_row) and empty_under(first_row, numbers(a_last))) or (
+        not numbers(a_last) and empty_under(a_last, numbers(first_row))
+    )
 
 
 def stitch(first: PdfTable, nxt: PdfTable) -> None:
@@ -163,13 +170,11 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
             for c in b_cells
             if c.row >= k
         ]
-    n_cols = max(a.n_cols, b.n_cols)
-    labels = _label_columns(a.cells + b_cells, n_cols)
     last_row = a.n_rows - 1
     ending = {c.col: c for c in a.cells if c.row + c.rowspan - 1 == last_row}
     a_last = [c for c in a.cells if c.row == last_row]
     first_row = sorted((c for c in b_cells if c.row == 0), key=lambda c: c.col)
-    row_split = _row_split(a_last, first_row, ending, labels)
+    row_split = _row_split(a_last, first_row, ending)
     merged_into: dict[int, Cell] = {}
     for pos, c in enumerate(first_row):
         top = ending.get(c.col)
@@ -177,15 +182,11 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
             continue
         if row_split:
             merged_into[id(c)] = top
-        elif c.col not in labels or is_number(top.text):
-            continue
+        elif not _is_label(top) or is_number(c.text):
+            continue  # numbers never run on; a blank cell under a blank cell is a blank value
         elif not c.text:
             merged_into[id(c)] = top  # a merged label running on: only its span grows
-        elif (
-            top.text
-            and not _ENUMERATED.match(c.text)
-            and any(x.col in labels and x.text for x in first_row[pos + 1 :])
-        ):
+        elif not _ENUMERATED.match(c.text) and any(_is_label(x) for x in first_row[pos + 1 :]):
             # The rest of a group label's words (（四）无 / 法提供), when the row has its own label
             # further right; a row's own label split by the break is a row split instead.
             merged_into[id(c)] = top

@@ -85,8 +85,9 @@ def convert(docs: dict[str, bytes]) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def office_pdfs() -> dict[str, bytes]:
-    """``grid``, ``shaded``, ``threeline`` (the filled template in three layouts) and ``notice``."""
-    docs = {layout: pdf_fixture_docs.build(layout) for layout in ("grid", "shaded", "threeline")}
+    """The filled template in four layouts (``pdf_fixture_docs``) and ``notice`` (not a report)."""
+    layouts = ("grid", "shaded", "threeline", "threeline-break")
+    docs = {layout: pdf_fixture_docs.build(layout) for layout in layouts}
     docs["notice"] = pdf_fixture_docs.not_a_report()
     return convert(docs)
 

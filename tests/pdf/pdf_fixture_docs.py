@@ -7,7 +7,9 @@ values of the tests, so every number is chosen here and nowhere else. Three layo
   a page (vertical label 三、本年度办理结果 in its narrow column, merged labels on both sides);
 - ``shaded``: every prose paragraph on a white background and the caption rows of table 二 shaded, as
   WPS exports do (fill-only rectangles that touch one another);
-- ``threeline``: table 三 as a 三线表 (top rule, a rule under the header, bottom rule; no vertical rules).
+- ``threeline``: table 三 as a 三线表 (top rule, a rule under the header, bottom rule; no vertical rules);
+- ``threeline-break``: the same 三线表 breaking across a page: the first page has the top and header
+  rules, the next only the bottom rule.
 """
 
 from __future__ import annotations
@@ -338,7 +340,7 @@ def _three_line_table3(doc: docx.document.Document, old: docx.table.Table) -> No
 
 
 def build(layout: str) -> bytes:
-    """The DOCX bytes of one fixture layout (``grid``, ``shaded`` or ``threeline``)."""
+    """The DOCX bytes of one fixture layout (``grid``, ``shaded``, ``threeline``, ``threeline-break``)."""
     doc = docx.Document(str(TEMPLATE))
     shaded = layout == "shaded"
     paragraphs = doc.paragraphs
@@ -358,6 +360,9 @@ def build(layout: str) -> bytes:
             if heading == "一" and layout == "grid":
                 for _ in range(7):
                     anchor = _paragraph_after(anchor, FILLER, shaded)
+            if heading == "一" and layout == "threeline-break":
+                for _ in range(3):
+                    anchor = _paragraph_after(anchor, FILLER, shaded)
             if heading == "一" and layout == "shaded":
                 for _ in range(2):
                     anchor = _paragraph_after(anchor, FILLER, shaded)
@@ -368,8 +373,9 @@ def build(layout: str) -> bytes:
     if layout == "grid":
         _narrow_first_column(t3)
     _fill_table4(t4)
-    if layout == "threeline":
+    if layout.startswith("threeline"):
         _three_line_table3(doc, t3)
+    if layout == "threeline":
         # Table 三 starts a page, so the 三线表 has all three rules on one page.
         for p in doc.paragraphs:
             if p.text.strip().startswith("三、收到和处理"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pdf_helpers import assert_same_raw, grids, paragraphs, raw_tables, read
 
-FIXTURES = ["huaian", "grid", "shaded", "threeline", "wps"]
+FIXTURES = ["huaian", "grid", "shaded", "threeline", "threeline-break", "wps"]
 
 
 @pytest.fixture(scope="module")

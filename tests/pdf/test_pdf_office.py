@@ -14,7 +14,7 @@ from ogi.extractors.model import Table
 from ogi.extractors.pdfium_reader import PdfiumDocument
 from ogi.extractors.pdfshapes import rules
 
-LAYOUTS = ["grid", "shaded", "threeline"]
+LAYOUTS = ["grid", "shaded", "threeline", "threeline-break"]
 
 
 @pytest.mark.parametrize("engine", ["pdfium", "plumber"])
@@ -84,6 +84,21 @@ def test_three_line_table(office_pdfs: dict[str, bytes]) -> None:
         "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",  # wrapped label joined
     ]
     assert len(grid) == 1 + 25 + 5  # header, 25 data rows, 5 heading rows (三、 （三） … （六）)
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "plumber"])
+def test_three_line_table_across_a_page_break(office_pdfs: dict[str, bytes], engine: str) -> None:
+    """The first page has the top and header rules, the next only the bottom rule: one table."""
+    doc = read(office_pdfs["threeline-break"], engine)
+    t3 = _table3([b for b in doc.blocks if isinstance(b, Table)])
+    assert len(t3.locator["pages"]) == 2
+    grid = t3.text_grid()
+    assert len(grid) == 1 + 25 + 5
+    assert [row[0] for row in grid[1:3]] == [
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+    ]
+    assert grid[3][0] == "三、本年度办理结果" and grid[-1][0] == "四、结转下年度继续办理"
 
 
 def test_not_a_report(office_pdfs: dict[str, bytes]) -> None:

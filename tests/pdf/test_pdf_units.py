@@ -194,7 +194,8 @@ def test_three_line_table_edges() -> None:
     chars += _chars("三、办理结果", 52, 158)
     chars += _chars("1.属于秘密", 52, 168) + _chars("0", 250, 168) + _chars("0", 300, 168)
     vertical, horizontal = rules(shapes)
-    ev, eh = ruled_table_edges(vertical, horizontal, chars)
+    ruled = ruled_table_edges(vertical, horizontal, chars)
+    ev, eh = ruled.vertical, ruled.horizontal
     assert [e.x0 for e in ev] == pytest.approx([50, (52 + 8 * 8 + 250) / 2, (263 + 300) / 2, 350])
     # Explicit edges: the outer rules and a separator between text rows (the header rule is a real rule).
     assert [round(e.top, 1) for e in eh] == [100, 134, 156, 167, 180]
@@ -205,7 +206,7 @@ def test_no_three_line_table_in_prose_between_rules() -> None:
     chars = _chars("这是一段很长的正文内容没有任何表格结构只是在两条横线之间出现的文字", 52, 110, size=9)
     chars += _chars("第二行正文", 52, 130, size=9)
     vertical, horizontal = rules(shapes)
-    assert ruled_table_edges(vertical, horizontal, chars) == ([], [])
+    assert ruled_table_edges(vertical, horizontal, chars).regions == []
 
 
 def test_line_text_spacing() -> None:
