@@ -4,9 +4,11 @@
 
 Default inputs: the real report in ``tests/corpus/`` and the PDF fixtures the test suite builds
 (``tests/.cache/pdf/``, after one ``pytest tests/pdf`` run). Everything runs in ONE warm process (imports
-alone cost 70-160 ms): each method reads every file once to warm up, then ``--repeat`` times for the
-timings; peak memory is measured in a separate pass under ``tracemalloc`` (Python allocations; pdfium's
-own C heap is not traced) so that tracing does not slow the timed passes.
+alone cost 70-160 ms): each method reads every file once to warm up, then the methods take turns on each
+file ``--repeat`` times; a report's time is the median of its passes, ``ms/report`` the mean over the
+reports and ``slowest`` the slowest report. Peak memory is measured in a separate pass under
+``tracemalloc`` (Python allocations; pdfium's own C heap is not traced) so that tracing does not slow the
+timed passes.
 
 Methods:
 - ``auto``, ``pdfium``, ``plumber``: ``ogi.extractors.pdf.extract`` with that engine (tables, spans,
@@ -121,19 +123,23 @@ def main() -> None:
     print(f"{len(readable)} born-digital PDF reports, {pages} pages; {args.repeat} timed passes each")
     print(machine())
     print()
-    rows = []
-    for name, fn in methods().items():
+    table = methods()
+    for fn in table.values():
         for f in readable:  # warm up: imports, caches, first-call costs
             fn(blobs[f])
-        per_file: dict[Path, list[float]] = {f: [] for f in readable}
-        gc.collect()
-        for _ in range(args.repeat):
-            for f in readable:
+    # Methods take turns on each file, so a burst of load elsewhere on the machine hits them alike;
+    # each report's time is the median of its passes.
+    times: dict[str, dict[Path, list[float]]] = {name: {f: [] for f in readable} for name in table}
+    gc.collect()
+    for _ in range(args.repeat):
+        for f in readable:
+            for name, fn in table.items():
                 t = time.perf_counter()
                 fn(blobs[f])
-                per_file[f].append(time.perf_counter() - t)
-        best = {f: min(ts) for f, ts in per_file.items()}
-        mean = statistics.fmean(statistics.fmean(ts) for ts in per_file.values())
+                times[name][f].append(time.perf_counter() - t)
+    rows = []
+    for name, fn in table.items():
+        medians = [statistics.median(ts) for ts in times[name].values()]
         tracemalloc.start()
         peak = 0
         for f in readable:
@@ -141,14 +147,21 @@ def main() -> None:
             fn(blobs[f])
             peak = max(peak, tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
-        rows.append((name, mean, max(best.values()), peak))
+        rows.append((name, statistics.fmean(medians), max(medians), peak))
     naive = next(r[1] for r in rows if r[0] == "naive")
-    print(f"{'method':<16}{'reports/s':>10}{'ms/report':>11}{'worst ms':>10}{'vs naive':>10}{'peak MB':>9}")
+    print(f"{'method':<16}{'reports/s':>10}{'ms/report':>11}{'slowest':>10}{'vs naive':>10}{'peak MB':>9}")
     for name, mean, worst, peak in rows:
         print(
             f"{name:<16}{1 / mean:>10.1f}{mean * 1000:>11.1f}{worst * 1000:>10.1f}"
             f"{naive / mean:>9.1f}×{peak / 2**20:>9.1f}"
         )
+    print("\nper report (median ms):")
+    names = list(table)
+    print(f"{'file':<30}{'pages':>6}" + "".join(f"{n:>16}" for n in names))
+    for f in readable:
+        n_pages = len(pdfium.PdfDocument(blobs[f]))
+        cells = "".join(f"{statistics.median(times[n][f]) * 1000:>16.1f}" for n in names)
+        print(f"{f.name[:29]:<30}{n_pages:>6}{cells}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nprocess peak RSS {rss:.0f} MB (all methods, including pdfium's C heap)")
 

@@ -453,9 +453,38 @@ def extract_words(chars: Sequence[Char]) -> list[Word]:
     return words
 
 
+def _one_line_text(chars: Sequence[Char]) -> str | None:
+    """``extract_text`` for upright characters whose tops lie within the tolerance of each other (most
+    cells): one line, its words in x order. None when the general path is needed."""
+    tops = [c.top for c in chars]
+    if max(tops) - min(tops) > Y_TOLERANCE or not all(c.upright for c in chars):
+        return None
+    words: list[str] = []
+    current: list[str] = []
+    prev: Char | None = None
+    for c in sorted(chars, key=lambda c: c.x0):
+        if c.text.isspace():
+            if current:
+                words.append("".join(current))
+            current = []
+            prev = None
+            continue
+        if prev is not None and (c.x0 < prev.x0 or c.x0 > prev.x1 + X_TOLERANCE):
+            words.append("".join(current))
+            current = []
+        current.append(_LIGATURES.get(c.text, c.text))
+        prev = c
+    if current:
+        words.append("".join(current))
+    return " ".join(words)
+
+
 def extract_text(chars: Sequence[Char]) -> str:
     """``pdfplumber.utils.extract_text(chars, x_tolerance=3, y_tolerance=3)``."""
     if not chars:
         return ""
+    fast = _one_line_text(chars)
+    if fast is not None:
+        return fast
     lines = cluster_objects(extract_words(chars), lambda w: w.top, Y_TOLERANCE)
     return "\n".join(" ".join(w.text for w in line) for line in lines)

@@ -424,11 +424,10 @@ def usable(code: int) -> bool:
 
 
 def _font_metrics(
-    obj: int, cache: dict[int, tuple[float, float, float] | None], overrides: dict[bytes, float]
+    font: int | None, cache: dict[int, tuple[float, float, float] | None], overrides: dict[bytes, float]
 ) -> tuple[float, float, float] | None:
     """(descent as pdfium uses it, descent as pdfminer does, ascent), in font sizes, of a text
     object's font; None when pdfium has no metrics for it."""
-    font = _text_object_font(obj)
     if not font:
         return None
     if font not in cache:
@@ -485,6 +484,7 @@ def _read_chars(page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, fl
         size = 0.0
         metrics: tuple[float, float, float] | None = None
         fonts: dict[int, tuple[float, float, float] | None] = {}
+        unmapped_fonts: dict[int | None, bool] = {}
         for i in range(n):
             # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most
             # have no text object; a space inferred inside a text object has one, so ask about those.
@@ -503,12 +503,16 @@ def _read_chars(page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, fl
                 upright = a * d > 0 and b * c <= 0
                 skewed = bool(b or c or not upright)
                 size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
+                font = _text_object_font(obj)
+                metrics = _font_metrics(font, fonts, overrides or {})
                 # No Unicode for the glyph: pdfium passes the character code off as text (pdfminer
-                # writes "(cid:N)"); a font without a map has none for any glyph of the object.
-                unmapped = R.FPDFText_HasUnicodeMapError(tp, i) == 1
+                # writes "(cid:N)"). A font without a map has none for any glyph: asked once per font.
+                flag = unmapped_fonts.get(font)
+                if flag is None:
+                    flag = unmapped_fonts[font] = R.FPDFText_HasUnicodeMapError(tp, i) == 1
+                unmapped = flag
                 if unmapped:
                     map_errors += 1
-                metrics = _font_metrics(obj, fonts, overrides or {})
             if skewed:
                 rotated += 1
             if unmapped or not usable(code):

@@ -106,3 +106,18 @@ def test_tables_and_cell_text(objs: list[dict[str, Any]], chars: list[dict[str, 
 @given(st.lists(char(), max_size=30))
 def test_extract_text(chars: list[dict[str, Any]]) -> None:
     assert G.extract_text(_port_chars(chars)) == pu.extract_text(chars, x_tolerance=3, y_tolerance=3)
+
+
+@st.composite
+def line_char(draw: st.DrawFn) -> dict[str, Any]:
+    """A character of one text line (tops within 3 pt): the common case the port takes a short cut for."""
+    c = draw(char())
+    top = draw(st.floats(50, 53, allow_nan=False))
+    c.update(top=top, bottom=top + c["size"], doctop=top, upright=draw(st.sampled_from([True] * 9 + [False])))
+    return c
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(line_char(), max_size=20))
+def test_extract_text_one_line(chars: list[dict[str, Any]]) -> None:
+    assert G.extract_text(_port_chars(chars)) == pu.extract_text(chars, x_tolerance=3, y_tolerance=3)
