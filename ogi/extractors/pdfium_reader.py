@@ -48,6 +48,7 @@ def _as_address_returning(func: Any, *argtypes: Any) -> Any:
 
 _text_object = _as_address_returning(R.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_int)
 _text_object_font = _as_address_returning(R.FPDFTextObj_GetFont, ctypes.c_void_p)
+_page_object = _as_address_returning(R.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_int)
 
 _SPACES = frozenset((0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0x02))
 #: Digits kept when reading pdfium's single-precision numbers: content streams write at most a few
@@ -164,8 +165,8 @@ class PdfiumDocument:
             rotation = R.FPDFPage_GetRotation(page)
             if rotation:
                 data.unsupported.append(f"page rotated by {rotation * 90}°")
-            _read_objects(page, data, shapes)
-            _read_chars(page, data, self.descents)
+            text_objects = _read_chars(page, data, self.descents)
+            _read_objects(page, data, shapes, text_objects)
             return data
         finally:
             R.FPDF_ClosePage(page)
@@ -264,10 +265,14 @@ class _Scratch:
         self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
 
 
-def _read_objects(page: ctypes.c_void_p, data: PageData, shapes: bool) -> None:
+def _read_objects(page: ctypes.c_void_p, data: PageData, shapes: bool, text_objects: set[int]) -> None:
+    """Paths (and images, forms) of the page; the text objects, known from the characters, are skipped
+    without asking pdfium for their type (WPS writes one text object per character)."""
     scratch = _Scratch()
     n = R.FPDFPage_CountObjects(page)
-    _read_list([R.FPDFPage_GetObject(page, i) for i in range(n)], None, data, shapes, scratch, 0)
+    handles = [_page_object(page, i) for i in range(n)]
+    others = [ctypes.cast(h, R.FPDF_PAGEOBJECT) for h in handles if h not in text_objects]
+    _read_list(others, None, data, shapes, scratch, 0)
 
 
 def _object_matrix(obj: ctypes.c_void_p, s: _Scratch) -> Matrix:
@@ -459,14 +464,18 @@ def _page_text(tp: ctypes.c_void_p, n: int) -> str | None:
     return text if len(text) == n else None
 
 
-def _read_chars(page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, float] | None = None) -> None:
+def _read_chars(
+    page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, float] | None = None
+) -> set[int]:
+    """The page's characters as pdfminer describes them; returns the text objects they came from."""
+    objects: set[int] = set()
     tp = R.FPDFText_LoadPage(page)
     if not tp:
-        return
+        return objects
     try:
         n = R.FPDFText_CountChars(tp)
         if n <= 0:
-            return
+            return objects
         height = data.height
         loose = R.FS_RECTF()
         loose_p = ctypes.pointer(loose)
@@ -497,6 +506,7 @@ def _read_chars(page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, fl
             if obj != last_obj:
                 # Matrix, size and font are those of the text object: read them once per object.
                 last_obj = obj
+                objects.add(obj)
                 R.FPDFText_GetMatrix(tp, i, matrix_p)
                 a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
                 fs = R.FPDFText_GetFontSize(tp, i)
@@ -539,5 +549,6 @@ def _read_chars(page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, fl
             data.unsupported.append(f"{rotated} rotated or skewed characters")
         if map_errors:
             data.unsupported.append("characters with Unicode-map errors")
+        return objects
     finally:
         R.FPDFText_ClosePage(tp)
