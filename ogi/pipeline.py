@@ -492,19 +492,11 @@ def save_many(store: Store, batch: list[ReportRows]) -> None:
     """Write several whole reports in one transaction, replacing what the store held for them."""
     if not batch:
         return
-    reports: list[dict[str, Any]] = []
-    with store.transaction() as con:
-        for rows in batch:
-            rid = rows.report["report_id"]
-            store.forget_source(con, rows.report["source"])
-            store.forget_report(con, rid)
-            # Other sources with the same bytes share the report: they get the new reading too.
-            twins = con.execute("SELECT source FROM reports WHERE report_id = ?", [rid]).fetchall()
-            con.execute("DELETE FROM reports WHERE report_id = ?", [rid])
-            reports += [rows.report] + [{**rows.report, "source": s} for (s,) in twins]
-        store.insert(con, "reports", reports)
-        for table in ("cells", "checks", "sections", "unmapped"):
-            store.insert(con, table, [r for rows in batch for r in getattr(rows, table)])
+    tables = {
+        t: [r for rows in batch for r in getattr(rows, t)]
+        for t in ("cells", "checks", "sections", "unmapped")
+    }
+    store.replace([rows.report for rows in batch], tables)
 
 
 def copy_report(store: Store, report_id: str, source: str) -> None:

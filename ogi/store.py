@@ -124,12 +124,53 @@ class Store:
         if not rows:
             return
         schema = store_schema(table)
-        data = pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema)
+        columns = {name: [r.get(name) for r in rows] for name in schema.names}
+        data = pa.table(columns, schema=schema)
         con.register("_ogi_rows", data)
         try:
             con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_rows")
         finally:
             con.unregister("_ogi_rows")
+
+    def replace(self, reports: list[dict[str, Any]], rows: dict[str, list[dict[str, Any]]]) -> None:
+        """Write whole reports in one transaction, replacing what the store held for their sources.
+
+        ``reports`` are reports rows; ``rows`` the rows of the other tables for their report_ids. A source
+        that pointed at another report before loses it (and the report's rows go when no other source
+        shares them); other sources with the same bytes as a new report share its new reading.
+        """
+        sources = [r["source"] for r in reports]
+        new_ids = sorted({r["report_id"] for r in reports})
+        with self.transaction() as con:
+            hits = con.execute(
+                """SELECT source, report_id FROM reports
+                   WHERE list_contains(?, source) OR list_contains(?, report_id)""",
+                [sources, new_ids],
+            ).fetchall()
+            twins: list[dict[str, Any]] = []
+            if hits:
+                batch = set(sources)
+                by_id = {r["report_id"]: r for r in reports}
+                twins = [
+                    {**by_id[rid], "source": src} for src, rid in hits if src not in batch and rid in by_id
+                ]
+                old_ids = sorted({rid for _src, rid in hits} - set(new_ids))
+                con.execute(
+                    "DELETE FROM reports WHERE list_contains(?, source) OR list_contains(?, report_id)",
+                    [sources, new_ids],
+                )
+                still = {
+                    rid
+                    for (rid,) in con.execute(
+                        "SELECT DISTINCT report_id FROM reports WHERE list_contains(?, report_id)", [old_ids]
+                    ).fetchall()
+                }
+                gone = new_ids + [rid for rid in old_ids if rid not in still]
+                for table in ("cells", "checks", "sections", "unmapped"):
+                    con.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [gone])
+            self.insert(con, "reports", reports + twins)
+            for table in ("cells", "checks", "sections", "unmapped"):
+                self.insert(con, table, rows.get(table, []))
 
     def forget_source(self, con: duckdb.DuckDBPyConnection, source: str) -> None:
         """Remove a source's row, and its report's rows when no other source shares them."""
