@@ -33,23 +33,8 @@ from dataclasses import dataclass
 
 from ogi.extractors import ExtractOptions
 from ogi.extractors.model import Document, GluedRun, Paragraph
-from ogi.extractors.textutil import decode_text
+from ogi.extractors.textutil import PUNCTUATION, decode_text
 
-_PUNCT = {
-    "(": "（",
-    ")": "）",
-    ",": "，",
-    ":": "：",
-    ";": "；",
-    '"': "”",
-    "“": "”",
-    "「": "”",
-    "」": "”",
-    "‘": "”",
-    "’": "”",
-    "'": "”",
-    "/": "／",
-}
 _CN = "一二三四五六七八九十"
 # Numbering at the start of a label as the label list prints it.
 _LABEL_NUMBERING = re.compile(
@@ -80,7 +65,7 @@ def _norm_char(ch: str) -> str:
     n = unicodedata.normalize("NFKC", ch)
     if not n.strip() or n == "\u200b":
         return ""
-    return "".join(_PUNCT.get(c, c) for c in n)
+    return "".join(PUNCTUATION.get(c, c) for c in n)
 
 
 def normal_form(text: str) -> tuple[str, list[int]]:

@@ -4,6 +4,25 @@ from __future__ import annotations
 
 import re
 
+#: Punctuation written in one form when labels are compared: half-width brackets and separators become
+#: full-width, every kind of quote becomes ”, a slash becomes ／ (applied after NFKC, which has already turned
+#: full-width forms into ASCII).
+PUNCTUATION: dict[str, str] = {
+    "(": "（",
+    ")": "）",
+    ",": "，",
+    ":": "：",
+    ";": "；",
+    '"': "”",
+    "“": "”",
+    "「": "”",
+    "」": "”",
+    "‘": "”",
+    "’": "”",
+    "'": "”",
+    "/": "／",
+}
+
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 

@@ -34,7 +34,14 @@ from typing import Any
 
 from ogi.extractors.model import Document, GluedRun
 from ogi.schema import labels as L
-from ogi.schema.recognize import CellValue, Recognition, UnmappedRow, header_unit, version_for_year
+from ogi.schema.recognize import (
+    CellValue,
+    Recognition,
+    UnmappedRow,
+    header_unit,
+    match_t3_row,
+    version_for_year,
+)
 from ogi.schema.sections import heading_of
 from ogi.schema.template import Item, Label, Template, load
 from ogi.schema.values import read_cell
@@ -389,25 +396,8 @@ def _best(labels: Iterable[tuple[Label, str]], text: str) -> tuple[Label | None,
 
 
 def _t3_row_for(t: Template, text: str, group: str | None) -> Label | None:
-    """The table-三 row a label names; a sub-row's bare label counts only inside its group."""
-    parent = t.t3_row(group).group if group else None
-    best: Label | None = None
-    best_rank = (0, 0)
-    for row in t.t3_rows:
-        s = L.matches(row, text)
-        if s <= 0:
-            continue
-        if row.group is not None and row.group == group:
-            tier = 3
-        elif row.group is None or row.group == parent or row.group == "results":
-            tier = 2
-        else:
-            tier = 1
-        if row.exact and s >= 1000 and tier == 1:
-            continue
-        if (s, tier) > best_rank:
-            best, best_rank = row, (s, tier)
-    return best
+    """The table-三 row a label names (the same rule as for table grids)."""
+    return match_t3_row(t, text, group)[0]
 
 
 def _is_t3_marker(t: Template, text: str) -> bool:

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from ogi.extractors.textutil import PUNCTUATION
 from ogi.schema.template import Label
 
 _WS = re.compile(r"\s+", re.UNICODE)
@@ -24,23 +25,7 @@ _NUMBERING = re.compile(
     r"|[①②③④⑤⑥⑦⑧⑨⑩]"
     r")"
 )
-_PUNCT = str.maketrans(
-    {
-        "(": "（",
-        ")": "）",
-        ",": "，",
-        ":": "：",
-        ";": "；",
-        '"': "”",
-        "“": "”",
-        "「": "”",
-        "」": "”",
-        "‘": "”",
-        "’": "”",
-        "'": "”",
-        "/": "／",
-    }
-)
+_PUNCT = str.maketrans(PUNCTUATION)
 
 
 @lru_cache(maxsize=1 << 16)

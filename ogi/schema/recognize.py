@@ -376,22 +376,25 @@ def _t3_default_columns(t: Template) -> list[_Column]:
     return [_Column(c.key, -1, -1) for c in cols]
 
 
-def _t3_match_row(st: _State, text: str) -> tuple[Label | None, int]:
-    t = st.t
+def match_t3_row(t: Template, text: str, group: str | None) -> tuple[Label | None, int]:
+    """The table-三 row a printed label names, and the match score.
+
+    Rows of the current ``group`` win ties over top-level rows, which win over rows of other groups; a
+    sub-row's bare label (「3.其他」) only counts inside its own group.
+    """
     best: Label | None = None
     best_rank = (0, 0)
-    parent = t.t3_row(st.t3_group).group if st.t3_group else None
+    parent = t.t3_row(group).group if group else None
     for row in t.t3_rows:
         s = L.matches(row, text)
         if s <= 0:
             continue
-        if row.group is not None and row.group == st.t3_group:
+        if row.group is not None and row.group == group:
             tier = 3
         elif row.group is None or row.group == parent or row.group == "results":
             tier = 2
         else:
             tier = 1
-        # A sub-row's bare label (「3.其他」) only counts inside its own group.
         if row.exact and s >= 1000 and tier == 1:
             continue
         rank = (s, tier)
@@ -423,7 +426,7 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     leaf: Label | None = None
     leaf_cell: Cell | None = None
     for pos, cell in enumerate(labels):
-        row, _score = _t3_match_row(st, cell.text)
+        row, _score = match_t3_row(st.t, cell.text, st.t3_group)
         if row is None:
             if pos == len(labels) - 1 and has_values:
                 st.unmapped("t3", cell.text.strip(), values, locator)
