@@ -24,6 +24,12 @@ def main() -> None:
     clean, validated datasets."""
 
 
+def read_url_list(path: Path) -> list[str]:
+    """URLs from a file, one per line; blank lines and lines starting with # are skipped."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 @main.command()
 @click.argument("inputs", nargs=-1)
 @click.option(
@@ -100,11 +106,7 @@ def run(
 
     items = list(inputs)
     if urls_file is not None:
-        items += [
-            line.strip()
-            for line in urls_file.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
+        items += read_url_list(urls_file)
     if not items:
         items = list(DEFAULT_INPUTS)
     options = pipeline.RunOptions(
@@ -249,11 +251,7 @@ def fetch(
 
     items = list(urls)
     if urls_file is not None:
-        items += [
-            line.strip()
-            for line in urls_file.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
+        items += read_url_list(urls_file)
     bad = [u for u in [*items, *crawl_urls] if not is_http_url(u)]
     if bad:
         raise click.UsageError(f"not an http(s) URL: {bad[0]}")
