@@ -19,6 +19,8 @@ _TITLE_TAIL = re.compile(
     r"(?:关于)?(?:\d{4}\s*年度?)?(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:年度)?(?:报告|年报)"
     r"(?:[（(].*[）)])?$"
 )
+#: A page title's site suffix after the report's name: 「…年度报告-沭阳县发改局」, 「…年报_某某市人民政府」.
+_SITE_SUFFIX = re.compile(r"(报告|年报)\s*[-_—–|｜]+\s*[^-_—–|｜]{1,30}$")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(
     r"统计(?:期限|时限|时间|区间|范围)[^。；\n]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
@@ -65,13 +67,14 @@ def find_title(doc: Document) -> str | None:
         text = re.sub(r"^(?:标题|题目)\s*[:：]\s*", "", text)
         if 6 <= len(text) <= 80 and _TITLE.search(text) and "。" not in text:
             title = squash(text) if len(text) > 40 else text
+            title = _SITE_SUFFIX.sub(r"\1", title)
             if agency_from_title(title) is None and previous and _AGENCY_LINE.match(previous):
                 title = previous + title
             return title
         previous = squash(text) or previous
     meta_title = doc.meta.get("title")
     if isinstance(meta_title, str) and _TITLE.search(meta_title):
-        return meta_title.strip()
+        return _SITE_SUFFIX.sub(r"\1", meta_title.strip())
     return None
 
 

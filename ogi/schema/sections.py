@@ -53,7 +53,15 @@ def heading_of(text: str) -> tuple[SectionSpec, str, str] | None:
     cut = m.end() + (end.start() if end else len(stripped) - m.end())
     heading = stripped[:cut]
     if len(heading) > _MAX_HEADING:
-        return None
+        # A heading run on into its first sentence with no stop between (crawled text,
+        # 「五、存在的主要问题及明年工作计划2024年，我局…：」): it ends where a year or a comma starts.
+        end = re.search(r"(?:19|20)\d{2}\s*年|[，,]", stripped[m.end() :])
+        if end is None:
+            return None
+        cut = m.end() + end.start()
+        heading = stripped[:cut]
+        if len(heading) > _MAX_HEADING:
+            return None
     norm = normalize(heading)
     for spec in section_specs():
         if spec.number != number:
