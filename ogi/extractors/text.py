@@ -16,6 +16,12 @@ from ogi.extractors.textutil import decode_text, join_wrapped
 
 #: Lines a Word-to-text converter leaves behind that are not part of the report.
 _CHROME = re.compile(r"^\s*\[(?:bookmark|image|footnote|comment)[^\]]*\]\s*$", re.IGNORECASE)
+#: A Markdown pipe-table row (「| 规章 | 0 | 0 | 3 |」), as PDF-to-Markdown converters write tables, and
+#: its delimiter row (「|---|:---:|」).
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$")
+#: A Markdown heading's marks (「## 一、总体情况」): the heading is an ordinary paragraph.
+_HEADING_MARKS = re.compile(r"^\s{0,3}#{1,6}\s+")
 
 
 def extract_tab(data: bytes, fmt: str = "text_tab", **_: object) -> Document:
@@ -68,6 +74,14 @@ def parse(text: str, fmt: str = "text_tab") -> Document:
         if _CHROME.match(line):
             last_was_cell = False
             continue
+        if _PIPE_ROW.match(line):
+            # One Markdown table row per line; consecutive rows form a table.
+            end_row()
+            if not _PIPE_RULE.match(line):
+                row = [([part.strip()], number) for part in line.strip()[1:-1].split("|")]
+                end_row()
+            last_was_cell = False
+            continue
         if line.startswith("\t"):
             row.append(([line[1:]], number))
             last_was_cell = True
@@ -78,7 +92,8 @@ def parse(text: str, fmt: str = "text_tab") -> Document:
             row[-1][0].append(line)
         else:
             end_table()
-            doc.blocks.append(Paragraph(text=line.strip(), locator={"line": number}))
+            text = _HEADING_MARKS.sub("", line).strip()
+            doc.blocks.append(Paragraph(text=text, locator={"line": number}))
             last_was_cell = False
     end_table()
     return doc

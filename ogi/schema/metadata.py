@@ -64,7 +64,7 @@ def find_title(doc: Document) -> str | None:
             previous = None
             continue
         text = block.text.strip()
-        text = re.sub(r"^(?:标题|题目)\s*[:：]\s*", "", text)
+        text = re.sub(r"^(?:#{1,6}\s*)?(?:(?:标题|题目)\s*[:：]\s*)?", "", text)
         if 6 <= len(text) <= 80 and _TITLE.search(text) and "。" not in text:
             title = squash(text) if len(text) > 40 else text
             title = _SITE_SUFFIX.sub(r"\1", title)

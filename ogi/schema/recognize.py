@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ogi.extractors.model import Cell, Document, GluedRun, Table
+from ogi.extractors.model import Cell, Document, GluedRun, Paragraph, Table
 from ogi.schema import labels as L
 from ogi.schema.template import Item, Label, Template, load
 from ogi.schema.values import Reading, read_cell
@@ -159,6 +159,9 @@ def _map_values(
                 out.append((col, None))
             else:
                 return None
+        if len(used) != len(values):
+            # A printed number no header column covers: the pairing is not certain.
+            return None
         return out
     return None
 
@@ -172,6 +175,9 @@ class _State:
         self.item_key: str | None = None
         self.t2_cols: list[_Column] = []
         self.t2_col_labels: list[Label] = []
+        # A 信息内容 header seen with no 第二十条 caption: the item comes from the row labels below it.
+        self.t2_inferred = False
+        self.t2_header_cells: list[Cell] | None = None
         self.votes: dict[str, int] = {"2021": 0, "2019": 0}
         # table 三
         self.t3_header_rows: list[tuple[list[Cell], bool]] = []
@@ -183,6 +189,8 @@ class _State:
         self.t4_header_rows: list[tuple[list[Cell], bool]] = []
         self.t4_cols: list[tuple[str, _Column]] = []
         self.t4_table_id: int | None = None
+        # A block named in a caption printed above its own table (「行政复议」 over 「结果维持 | …」).
+        self.t4_caption_block: str | None = None
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -280,6 +288,18 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         return
     label_cell = cells[label_pos]
     values = cells[label_pos + 1 :]
+    if st.t2_inferred and L.normalize(label_cell.text).startswith("信息内容"):
+        # Another sub-table without a caption: its item is named by the rows below.
+        st.item_key = None
+        st.t2_header_cells = cells[label_pos:]
+        st.t2_cols = []
+        return
+    if st.t2_inferred:
+        item_key = _t2_item_of_row(st.t, label_cell.text)
+        if item_key is not None and item_key != st.item_key:
+            st.item_key = item_key
+            if st.t2_header_cells is not None:
+                _t2_header(st, st.t2_header_cells)
     items = _t2_items(st.t, st.item_key or "")
     if L.normalize(label_cell.text).startswith("信息内容") or _looks_t2_header(items, values):
         _t2_header(st, cells[label_pos:])
@@ -323,6 +343,30 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
             continue
         st.put(f"t2.{st.item_key}.{best.key}.{col.key}", cell, col.unit)
     st.rec.found.add("t2")
+
+
+def _t2_item_of_row(t: Template, text: str) -> str | None:
+    """The one 第二十条 item whose rows ``text`` names (规章 → （一）, 行政许可 → （五）), or None."""
+    scored: dict[str, int] = {}
+    for item in t.items:
+        for row in item.rows:
+            s = L.matches(row, text)
+            if s > scored.get(item.key, 0):
+                scored[item.key] = s
+    if not scored:
+        return None
+    top = max(scored.values())
+    keys = [k for k, v in scored.items() if v == top]
+    return keys[0] if len(keys) == 1 else None
+
+
+def _is_t2_uncaptioned_header(t: Template, cells: list[Cell]) -> bool:
+    """「信息内容 | 本年制发件数 | …」 opening a table-二 sub-table printed without its 第二十条 caption."""
+    texts = [c.text for c in cells if L.squash(c.text)]
+    if len(texts) < 2 or not L.normalize(texts[0]).startswith("信息内容"):
+        return False
+    cols = [c for item in t.items for c in item.cols]
+    return all(any(L.matches(c, x) for c in cols) for x in texts[1:])
 
 
 # -- table 三 ------------------------------------------------------------------------------------------
@@ -531,7 +575,7 @@ def _t4_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[tuple[
             # The lowest heading above the leaf names its block (未经复议直接起诉 under 行政诉讼).
             b, _bc = max(covering, key=lambda f: f[1].row)
             out.append((b.key, _Column(col.key, cell.col, cell.col + cell.colspan, None, cell.text)))
-        if len(out) == len({(b, c.key) for b, c in out}):
+        if out and len(out) == len({(b, c.key) for b, c in out}):
             return out
         out = []
     # Without geometry: blocks in the order their headings appear, five columns each, in order.
@@ -545,7 +589,43 @@ def _t4_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[tuple[
             out.append((block_order[i // 5], _Column(key, -1, -1)))
         if len(set((b, c.key) for b, c in out)) == 15:
             return out
+    # A header naming only one axis: the five columns (one block per row, 「行政复议 | 3 | 1 | …」) or
+    # the three blocks (one result per row, 「结果维持 | 3 | 2 | 1」). Each row's label names the other.
+    if not blocks and len({c.key for c, _cell, _o in leaves}) == len(leaves) >= 4:
+        ordered = sorted(leaves, key=lambda f: (f[1].col, f[2])) if geometry else leaves
+        return [
+            ("", _Column(c.key, cell.col, cell.col + cell.colspan, None, cell.text))
+            for c, cell, _o in ordered
+        ]
+    if not leaves and len(block_order) == len(blocks) >= 2:
+        ordered_blocks = sorted(blocks, key=lambda f: f[1].col) if geometry else blocks
+        return [(b.key, _Column("", bc.col, bc.col + bc.colspan, None, bc.text)) for b, bc in ordered_blocks]
     return [(b.key, _Column(c.key, -1, -1)) for b in t.t4_blocks for c in t.t4_columns]
+
+
+def _is_t4_column_header(t: Template, cells: list[Cell]) -> bool:
+    """A header row holding four or more of table 四's five result columns and no numbers (the head of a
+    table 四 laid out one block per row, whose header names no 复议/诉讼)."""
+    if any(_is_value_like(c) for c in cells if L.squash(c.text)):
+        return False
+    keys = {col.key for c in cells if (col := L.best_match(t.t4_columns, c.text)) is not None}
+    return len(keys) >= 4
+
+
+def _t4_label_axes(t: Template, labels: list[Cell]) -> tuple[str | None, str | None]:
+    """The block and the result column a table-四 row's own label names (either may be None)."""
+    text = "".join(c.text for c in labels)
+    if not L.squash(text):
+        return None, None
+    block = L.best_match(t.t4_blocks, text)
+    col = None
+    rest = text
+    if block is not None:
+        for alt in block.match:
+            for word in alt:
+                rest = rest.replace(word, "")
+    col = L.best_match(t.t4_columns, rest) if L.squash(rest) else None
+    return (block.key if block else None), (col.key if col else None)
 
 
 def _t4_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
@@ -555,17 +635,32 @@ def _t4_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     k = len(st.t4_cols)
     geometry = table.geometry and id(table) == st.t4_table_id
     values = cells[len(cells) - min(n, k) :]
+    label_cells = cells[: len(cells) - n]
     cols = [c for _b, c in st.t4_cols]
     pairs = _map_values(values, cols, geometry)
+    by_id = {id(c): b for b, c in st.t4_cols}
+    both_axes = all(b and c.key for b, c in st.t4_cols)
+    label_block, label_col = (None, None) if both_axes else _t4_label_axes(st.t, label_cells)
+    if not both_axes and label_block is None:
+        label_block = st.t4_caption_block
+    # When the header names one axis only, the row's label must name the other.
+    if (
+        pairs is not None
+        and not both_axes
+        and any(
+            (not by_id[id(c)] and label_block is None) or (not c.key and label_col is None) for c, _v in pairs
+        )
+    ):
+        pairs = None
     if pairs is None:
         st.rec.notes.append(f"table 四: {n} values for {k} columns; cells left missing")
-        st.unmapped("t4", "", values, _row_locator(cells, table, index))
+        st.unmapped("t4", _row_text(label_cells), values, _row_locator(cells, table, index))
         return
-    by_id = {id(c): b for b, c in st.t4_cols}
     for col, cell in pairs:
-        st.put(f"t4.{by_id[id(col)]}.{col.key}", cell)
+        st.put(f"t4.{by_id[id(col)] or label_block}.{col.key or label_col}", cell)
     st.rec.found.add("t4")
-    st.kind = "t4_done"
+    if both_axes or sum(k.startswith("t4.") for k in st.rec.cells) >= 15:
+        st.kind = "t4_done"
 
 
 # -- the state machine ---------------------------------------------------------------------------------
@@ -586,6 +681,17 @@ def recognize(doc: Document, template: Template | None = None, year_hint: int | 
         return recognize_glued(doc, t, year_hint)
 
     for block_index, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph):
+            # A 第二十条 caption printed above its sub-table instead of inside it.
+            text = L.squash(block.text)
+            if len(text) <= 16 and _t2_caption(t, [Cell(text, 0, 0)]) not in (None, "unknown"):
+                _dispatch(st, [Cell(text, 0, 0)], Table(cells=[]), 0)
+            elif len(text) <= 20:
+                # The section heading names both 行政复议 and 行政诉讼: it is no block's caption.
+                named, col = _t4_label_axes(t, [Cell(text, 0, 0)])
+                both = "行政复议" in text and "行政诉讼" in text
+                st.t4_caption_block = named if col is None and not both else None
+            continue
         if not isinstance(block, Table):
             continue
         rows = block.rows()
@@ -614,11 +720,45 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.kind = "t2"
         st.item_key = None if caption == "unknown" else caption
         st.t2_cols = []
+        st.t2_inferred = False
         if caption == "unknown":
             st.rec.notes.append(f"table 二: unknown item caption {_row_text(cells)[:30]}")
         elif not any(i.key == caption and i.version == "2021" for i in t.items):
             st.votes["2019"] += 1
         return
+    if (
+        st.kind in (None, "t2")
+        and (st.kind is None or st.t2_inferred)
+        and _is_t2_uncaptioned_header(t, cells)
+    ):
+        st.kind = "t2"
+        st.item_key = None
+        st.t2_inferred = True
+        st.t2_header_cells = cells
+        st.t2_cols = []
+        return
+    if (
+        st.kind != "t3_header"
+        and (st.kind != "t4" or id(table) != st.t4_table_id)
+        and _is_t4_column_header(t, cells)
+    ):
+        st.kind = "t4"
+        st.t4_header_rows = [(cells, table.geometry)]
+        st.t4_table_id = id(table)
+        st.t4_cols = _t4_columns(t, st.t4_header_rows)
+        return
+    if st.kind != "t3_header" and _trailing_values(cells) == 1:
+        # Table 四 printed one number per line, the label naming block and result
+        # (「行政诉讼复议后起诉结果维持 | 1」).
+        block, col = _t4_label_axes(t, cells[:-1])
+        if block is not None and col is not None:
+            st.kind = "t4"
+            st.t4_table_id = id(table)
+            st.t4_header_rows = []
+            st.t4_cols = []
+            st.put(f"t4.{block}.{col}", cells[-1])
+            st.rec.found.add("t4")
+            return
     if _is_t4_header(cells) and st.kind not in ("t4",):
         st.kind = "t4"
         st.t4_header_rows = [(cells, table.geometry)]
