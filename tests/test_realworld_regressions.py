@@ -222,3 +222,27 @@ def test_table4_blocks_captioned_above_their_own_tables() -> None:
         ]
     rec = recognize(parse("\n".join(parts), "text_plain"))
     assert {k: c.value for k, c in rec.cells.items()} == _expected_t4()
+
+
+def test_an_empty_cell_beyond_the_header_columns_is_harmless() -> None:
+    """Pages often carry an extra empty column; only a printed number outside the header is a doubt."""
+    rows = [
+        [_td("行政复议", cs=5), _td("行政诉讼", cs=10), _td("")],
+        [_td(x, rs=2) for x in _RESULTS]
+        + [_td("未经复议直接起诉", cs=5), _td("复议后起诉", cs=5), _td("", rs=2)],
+        [_td(x) for x in _RESULTS + _RESULTS],
+        [_td(v) for b in ("review", "litigation_direct", "litigation_after_review") for v in _T4[b]]
+        + [_td("")],
+    ]
+    assert _recognize(_table(rows)) == _expected_t4()
+
+
+def test_rows_after_a_one_number_per_line_table4_with_more_numbers_are_ignored() -> None:
+    names = (
+        ("行政复议", "review"),
+        ("行政诉讼未经复议直接起诉", "litigation_direct"),
+        ("行政诉讼复议后起诉", "litigation_after_review"),
+    )
+    rows = [[_td(f"{name}{_RESULTS[i]}"), _td(_T4[b][i])] for name, b in names for i in range(5)]
+    rows.append([_td("合计"), _td(14), _td(3)])
+    assert _recognize(_table(rows)) == _expected_t4()

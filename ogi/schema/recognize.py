@@ -159,7 +159,7 @@ def _map_values(
                 out.append((col, None))
             else:
                 return None
-        if len(used) != len(values):
+        if any(i not in used and L.squash(v.text) for i, v in enumerate(values)):
             # A printed number no header column covers: the pairing is not certain.
             return None
         return out
@@ -629,14 +629,23 @@ def _t4_label_axes(t: Template, labels: list[Cell]) -> tuple[str | None, str | N
 
 
 def _t4_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
+    k = len(st.t4_cols)
     n = _trailing_values(cells)
     if n == 0:
         return
-    k = len(st.t4_cols)
-    geometry = table.geometry and id(table) == st.t4_table_id
-    values = cells[len(cells) - min(n, k) :]
-    label_cells = cells[: len(cells) - n]
     cols = [c for _b, c in st.t4_cols]
+    if not cols:
+        return
+    geometry = table.geometry and id(table) == st.t4_table_id and all(c.start >= 0 for c in cols)
+    if geometry:
+        # By position under the header, as for table 三: an extra empty column at the row's end must not
+        # shift the numbers.
+        start = min(c.start for c in cols)
+        label_cells = [c for c in cells if c.col < start]
+        values = [c for c in cells if c.col >= start]
+    else:
+        values = cells[len(cells) - min(n, k) :]
+        label_cells = cells[: len(cells) - n]
     pairs = _map_values(values, cols, geometry)
     by_id = {id(c): b for b, c in st.t4_cols}
     both_axes = all(b and c.key for b, c in st.t4_cols)
@@ -747,10 +756,16 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t4_table_id = id(table)
         st.t4_cols = _t4_columns(t, st.t4_header_rows)
         return
-    if st.kind != "t3_header" and _trailing_values(cells) == 1:
+    labels = [c for c in cells[:-1] if L.squash(c.text)]
+    if (
+        st.kind != "t3_header"
+        and _trailing_values(cells) == 1
+        and read_cell(cells[-1].text).status == "value"
+        and 1 <= len(labels) <= 2
+    ):
         # Table 四 printed one number per line, the label naming block and result
         # (「行政诉讼复议后起诉结果维持 | 1」).
-        block, col = _t4_label_axes(t, cells[:-1])
+        block, col = _t4_label_axes(t, labels)
         if block is not None and col is not None:
             st.kind = "t4"
             st.t4_table_id = id(table)
