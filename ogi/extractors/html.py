@@ -29,10 +29,11 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -359,16 +360,13 @@ _ASCII_SPACES = " \t\n\r\f"
 DOCUMENT = "ogi-document"
 _DOCTYPE = re.compile(r"<!doctype", re.IGNORECASE)
 
-_ALL_TEXT = etree.XPath("//text()")
-#: Text nodes of blanks only (XPath's blanks: space, tab, CR, LF; a form feed needs ``_ALL_TEXT``).
-_BLANK_TEXT = etree.XPath("//text()[normalize-space() = '']")
+#: The text nodes below an element: BeautifulSoup's strings (``_strings``).
+_TEXT = etree.XPath("descendant::text()", smart_strings=False)
 #: Text nodes right after another text node (libxml2 may split a long text): one string for BeautifulSoup.
-_SPLIT_TEXT = etree.XPath("//text()[preceding-sibling::node()[1][self::text()]]")
-#: Elements the chrome rules may act on: hidden ones, and those named like chrome.
-_CANDIDATES = etree.XPath(
-    ".//*[@hidden or @aria-hidden or @style or @id or @class or self::header or self::footer]"
-)
-_NAMED = etree.XPath(".//*[@id or @class or self::article]")
+_SPLIT_TEXT = etree.XPath("//text()[preceding-sibling::node()[1]/self::text()]")
+_ALL_TEXT = etree.XPath("//text()")
+#: Text of blanks only but for one space or newline (XPath's blanks: a form feed needs ``_ALL_TEXT``).
+_BLANK_TEXT = etree.XPath("//text()[normalize-space() = ''][. != ' '][. != '\n']")
 
 
 def parse(text: str) -> etree._Element:
@@ -493,7 +491,8 @@ def _collapse_whitespace(document: etree._Element) -> None:
             holder.tail = holder.tail  # lxml joins the nodes it reads and writes one
         else:
             holder.text = holder.text
-    pre = next(document.iter(*_PRESERVE_WHITESPACE), None) is not None
+    # Elements whose text keeps its whitespace: <pre>, <textarea> and everything in them.
+    kept = {e for p in document.iter(*_PRESERVE_WHITESPACE) for e in p.iter()}
     form_feed = "\f" in etree.tostring(document, method="text", encoding=str)
     for piece in _ALL_TEXT(document) if form_feed else _BLANK_TEXT(document):
         if piece.strip(_ASCII_SPACES):
@@ -502,18 +501,13 @@ def _collapse_whitespace(document: etree._Element) -> None:
         string = holder.tail if piece.is_tail else holder.text
         if string in ("\n", " ") or string.strip(_ASCII_SPACES):
             continue
-        if pre:
-            around = list(holder.iterancestors()) if piece.is_tail else [holder, *holder.iterancestors()]
-            if any(e.tag in _PRESERVE_WHITESPACE for e in around):
-                continue
+        if kept and (holder.getparent() if piece.is_tail else holder) in kept:
+            continue
         collapsed = "\n" if "\n" in string else " "
         if piece.is_tail:
             holder.tail = collapsed
         else:
             holder.text = collapsed
-
-
-_TEXT = etree.XPath(".//text()", smart_strings=False)
 
 
 def _plain(root: etree._Element) -> bool:
@@ -593,10 +587,6 @@ def _nearest_table(el: etree._Element) -> etree._Element | None:
     return parent
 
 
-def _inside(el: etree._Element, outer: etree._Element) -> bool:
-    return any(p is outer for p in el.iterancestors())
-
-
 # -- chrome --------------------------------------------------------------------------------------------
 
 
@@ -662,36 +652,41 @@ def strip_chrome_tree(root: etree._Element) -> None:
     plain = _plain(root)
     data_tables = {t for t in root.iterdescendants("table") if _is_numeric_table(t, plain)}
     # What to do with an element depends on it and its content only, so the decisions are all made on
-    # the tree as it is now (in document order, passing over the content of what goes), then carried out.
+    # the tree as it is now (in document order, passing over the content of what goes), then carried
+    # out. Only elements with attributes, headers and footers can be hidden or chrome.
     remove: list[etree._Element] = []
     clear: list[etree._Element] = []
-    gone = None
-    for tag in _CANDIDATES(root):
-        if gone is not None:
-            if any(a is gone for a in tag.iterancestors()):
-                continue
-            gone = None
+    elements = root.iterdescendants(etree.Element)
+    for tag in elements:
+        attributes = tag.keys()
         name = tag.tag
-        hidden = _is_hidden(tag)
+        if not attributes and name != "header" and name != "footer":
+            continue
+        hidden = bool(attributes) and _is_hidden(tag)
         if name in _TABLE_PARTS:
             # Removing a cell would shift the grid: a hidden cell is kept, empty.
             if hidden and name in ("td", "th"):
                 clear.append(tag)
-                gone = tag
+                _skip_content(tag, elements)
             continue
-        chrome = (name in ("header", "footer") or _is_chrome_name(_names(tag))) and not _holds_report(
-            tag, plain
-        )
+        names = _names(tag) if "id" in attributes or "class" in attributes else ()
+        chrome = (name in ("header", "footer") or _is_chrome_name(names)) and not _holds_report(tag, plain)
         if hidden or chrome:
             table = _nearest_table(tag)
             # A class name inside a data table (「<td><span class="top">12</span>」) is not chrome.
             if hidden or table is None or table not in data_tables:
                 remove.append(tag)
-                gone = tag
+                _skip_content(tag, elements)
     for tag in clear:
         _clear(tag)
     for tag in remove:
         _remove(tag)
+
+
+def _skip_content(tag: etree._Element, elements: Iterator[etree._Element]) -> None:
+    """Pass over ``tag``'s descendants in ``elements``, a document-order iterator that just gave ``tag``."""
+    n = sum(1 for _ in tag.iterdescendants(etree.Element))
+    next(islice(elements, n, n), None)
 
 
 def find_containers(root: etree._Element) -> list[etree._Element]:
@@ -703,7 +698,12 @@ def find_containers(root: etree._Element) -> list[etree._Element]:
     """
     plain = _plain(root)
     tables = [t for t in root.iterdescendants("table") if _is_numeric_table(t, plain)]
-    named = [(tag, set(_names(tag))) for tag in _NAMED(root)]
+    around_tables = [set(t.iterancestors()) for t in tables]
+    named = [
+        (tag, set(_names(tag)))
+        for tag in root.iterdescendants(etree.Element)
+        if tag.tag == "article" or tag.get("class") is not None or tag.get("id") is not None
+    ]
     generic = len(_CONTAINERS) - 1
     for rank, names in enumerate(_CONTAINERS):
         found: list[etree._Element] = []
@@ -718,14 +718,15 @@ def find_containers(root: etree._Element) -> list[etree._Element]:
             ):
                 found.append(tag)
         if rank == generic:
-            found = [t for t in found if all(_inside(table, t) for table in tables)]
+            found = [t for t in found if all(t in around for around in around_tables)]
         # Nested containers of the same kind: the outermost holds the whole article.
-        top = [t for t in found if not any(o is not t and _inside(t, o) for o in found)]
+        outer = set(found)
+        top = [t for t in found if not any(a in outer for a in t.iterancestors())]
         if not top:
             continue
         if rank == generic:
             return top[:1]
-        if all(any(_inside(table, t) for t in top) for table in tables):
+        if all(not around.isdisjoint(top) for around in around_tables):
             return top
     return [root]
 
