@@ -15,11 +15,11 @@ It never interprets the template. It only tells a page that merely links to the 
 
 Why lxml and not BeautifulSoup: the page is parsed by libxml2's HTML parser, the one BeautifulSoup's
 ``"lxml"`` builder drives, but read on lxml's own tree. BeautifulSoup rebuilt that tree as Python objects
-(about 25 ms for a 30 KB report page) and its ``find_all`` searches walked them again and again (about
-60 ms more); on lxml's tree, built in C, the whole page takes about 10 ms, and a national corpus has
-hundreds of thousands of pages. The rules were written for BeautifulSoup and its reading is kept exactly
-(``parse`` explains the few places where the trees differ): ``tests/test_html_golden.py`` holds pages to
-the Documents the BeautifulSoup implementation made, and ``bench/html_golden.py`` compares two
+(about 25 ms for a 30 KB report page) and its ``find_all`` searches walked them again and again: 50–65 ms
+a page in all, against 7–8 ms on lxml's tree, built in C (``bench/html_speed.py``), and a national corpus
+has hundreds of thousands of pages. The rules were written for BeautifulSoup and its reading is kept
+exactly (``parse`` explains the few places where the trees differ): ``tests/test_html_golden.py`` holds
+pages to the Documents the BeautifulSoup implementation made, and ``bench/html_golden.py`` compares two
 revisions on about 1100 pages. ``strip_chrome`` keeps the chrome rules for a BeautifulSoup tree (the
 index-page reader uses one).
 """
