@@ -12,6 +12,16 @@ container when the page has a recognisable one, and hands over:
 
 It never interprets the template. It only tells a page that merely links to the report file
 (``attachment_only``) or shows its tables as images (``needs_ocr``) from one that holds tables.
+
+Why lxml and not BeautifulSoup: the page is parsed by libxml2's HTML parser, the one BeautifulSoup's
+``"lxml"`` builder drives, but read on lxml's own tree. BeautifulSoup rebuilt that tree as Python objects
+(about 25 ms for a 30 KB report page) and its ``find_all`` searches walked them again and again: 50–65 ms
+a page in all, against 7–8 ms on lxml's tree, built in C (``bench/html_speed.py``), and a national corpus
+has hundreds of thousands of pages. The rules were written for BeautifulSoup and its reading is kept
+exactly (``parse`` explains the few places where the trees differ): ``tests/test_html_golden.py`` holds
+pages to the Documents the BeautifulSoup implementation made, and ``bench/html_golden.py`` compares two
+revisions on about 1100 pages. ``strip_chrome`` keeps the chrome rules for a BeautifulSoup tree (the
+index-page reader uses one).
 """
 
 from __future__ import annotations
@@ -19,16 +29,21 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+from lxml import etree
 
 from ogi.extractors.model import Cell, Document, ExtractionError, Paragraph, Table
 from ogi.extractors.textutil import join_wrapped
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 #: Files a report page links to when the report itself is an attachment.
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
@@ -333,11 +348,250 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return (data.decode(guess, errors="replace"), guess) if guess else (text, codec)
 
 
+# -- the tree ----------------------------------------------------------------------------------------------
+
+#: Elements whose text BeautifulSoup keeps in string classes of their own (Script, Stylesheet, RubyText …):
+#: ``get_text()`` leaves it out, except on the element itself.
+_STRING_CONTAINERS = ("rt", "rp", "style", "script", "template")
+#: BeautifulSoup reads text of ASCII whitespace only (outside these) as one newline or one space.
+_PRESERVE_WHITESPACE = ("pre", "textarea")
+_ASCII_SPACES = " \t\n\r\f"
+#: The element that stands for the document: the page's top-level nodes are its children.
+DOCUMENT = "ogi-document"
+_DOCTYPE = re.compile(r"<!doctype", re.IGNORECASE)
+
+#: The text nodes below an element: BeautifulSoup's strings (``_strings``).
+_TEXT = etree.XPath("descendant::text()", smart_strings=False)
+#: Text nodes right after another text node (libxml2 may split a long text): one string for BeautifulSoup.
+_SPLIT_TEXT = etree.XPath("//text()[preceding-sibling::node()[1]/self::text()]")
+_ALL_TEXT = etree.XPath("//text()")
+#: Text of blanks only but for one space or newline (XPath's blanks: a form feed needs ``_ALL_TEXT``).
+_BLANK_TEXT = etree.XPath("//text()[normalize-space() = ''][. != ' '][. != '\n']")
+
+
+def parse(text: str) -> etree._Element:
+    """The page as lxml's tree, under one ``ogi-document`` element, reading as BeautifulSoup's tree does.
+
+    BeautifulSoup's ``"lxml"`` builder drives this same parser (libxml2's, fed the whole text) and builds
+    its tree from the parser's events; lxml's own tree comes from the same events. Where the two differ
+    the tree is made to read like BeautifulSoup's, because cell and paragraph text depend on it:
+
+    - text of ASCII whitespace only becomes one newline (if it has one) or one space, outside ``<pre>``;
+    - a ``<!DOCTYPE>`` inside the page ends a string for BeautifulSoup (``get_text(strip=True)`` strips
+      each string): it becomes an empty comment here, as does every element the extractor removes;
+    - text outside ``<html>`` (only read when the page has no ``<body>``) is kept.
+
+    The last two need the parser's events, so only pages with a misplaced doctype or no ``<body>`` are
+    parsed twice.
+    """
+    document = etree.Element(DOCUMENT)
+    parser = etree.HTMLParser()
+    parser.feed(text)
+    try:
+        root = parser.close()
+    except etree.XMLSyntaxError:
+        root = None
+    if root is not None:
+        for node in [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]:
+            document.append(node)
+    doctypes = [m.start() for m in _DOCTYPE.finditer(text)]
+    misplaced = len(doctypes) > 1 or (len(doctypes) == 1 and bool(text[: doctypes[0]].strip()))
+    if root is None or misplaced or next(document.iter("body"), None) is None:
+        _replay(text, document)
+    _collapse_whitespace(document)
+    return document
+
+
+class _Events:
+    """A parser target that notes what lxml's tree drops: where ``<!DOCTYPE>`` declarations came, and
+    the text between top-level nodes. Elements are numbered in the order they start (the tree's
+    document order)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.open: list[int] = []
+        #: Nodes begun so far in each open element; [0] is the top level.
+        self.nodes = [0]
+        #: Characters of text since the last node boundary.
+        self.chars = 0
+        self.doctypes: list[tuple[int, int, int]] = []
+        self.top: list[tuple[int, str]] = []
+        self._top: list[str] = []
+
+    def _boundary(self) -> None:
+        if self._top:
+            self.top.append((self.nodes[0], "".join(self._top)))
+            self._top = []
+        self.chars = 0
+
+    def start(self, tag: str, attrib: object, nsmap: object = None) -> None:
+        self._boundary()
+        self.nodes[-1] += 1
+        self.open.append(self.n)
+        self.nodes.append(0)
+        self.n += 1
+
+    def end(self, tag: str) -> None:
+        self._boundary()
+        if self.open:
+            self.open.pop()
+            self.nodes.pop()
+
+    def data(self, data: str) -> None:
+        self.chars += len(data)
+        if not self.open:
+            self._top.append(data)
+
+    def comment(self, text: str) -> None:
+        self._boundary()
+        self.nodes[-1] += 1
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        self._boundary()
+        self.nodes[-1] += 1
+
+    def doctype(self, name: str, pubid: str, system: str) -> None:
+        self.doctypes.append((self.open[-1] if self.open else -1, self.nodes[-1], self.chars))
+        self._boundary()
+        self.nodes[-1] += 1
+
+    def close(self) -> None:
+        self._boundary()
+
+
+def _replay(text: str, document: etree._Element) -> None:
+    """Mark each ``<!DOCTYPE>`` with an empty comment where the parser reported it, splitting the text
+    there, and put back the text between top-level nodes."""
+    events = _Events()
+    parser = etree.HTMLParser(target=events)
+    parser.feed(text)
+    parser.close()
+    elements = list(document.iter(etree.Element))  # elements[0] is the document
+    for index, position, chars in events.doctypes:
+        if index + 1 >= len(elements) or position > len(elements[index + 1]):
+            continue  # (never seen: the tree and the events always agreed)
+        parent = elements[index + 1]
+        holder, slot = (parent, "text") if position == 0 else (parent[position - 1], "tail")
+        before = getattr(holder, slot) or ""
+        marker = etree.Comment()
+        marker.tail = before[chars:] or None
+        setattr(holder, slot, before[:chars] or None)
+        parent.insert(position, marker)
+    for position, string in events.top:
+        if position == 0:
+            document.text = string
+        elif position <= len(document):
+            document[position - 1].tail = string
+
+
+def _collapse_whitespace(document: etree._Element) -> None:
+    for piece in _SPLIT_TEXT(document):
+        holder = piece.getparent()
+        if piece.is_tail:
+            holder.tail = holder.tail  # lxml joins the nodes it reads and writes one
+        else:
+            holder.text = holder.text
+    # Elements whose text keeps its whitespace: <pre>, <textarea> and everything in them.
+    kept = {e for p in document.iter(*_PRESERVE_WHITESPACE) for e in p.iter()}
+    form_feed = "\f" in etree.tostring(document, method="text", encoding=str)
+    for piece in _ALL_TEXT(document) if form_feed else _BLANK_TEXT(document):
+        if piece.strip(_ASCII_SPACES):
+            continue
+        holder = piece.getparent()
+        string = holder.tail if piece.is_tail else holder.text
+        if string in ("\n", " ") or string.strip(_ASCII_SPACES):
+            continue
+        if kept and (holder.getparent() if piece.is_tail else holder) in kept:
+            continue
+        collapsed = "\n" if "\n" in string else " "
+        if piece.is_tail:
+            holder.tail = collapsed
+        else:
+            holder.text = collapsed
+
+
+def _plain(root: etree._Element) -> bool:
+    """Whether no text in or around ``root`` belongs to a string container (then every text node under
+    an element is one of ``get_text()``'s strings)."""
+    return (
+        next(root.iter(*_STRING_CONTAINERS), None) is None
+        and next(root.iterancestors(*_STRING_CONTAINERS), None) is None
+    )
+
+
+def _strings(el: etree._Element, plain: bool = False) -> list[str]:
+    """The strings ``get_text()`` joins: each text node below ``el`` (not its tail), leaving out the text
+    of string containers unless ``el`` is one. ``plain``: the caller knows there are none (``_plain``)."""
+    if plain:
+        return _TEXT(el)
+    if el.tag in _STRING_CONTAINERS:
+        return _own_strings(el)
+    if next(el.iterancestors(*_STRING_CONTAINERS), None) is not None:
+        return []  # all of it is a container's text
+    if next(el.iterdescendants(*_STRING_CONTAINERS), None) is None:
+        return _TEXT(el)
+    copy = deepcopy(el)
+    for container in list(copy.iterdescendants(*_STRING_CONTAINERS)):
+        _remove(container)
+    return _TEXT(copy)
+
+
+def _own_strings(container: etree._Element) -> list[str]:
+    """``get_text()`` of a string container itself: the text whose innermost container is of its kind."""
+    out: list[str] = []
+    kind = container.tag
+
+    def visit(node: etree._Element, inside: str) -> None:
+        if node.text and inside == kind:
+            out.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                visit(child, child.tag if child.tag in _STRING_CONTAINERS else inside)
+            if child.tail and inside == kind:
+                out.append(child.tail)
+
+    visit(container, kind)
+    return out
+
+
+def text_of(el: etree._Element, separator: str = "", strip: bool = False, plain: bool = False) -> str:
+    """BeautifulSoup's ``get_text(separator, strip)``: with ``strip``, each string is stripped and empty
+    ones are left out."""
+    strings = _strings(el, plain)
+    if strip:
+        strings = [s for s in (s.strip() for s in strings) if s]
+    return separator.join(strings)
+
+
+def _remove(el: etree._Element) -> None:
+    """Take ``el`` and its content out of the tree; the text after it stays a string of its own."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    marker = etree.Comment()
+    marker.tail = el.tail
+    parent.replace(el, marker)
+
+
+def _clear(el: etree._Element) -> None:
+    """Empty ``el``, keeping the element."""
+    for child in list(el):
+        el.remove(child)
+    el.text = None
+
+
+def _nearest_table(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
 # -- chrome --------------------------------------------------------------------------------------------
 
 
-def _names(tag: Tag) -> list[str]:
-    """The element's id and class names, lower-cased."""
+def _names(tag: Any) -> list[str]:
+    """The element's id and class names, lower-cased (an lxml element or a BeautifulSoup tag)."""
     out: list[str] = []
     ident = tag.get("id")
     if isinstance(ident, str) and ident.strip():
@@ -348,102 +602,133 @@ def _names(tag: Tag) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _is_chrome(name: str) -> bool:
+    if name in _CHROME_WHOLE:
+        return True
+    return any(part in _CHROME_PARTS for part in re.split(r"[-_\s]+", name) if part)
+
+
 def _is_chrome_name(names: Iterable[str]) -> bool:
-    for name in names:
-        if name in _CHROME_WHOLE:
-            return True
-        if any(part in _CHROME_PARTS for part in re.split(r"[-_\s]+", name) if part):
-            return True
-    return False
+    return any(_is_chrome(name) for name in names)
 
 
-def _is_hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
+def _is_hidden(tag: Any) -> bool:
+    """Hidden by ``hidden``, ``aria-hidden`` or its style (an lxml element or a BeautifulSoup tag)."""
+    if tag.get("hidden") is not None or str(tag.get("aria-hidden", "")).lower() == "true":
         return True
     style = tag.get("style")
     return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
 
 
-def _holds_report(tag: Tag) -> bool:
+def _holds_report(tag: etree._Element, plain: bool = False) -> bool:
     """Whether removing ``tag`` would lose a real table or a page's worth of text (never strip those)."""
-    for table in tag.find_all("table"):
-        if len(table.find_all("tr")) >= 3:
+    for table in tag.iterdescendants("table"):
+        if sum(1 for _ in table.iterdescendants("tr")) >= 3:
             return True
-    return len(tag.get_text()) > 3000
+    return sum(len(s) for s in _strings(tag, plain)) > 3000
 
 
-def strip_chrome(root: Tag) -> None:
+def _is_numeric_table(table: etree._Element, plain: bool = False) -> bool:
+    numeric = 0
+    for cell in table.iterdescendants("td", "th"):
+        if _NUMERIC_CELL.match(text_of(cell, strip=True, plain=plain)):
+            numeric += 1
+            if numeric >= 4:
+                return True
+    return False
+
+
+def strip_chrome_tree(root: etree._Element) -> None:
     """Remove what is not the report: scripts, styles, comments, hidden elements, navigation, headers and
-    footers, share and print buttons. Elements that hold a real table are kept whatever they are called."""
-    for node in root.find_all(string=True):
-        if isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction | CData):
-            node.extract()
-    for tag in root.find_all(_DROP_TAGS):
-        if tag.name in ("nav", "aside") and _holds_report(tag):
+    footers, share and print buttons. Elements that hold a real table are kept whatever they are called.
+
+    (Comments and other markup declarations are never read as text, so they need no removing here.)
+    """
+    for tag in list(root.iterdescendants(*_DROP_TAGS)):
+        if tag.tag in ("nav", "aside") and _holds_report(tag):
             continue
-        tag.decompose()
-    data_tables = {id(t) for t in root.find_all("table") if _is_numeric_table(t)}
-    for tag in list(root.find_all(True)):
-        if tag.decomposed or tag.parent is None:
+        _remove(tag)
+    plain = _plain(root)
+    data_tables = {t for t in root.iterdescendants("table") if _is_numeric_table(t, plain)}
+    # What to do with an element depends on it and its content only, so the decisions are all made on
+    # the tree as it is now (in document order, passing over the content of what goes), then carried
+    # out. Only elements with attributes, headers and footers can be hidden or chrome.
+    remove: list[etree._Element] = []
+    clear: list[etree._Element] = []
+    elements = root.iterdescendants(etree.Element)
+    for tag in elements:
+        attributes = tag.keys()
+        name = tag.tag
+        if not attributes and name != "header" and name != "footer":
             continue
-        hidden = _is_hidden(tag)
-        if tag.name in _TABLE_PARTS:
+        hidden = bool(attributes) and _is_hidden(tag)
+        if name in _TABLE_PARTS:
             # Removing a cell would shift the grid: a hidden cell is kept, empty.
-            if hidden and tag.name in ("td", "th"):
-                tag.clear()
+            if hidden and name in ("td", "th"):
+                clear.append(tag)
+                _skip_content(tag, elements)
             continue
-        chrome = (tag.name in ("header", "footer") or _is_chrome_name(_names(tag))) and not _holds_report(tag)
-        if not (hidden or chrome):
-            continue
-        table = tag.find_parent("table")
-        if chrome and not hidden and table is not None and id(table) in data_tables:
-            continue  # a class name inside a data table (「<td><span class="top">12</span>」) is not chrome
-        tag.decompose()
+        names = _names(tag) if "id" in attributes or "class" in attributes else ()
+        chrome = (name in ("header", "footer") or _is_chrome_name(names)) and not _holds_report(tag, plain)
+        if hidden or chrome:
+            table = _nearest_table(tag)
+            # A class name inside a data table (「<td><span class="top">12</span>」) is not chrome.
+            if hidden or table is None or table not in data_tables:
+                remove.append(tag)
+                _skip_content(tag, elements)
+    for tag in clear:
+        _clear(tag)
+    for tag in remove:
+        _remove(tag)
 
 
-def find_containers(root: Tag) -> list[Tag]:
+def _skip_content(tag: etree._Element, elements: Iterator[etree._Element]) -> None:
+    """Pass over ``tag``'s descendants in ``elements``, a document-order iterator that just gave ``tag``."""
+    n = sum(1 for _ in tag.iterdescendants(etree.Element))
+    next(islice(elements, n, n), None)
+
+
+def find_containers(root: etree._Element) -> list[etree._Element]:
     """The article container(s) when the page has recognisable ones that hold all its tables, else ``root``.
 
     A CMS may split one article into sibling editor blocks (the prose in one ``TRS_Editor``, the tables
     in the next): specific container names are taken together, in page order. A generic name (content,
     main, text …) counts only for one element that holds every table.
     """
-    tables = [t for t in root.find_all("table") if _is_numeric_table(t)]
+    plain = _plain(root)
+    tables = [t for t in root.iterdescendants("table") if _is_numeric_table(t, plain)]
+    around_tables = [set(t.iterancestors()) for t in tables]
+    named = [
+        (tag, set(_names(tag)))
+        for tag in root.iterdescendants(etree.Element)
+        if tag.tag == "article" or tag.get("class") is not None or tag.get("id") is not None
+    ]
     generic = len(_CONTAINERS) - 1
     for rank, names in enumerate(_CONTAINERS):
-        found: list[Tag] = []
-        for tag in root.find_all(True):
-            if not (any(n in names for n in _names(tag)) or (rank == generic and tag.name == "article")):
+        found: list[etree._Element] = []
+        for tag, own in named:
+            if not (own & names or (rank == generic and tag.tag == "article")):
                 continue
             # Generic names also name small widgets: ask those for some substance.
             enough = 20 if rank == generic else 1
-            if len(tag.get_text(strip=True)) >= enough or tag.find(["table", "img", "a"]):
+            if (
+                len(text_of(tag, strip=True, plain=plain)) >= enough
+                or next(tag.iterdescendants("table", "img", "a"), None) is not None
+            ):
                 found.append(tag)
         if rank == generic:
-            found = [t for t in found if _contains_all(t, tables)]
+            found = [t for t in found if all(t in around for around in around_tables)]
         # Nested containers of the same kind: the outermost holds the whole article.
-        top = [t for t in found if not any(o is not t and _inside(t, o) for o in found)]
+        outer = set(found)
+        top = [t for t in found if not any(a in outer for a in t.iterancestors())]
         if not top:
             continue
         if rank == generic:
             return top[:1]
-        if all(any(_inside(table, t) for t in top) for table in tables):
+        if all(not around.isdisjoint(top) for around in around_tables):
             return top
     return [root]
-
-
-def _inside(tag: Tag, outer: Tag) -> bool:
-    return any(p is outer for p in tag.parents)
-
-
-def _contains_all(tag: Tag, tables: list[Tag]) -> bool:
-    return all(_inside(t, tag) for t in tables)
-
-
-def _is_numeric_table(table: Tag) -> bool:
-    cells = table.find_all(["td", "th"])
-    numeric = sum(1 for c in cells if _NUMERIC_CELL.match(c.get_text(strip=True)))
-    return numeric >= 4
 
 
 # -- text ----------------------------------------------------------------------------------------------
@@ -476,31 +761,32 @@ def _cell_line(text: str) -> str:
 # -- tables --------------------------------------------------------------------------------------------
 
 
-def _span(tag: Tag, attr: str) -> int:
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+
+
+def _span(tag: etree._Element, attr: str) -> int:
     value = tag.get(attr)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    m = re.match(r"\s*(\d+)", value or "")
+    m = _LEADING_NUMBER.match(value) if value else None
     if not m:
         return 1
     return min(int(m.group(1)), MAX_SPAN)
 
 
-def _rows(table: Tag) -> list[Tag]:
+def _rows(table: etree._Element) -> list[etree._Element]:
     """The table's own rows (not those of tables nested in its cells)."""
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [tr for tr in table.iterdescendants("tr") if _nearest_table(tr) is table]
 
 
 @dataclass
 class _Slot:
-    tag: Tag
+    tag: etree._Element
     row: int
     col: int
     rowspan: int
     colspan: int
 
 
-def grid(table: Tag) -> tuple[list[_Slot], int, int]:
+def grid(table: etree._Element) -> tuple[list[_Slot], int, int]:
     """The HTML table model: each cell at the first free grid position of its row, with its spans
     (``rowspan="0"`` and spans past the last row end at the last row)."""
     rows = _rows(table)
@@ -509,7 +795,9 @@ def grid(table: Tag) -> tuple[list[_Slot], int, int]:
     n_rows = len(rows)
     for r, tr in enumerate(rows):
         c = 0
-        for td in tr.find_all(["td", "th"], recursive=False):
+        for td in tr:
+            if td.tag != "td" and td.tag != "th":
+                continue
             while (r, c) in occupied:
                 c += 1
             rowspan = _span(td, "rowspan")
@@ -525,9 +813,9 @@ def grid(table: Tag) -> tuple[list[_Slot], int, int]:
     return slots, n_rows, n_cols
 
 
-def _nested_tables(table: Tag) -> list[Tag]:
+def _nested_tables(table: etree._Element) -> list[etree._Element]:
     """Tables directly nested in this table's cells (not deeper)."""
-    return [t for t in table.find_all("table") if t.find_parent("table") is table]
+    return [t for t in table.iterdescendants("table") if _nearest_table(t) is table]
 
 
 #: A cell with more text than this holds running text: its table lays out a page (a sidebar beside the
@@ -535,7 +823,7 @@ def _nested_tables(table: Tag) -> list[Tag]:
 LAYOUT_CELL_CHARS = 400
 
 
-def _is_layout(table: Tag, n_cols: int, texts: Iterable[str] = ()) -> bool:
+def _is_layout(table: etree._Element, n_cols: int, texts: Iterable[str] = ()) -> bool:
     """A table used to lay out the page, not to print data: one column, a narrow frame around tables, or
     a cell holding running text."""
     if n_cols <= 1:
@@ -557,6 +845,8 @@ class _Walk:
     n_tables: int = 0
     n_paragraphs: int = 0
     heading: int = 0
+    #: No string containers in the tree walked (``_plain``).
+    plain: bool = False
 
     def flush(self) -> None:
         text = _flow_text(self.buf)
@@ -565,16 +855,14 @@ class _Walk:
             self.n_paragraphs += 1
             self.blocks.append(Paragraph(text, {"paragraph": self.n_paragraphs}))
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if not isinstance(child, Comment):
-                    self.buf.append(str(child))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name
-            if name == "br":
+    def walk(self, node: etree._Element) -> None:
+        if node.text:
+            self.buf.append(node.text)
+        for child in node:
+            name = child.tag
+            if not isinstance(name, str):
+                pass  # a comment, or where an element was removed
+            elif name == "br":
                 if self.heading:
                     self.buf.append("\n")
                 else:
@@ -597,13 +885,20 @@ class _Walk:
                 if name == "a":
                     self.link(child)
                 self.walk(child)
+            if child.tail:
+                self.buf.append(child.tail)
 
-    def link(self, a: Tag) -> None:
+    def link(self, a: etree._Element) -> None:
         href = a.get("href")
         if isinstance(href, str) and href.strip():
-            self.links.append((href.strip(), a.get_text(" ", strip=True) + " " + str(a.get("title") or "")))
+            self.links.append(
+                (
+                    href.strip(),
+                    text_of(a, " ", strip=True, plain=self.plain) + " " + str(a.get("title") or ""),
+                )
+            )
 
-    def image(self, img: Tag) -> None:
+    def image(self, img: etree._Element) -> None:
         src = img.get("src") or img.get("data-src") or img.get("original")
         if not isinstance(src, str) or not src.strip() or src.startswith("data:"):
             return
@@ -615,18 +910,18 @@ class _Walk:
                 return
         self.images.append(src.strip())
 
-    def table(self, table: Tag) -> None:
-        caption = table.find("caption")
-        if caption is not None and caption.find_parent("table") is table:
-            self.buf.append(caption.get_text(" "))
+    def table(self, table: etree._Element) -> None:
+        caption = next(table.iterdescendants("caption"), None)
+        if caption is not None and _nearest_table(caption) is table:
+            self.buf.append(text_of(caption, " ", plain=self.plain))
             self.flush()
-            caption.extract()
+            _remove(caption)
         slots, _n_rows, n_cols = grid(table)
         if not slots:
             self.walk(table)
             return
         nested = [t for t in _nested_tables(table) if not _is_layout(t, grid(t)[2])]
-        skip = {id(t) for t in nested}
+        skip = set(nested)
         texts = [cell_text(slot.tag, skip) for slot in slots]
         if _is_layout(table, n_cols, texts):
             for slot in slots:
@@ -637,11 +932,13 @@ class _Walk:
         self.n_tables += 1
         number = self.n_tables
         cells: list[Cell] = []
+        media = next(table.iterdescendants("a", "img"), None) is not None
         for slot, text in zip(slots, texts):
-            for a in slot.tag.find_all("a"):
-                self.link(a)
-            for img in slot.tag.find_all("img"):
-                self.image(img)
+            if media:
+                for a in slot.tag.iterdescendants("a"):
+                    self.link(a)
+                for img in slot.tag.iterdescendants("img"):
+                    self.image(img)
             cells.append(
                 Cell(
                     text=text,
@@ -657,36 +954,39 @@ class _Walk:
             self.table(inner)
 
 
-def cell_text(td: Tag, skip: set[int] | None = None) -> str:
+def cell_text(td: etree._Element, skip: set[etree._Element] | None = None) -> str:
     """A cell's text: ``<br>``, ``<p>`` and other blocks are line breaks, and lines are joined as the
-    cell wraps them (no space between Chinese characters); a cell of ``&nbsp;`` only is empty."""
+    cell wraps them (no space between Chinese characters); a cell of ``&nbsp;`` only is empty. Tables in
+    ``skip`` (read as tables of their own) end a line and are left out."""
     lines: list[str] = []
     buf: list[str] = []
     skip = skip or set()
 
     def newline() -> None:
+        if not buf:
+            return
         line = _cell_line("".join(buf))
         buf.clear()
         if line:
             lines.append(line)
 
-    def visit(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if not isinstance(child, Comment):
-                    buf.append(str(child))
-            elif isinstance(child, Tag):
-                if id(child) in skip:
-                    newline()
-                    continue
-                if child.name == "br":
-                    newline()
-                elif child.name in _BLOCK or child.name == "table":
-                    newline()
-                    visit(child)
-                    newline()
-                else:
-                    visit(child)
+    def visit(node: etree._Element) -> None:
+        if node.text:
+            buf.append(node.text)
+        for child in node:
+            name = child.tag
+            if not isinstance(name, str):
+                pass
+            elif child in skip or name == "br":
+                newline()
+            elif name in _BLOCK or name == "table":
+                newline()
+                visit(child)
+                newline()
+            else:
+                visit(child)
+            if child.tail:
+                buf.append(child.tail)
 
     visit(td)
     newline()
@@ -703,18 +1003,20 @@ def _iso(m: re.Match[str]) -> str | None:
         return None
 
 
-def page_meta(soup: BeautifulSoup) -> dict[str, Any]:
+def page_meta(document: etree._Element) -> dict[str, Any]:
     """``title`` (the page's <title> or the CMS's ArticleTitle) and ``published`` (ISO date) when found."""
     meta: dict[str, Any] = {}
     tags: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in document.iter("meta"):
         key = str(tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip().lower()
         content = tag.get("content")
         if key and isinstance(content, str) and content.strip() and key not in tags:
             tags[key] = content.strip()
     title = next((tags[k] for k in _TITLE_META if k in tags), None)
-    if title is None and soup.title is not None:
-        title = soup.title.get_text(" ", strip=True)
+    if title is None:
+        title_tag = next(document.iter("title"), None)
+        if title_tag is not None:
+            title = text_of(title_tag, " ", strip=True)
     if title:
         meta["title"] = _clean_title(title)
     for key in _PUBLISHED_META:
@@ -724,8 +1026,8 @@ def page_meta(soup: BeautifulSoup) -> dict[str, Any]:
                 meta["published"] = iso
                 break
     if "published" not in meta:
-        body = soup.body or soup
-        m = _PUBLISHED_TEXT.search(_ASCII_WS.sub(" ", body.get_text(" ")))
+        body = next(document.iter("body"), document)
+        m = _PUBLISHED_TEXT.search(_ASCII_WS.sub(" ", text_of(body, " ")))
         if m and (iso := _iso(m)):
             meta["published"] = iso
     return meta
@@ -757,16 +1059,16 @@ def extract(data: bytes, fmt: str = "html", name: str = "", options: object = No
     """Read an HTML page or fragment into the document model."""
     text, encoding = decode_html(data)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        document = parse(text)
     except Exception as exc:  # lxml refuses only pathological input
         raise ExtractionError(f"unreadable HTML ({type(exc).__name__}: {exc})") from exc
-    meta = page_meta(soup)
+    meta = page_meta(document)
     meta["encoding"] = encoding
-    base = soup.find("base", href=True)
-    base_href = str(base["href"]) if isinstance(base, Tag) else ""
-    root: Tag = soup.body or soup
-    strip_chrome(root)
-    walk = _Walk()
+    base = next((b for b in document.iter("base") if b.get("href") is not None), None)
+    base_href = str(base.get("href")) if base is not None else ""
+    root = next(document.iter("body"), document)
+    strip_chrome_tree(root)
+    walk = _Walk(plain=_plain(root))
     for container in find_containers(root):
         walk.walk(container)
         walk.flush()
@@ -802,3 +1104,51 @@ def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:
         doc.meta["images"] = images
         doc.status = "needs_ocr"
         doc.reason = f"the page has no tables, only {len(images)} image(s): its tables are pictures"
+
+
+# -- the same chrome rules on a BeautifulSoup tree ---------------------------------------------------------
+
+
+def strip_chrome(root: Tag) -> None:
+    """``strip_chrome_tree`` for a BeautifulSoup tree (the index-page reader, ``ogi.fetchers.links``, holds
+    one): the same rules, with BeautifulSoup's searches."""
+    from bs4 import Comment
+    from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+
+    for node in root.find_all(string=True):
+        if isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction | CData):
+            node.extract()
+    for tag in root.find_all(_DROP_TAGS):
+        if tag.name in ("nav", "aside") and _soup_holds_report(tag):
+            continue
+        tag.decompose()
+    data_tables = {id(t) for t in root.find_all("table") if _soup_is_numeric_table(t)}
+    for tag in list(root.find_all(True)):
+        if tag.decomposed or tag.parent is None:
+            continue
+        hidden = _is_hidden(tag)
+        if tag.name in _TABLE_PARTS:
+            if hidden and tag.name in ("td", "th"):
+                tag.clear()
+            continue
+        chrome = (
+            tag.name in ("header", "footer") or _is_chrome_name(_names(tag))
+        ) and not _soup_holds_report(tag)
+        if not (hidden or chrome):
+            continue
+        table = tag.find_parent("table")
+        if chrome and not hidden and table is not None and id(table) in data_tables:
+            continue
+        tag.decompose()
+
+
+def _soup_holds_report(tag: Tag) -> bool:
+    for table in tag.find_all("table"):
+        if len(table.find_all("tr")) >= 3:
+            return True
+    return len(tag.get_text()) > 3000
+
+
+def _soup_is_numeric_table(table: Tag) -> bool:
+    cells = table.find_all(["td", "th"])
+    return sum(1 for c in cells if _NUMERIC_CELL.match(c.get_text(strip=True))) >= 4
