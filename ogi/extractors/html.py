@@ -20,8 +20,9 @@ a page in all, against 7–8 ms on lxml's tree, built in C (``bench/html_speed.p
 has hundreds of thousands of pages. The rules were written for BeautifulSoup and its reading is kept
 exactly (``parse`` explains the few places where the trees differ): ``tests/test_html_golden.py`` holds
 pages to the Documents the BeautifulSoup implementation made, and ``bench/html_golden.py`` compares two
-revisions on about 1100 pages. ``strip_chrome`` keeps the chrome rules for a BeautifulSoup tree (the
-index-page reader uses one).
+revisions on about 1100 pages. The index-page reader of the fetchers (``ogi.fetchers.links``) keeps
+BeautifulSoup's friendly API for finding links and applies ``strip_chrome_tree`` to this module's tree of
+the same page, so the chrome rules exist once.
 """
 
 from __future__ import annotations
@@ -34,16 +35,13 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from ogi.extractors.model import Cell, Document, ExtractionError, Paragraph, Table
 from ogi.extractors.textutil import join_wrapped
-
-if TYPE_CHECKING:
-    from bs4 import Tag
 
 #: Files a report page links to when the report itself is an attachment.
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
@@ -1104,51 +1102,3 @@ def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:
         doc.meta["images"] = images
         doc.status = "needs_ocr"
         doc.reason = f"the page has no tables, only {len(images)} image(s): its tables are pictures"
-
-
-# -- the same chrome rules on a BeautifulSoup tree ---------------------------------------------------------
-
-
-def strip_chrome(root: Tag) -> None:
-    """``strip_chrome_tree`` for a BeautifulSoup tree (the index-page reader, ``ogi.fetchers.links``, holds
-    one): the same rules, with BeautifulSoup's searches."""
-    from bs4 import Comment
-    from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
-
-    for node in root.find_all(string=True):
-        if isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction | CData):
-            node.extract()
-    for tag in root.find_all(_DROP_TAGS):
-        if tag.name in ("nav", "aside") and _soup_holds_report(tag):
-            continue
-        tag.decompose()
-    data_tables = {id(t) for t in root.find_all("table") if _soup_is_numeric_table(t)}
-    for tag in list(root.find_all(True)):
-        if tag.decomposed or tag.parent is None:
-            continue
-        hidden = _is_hidden(tag)
-        if tag.name in _TABLE_PARTS:
-            if hidden and tag.name in ("td", "th"):
-                tag.clear()
-            continue
-        chrome = (
-            tag.name in ("header", "footer") or _is_chrome_name(_names(tag))
-        ) and not _soup_holds_report(tag)
-        if not (hidden or chrome):
-            continue
-        table = tag.find_parent("table")
-        if chrome and not hidden and table is not None and id(table) in data_tables:
-            continue
-        tag.decompose()
-
-
-def _soup_holds_report(tag: Tag) -> bool:
-    for table in tag.find_all("table"):
-        if len(table.find_all("tr")) >= 3:
-            return True
-    return len(tag.get_text()) > 3000
-
-
-def _soup_is_numeric_table(table: Tag) -> bool:
-    cells = table.find_all(["td", "th"])
-    return sum(1 for c in cells if _NUMERIC_CELL.match(c.get_text(strip=True))) >= 4

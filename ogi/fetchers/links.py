@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from ogi.extractors.html import decode_html, is_attachment, strip_chrome
+from ogi.extractors.html import decode_html, is_attachment, parse, strip_chrome_tree
 
 #: Link text (or title) of an article that is an annual report, unless ``--pattern`` says otherwise.
 REPORT_LINK = re.compile(r"年度报告|年报")
@@ -107,16 +107,34 @@ def read_index(data: bytes, base_url: str, charset: str | None = None) -> IndexP
                 add_page(url)
             pager_anchors.add(id(a))
     # Article links come from the page without its navigation, header and footer: a menu entry such as
-    # 「政府信息公开年报」 is another column, not a report.
-    strip_chrome(soup.body or soup)
-    for a in soup.find_all("a", href=True):
+    # 「政府信息公开年报」 is another column, not a report. Which anchors those are is decided by the
+    # extractor's chrome rules on its own tree of the same page, so the rules exist once; the anchors of
+    # both trees come in document order, so they pair up one to one.
+    anchors = [a for a in soup.find_all("a", href=True) if isinstance(a, Tag)]
+    body_hrefs = _body_hrefs(text)
+    for a in anchors:
         if id(a) in pager_anchors:
             continue
         href = str(a["href"]).strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
+        if not body_hrefs.get(href):
+            continue
+        body_hrefs[href] -= 1
         url = urljoin(base_url, href).split("#", 1)[0]
         label = a.get_text(" ", strip=True)
         title = str(a.get("title") or "").strip()
         page.links.append(Link(url, label, title))
     return page
+
+
+def _body_hrefs(text: str) -> dict[str, int]:
+    """How many anchors with each href the page keeps once its chrome is stripped."""
+    root = parse(text)
+    strip_chrome_tree(root)
+    counts: dict[str, int] = {}
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href:
+            counts[href] = counts.get(href, 0) + 1
+    return counts
