@@ -25,6 +25,8 @@ PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
 _NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
+#: What a value cell prints for "none": dashes and slashes, alone (「-」 「—」 「--」 「／」), or 「无」.
+_PLACEHOLDER = re.compile(r"^(?:[-－—–‐−/／]{1,3}|无)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
 )
@@ -71,11 +73,16 @@ def clean_cell_text(text: str) -> str:
         line = SPACE_NEAR_CJK.sub("", " ".join(line.split()))
         if line:
             parts.append(line)
-    return join_wrapped(parts)
+    return join_wrapped(parts, numbers_wrap=True)
 
 
 def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.replace(" ", "")))
+
+
+def is_value(text: str) -> bool:
+    """A number or a placeholder (「-」 「/」 「—」 「无」): what a value cell holds, never label words."""
+    return is_number(text) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
 
 
 @dataclass
@@ -125,7 +132,7 @@ def same_columns(a: PdfTable, b: PdfTable) -> bool:
 
 
 def _is_label(c: Cell) -> bool:
-    return bool(c.text) and not is_number(c.text)
+    return bool(c.text) and not is_value(c.text)
 
 
 def _rows_text(cells: list[Cell], row: int) -> list[tuple[int, int, str]]:
@@ -134,8 +141,9 @@ def _rows_text(cells: list[Cell], row: int) -> list[tuple[int, int, str]]:
 
 def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell]) -> bool:
     """Whether the page break cut one row in two: the new page's first row continues a label (no
-    enumeration such as （五） or 2.), and one half holds the row's numbers while the other is empty
-    in those columns (a header above a data row is not that: it has words there)."""
+    enumeration such as （五） or 2.), and one half holds the row's values (numbers or placeholders)
+    while the other is empty in those columns (a header above a data row is not that: it has words
+    there)."""
     if not first_row or any(
         ending.get(c.col) is None or ending[c.col].colspan != c.colspan for c in first_row
     ):
@@ -145,7 +153,7 @@ def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell
         return False
 
     def numbers(cells: list[Cell]) -> set[int]:
-        return {c.col for c in cells if c.text and is_number(c.text)}
+        return {c.col for c in cells if c.text and is_value(c.text)}
 
     def empty_under(cells: list[Cell], cols: set[int]) -> bool:
         return bool(cols) and all(not c.text for c in cells if c.col in cols)
@@ -182,8 +190,8 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
             continue
         if row_split:
             merged_into[id(c)] = top
-        elif not _is_label(top) or is_number(c.text):
-            continue  # numbers never run on; a blank cell under a blank cell is a blank value
+        elif not _is_label(top) or is_value(c.text):
+            continue  # values never run on; a blank cell under a blank cell is a blank value
         elif not c.text:
             merged_into[id(c)] = top  # a merged label running on: only its span grows
         elif not _ENUMERATED.match(c.text) and any(_is_label(x) for x in first_row[pos + 1 :]):
@@ -194,7 +202,7 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     for c in b_cells:
         top = merged_into.get(id(c))
         if top is not None:
-            top.text = join_wrapped([top.text, c.text])
+            top.text = join_wrapped([top.text, c.text], numbers_wrap=True)
             top.rowspan += c.rowspan - (1 if row_split else 0)
             continue
         a.cells.append(Cell(c.text, c.row + offset, c.col, c.rowspan, c.colspan, c.locator, c.alternatives))
