@@ -21,9 +21,9 @@ def join_wrapped(parts: list[str], numbers_wrap: bool = False) -> str:
         part = part.strip()
         if not part:
             continue
-        if out and not (_CJK.match(out[-1]) or _CJK.match(part[0])):
-            if not (numbers_wrap and _NUMBER_END.search(out) and _NUMBER_START.match(part)):
-                out += " "
+        latin = out and not (_CJK.match(out[-1]) or _CJK.match(part[0]))
+        if latin and not (numbers_wrap and _NUMBER_END.search(out) and _NUMBER_START.match(part)):
+            out += " "
         out += part
     return out
 

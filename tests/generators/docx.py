@@ -380,7 +380,11 @@ def _table2_2019(document: Any, old: Any) -> Any:
             b.set(qn("w:space"), "0")
             b.set(qn("w:color"), "auto")
             borders.append(b)
-        later = [c for c in new_pr if c.tag in {qn(f"w:{t}") for t in ("shd", "tblLayout", "tblCellMar", "tblLook")}]
+        later = [
+            c
+            for c in new_pr
+            if c.tag in {qn(f"w:{t}") for t in ("shd", "tblLayout", "tblCellMar", "tblLook")}
+        ]
         if later:
             later[0].addprevious(borders)
         else:

@@ -95,8 +95,11 @@ def _text(el: Any) -> str:
 
 def _is_t3(tbl: Any) -> bool:
     text = _text(tbl)
-    return "申请人情况" in text or "本年度办理结果" in text or "结转下年度继续办理" in text or (
-        "予以公开" in text
+    return (
+        "申请人情况" in text
+        or "本年度办理结果" in text
+        or "结转下年度继续办理" in text
+        or ("予以公开" in text)
     )
 
 
