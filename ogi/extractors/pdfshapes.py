@@ -33,6 +33,7 @@ MIN_RULE = 40.0
 #: Share of the page height at the top and bottom where running headers and footers are.
 MARGIN_SHARE = 0.08
 _NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
+_PLACEHOLDER = re.compile(r"^(?:[-－—–‐−/／]{1,3}|无)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
 )
@@ -160,6 +161,11 @@ def _is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.replace(" ", "")))
 
 
+def _is_value(text: str) -> bool:
+    """A number or a placeholder (「—」 「/」 「-」 「无」): what a value cell of a row holds."""
+    return _is_number(text) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
+
+
 def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[list[_TextLine]]:
     """Text lines grouped into table rows (overlapping lines share a row; wrapped labels continue one)."""
     clusters: list[list[_TextLine]] = []
@@ -171,11 +177,26 @@ def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[l
     if header:
         return [[x for cl in clusters for x in cl]] if clusters else []
     rows: list[list[_TextLine]] = []
+    first_sep = seps[0] if seps else float("inf")
+    label_chars = [c for x in lines for c in x.chars if (c.x0 + c.x1) / 2 < first_sep]
+    label_right = max((c.x1 for c in label_chars), default=0.0)
+    widths = sorted(c.x1 - c.x0 for c in label_chars)
+    char_width = widths[len(widths) // 2] if widths else 0.0
     for cl in clusters:
         tokens = [_tokens(x, seps) for x in cl]
-        has_value = any(_is_number(t) for tok in tokens for t in tok[1:] if t)
+        has_value = any(_is_value(t) for tok in tokens for t in tok[1:] if t)
         label = next((tok[0] for tok in tokens if tok[0]), "")
-        starts = has_value or bool(_ENUMERATED.match(label)) or not rows
+        # A line with values but nothing in the label column is the rest of the row above (a number
+        # wrapped in its narrow column), not a row of its own: data rows have labels.
+        starts = (has_value and bool(label)) or bool(_ENUMERATED.match(label)) or not rows
+        if not starts and label and rows:
+            # A label wraps only when its line is full: after a short label line, a line of label
+            # text is a row of its own (a heading such as 无法提供, printed without numbering).
+            above = [c for x in rows[-1] for c in x.chars if (c.x0 + c.x1) / 2 < first_sep]
+            last_line = max(above, key=lambda c: c.bottom, default=None)
+            if last_line is not None:
+                line_end = max(c.x1 for c in above if abs(c.bottom - last_line.bottom) <= 3)
+                starts = line_end < label_right - 1.5 * char_width
         if starts:
             rows.append(list(cl))
         else:
@@ -205,8 +226,13 @@ def ruled_table_edges(
     horizontal: Sequence[Segment],
     chars: Sequence[Char],
     page_height: float = 842.0,
+    carry: Region | None = None,
 ) -> RuledTables:
-    """Explicit vertical and horizontal edges for every 三线表 on the page (none when there is none)."""
+    """Explicit vertical and horizontal edges for every 三线表 on the page (none when there is none).
+
+    ``carry`` is the last 三线表 of the page before: a table whose rows run on at the top of this page
+    (without a header of their own) is cut into the columns that table had, not into columns guessed
+    from its own rows, where a column left blank all the way would vanish."""
     # A rule that a vertical rule touches belongs to a ruled grid, which the lines strategy reads.
     long_rules = sorted(
         (
@@ -233,7 +259,7 @@ def ruled_table_edges(
     for g in groups:
         x0 = min(h.start for h in g)
         x1 = max(h.end for h in g)
-        found = _three_line(g, x0, x1, chars, page_height)
+        found = _three_line(g, x0, x1, chars, page_height, carry)
         if found is None:
             continue
         top, bottom = found[2].bbox[1], found[2].bbox[3]
@@ -248,6 +274,23 @@ def ruled_table_edges(
     return out
 
 
+def _split_by_header(columns: list[tuple[float, float]], header: Sequence[Char]) -> list[tuple[float, float]]:
+    """Body columns completed by the header: a label standing over no body text is a column left blank
+    in every row of the piece, and two labels over one body column (set apart by a clear gap) cut it
+    in two. The header never joins columns (a label over several, such as 法人或其他组织, spans them)."""
+    labels = _intervals(header, 4.0)
+    out: list[tuple[float, float]] = []
+    for a, b in columns:
+        inside = [(p, q) for p, q in labels if p >= a - 2 and q <= b + 2]
+        cuts = [(q1 + p2) / 2 for (_p1, q1), (p2, _q2) in itertools.pairwise(inside) if p2 - q1 > 6]
+        edges = [a, *cuts, b]
+        out += [(lo, hi) for lo, hi in itertools.pairwise(edges)]
+    for p, q in labels:
+        if not any(min(q, b) > max(p, a) for a, b in columns):
+            out.append((p, q))
+    return sorted(out)
+
+
 def _table_like(line: _TextLine, width: float) -> bool:
     """A line of table text: words and numbers set apart in columns, a number after the first."""
     spans = _intervals(line.chars, 4.0)
@@ -256,7 +299,17 @@ def _table_like(line: _TextLine, width: float) -> bool:
     first_end = spans[0][1]
     rest = "".join(c.text for c in line.chars if c.x0 > first_end)
     tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
-    return any(_is_number(t) for t in tokens[1:] if t) and bool(rest)
+    return any(_is_value(t) for t in tokens[1:] if t) and bool(rest)
+
+
+def _values_only(line: _TextLine, x0: float, width: float) -> bool:
+    """A line of numbers only, right of the label column: the wrapped rest of numbers in a row above
+    (「425」 over 「4」 in a narrow column)."""
+    spans = _intervals(line.chars, 4.0)
+    if not spans or spans[0][0] - x0 <= 0.3 * width:
+        return False
+    tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
+    return all(_is_value(t) for t in tokens if t)
 
 
 def _label_like(line: _TextLine, x0: float, width: float) -> bool:
@@ -280,19 +333,24 @@ def _extend(
         gap = line.top - last if downward else last - line.bottom
         if gap > 2.5 * pitch:
             break
-        if not (_table_like(line, width) or _label_like(line, x0, width)):
+        if not (_table_like(line, width) or _label_like(line, x0, width) or _values_only(line, x0, width)):
             break
         taken.append(line)
         last = line.bottom if downward else line.top
     if downward:
-        # A table piece ends with a row of values, not with a stray label line.
-        while taken and not _table_like(taken[-1], width):
+        # A table piece ends with a row of values (or the wrapped end of one), not a stray label line.
+        while taken and not (_table_like(taken[-1], width) or _values_only(taken[-1], x0, width)):
             taken.pop()
     return sorted(taken, key=lambda x: x.top)
 
 
 def _three_line(
-    rules_: list[Segment], x0: float, x1: float, chars: Sequence[Char], page_height: float
+    rules_: list[Segment],
+    x0: float,
+    x1: float,
+    chars: Sequence[Char],
+    page_height: float,
+    carry: Region | None = None,
 ) -> tuple[list[Edge], list[Edge], Region] | None:
     first, last = rules_[0].pos, rules_[-1].pos
     width = x1 - x0
@@ -316,6 +374,26 @@ def _three_line(
         if len(spans) == 1 and spans[0][1] - spans[0][0] > 0.6 * width:
             return None  # prose between the rules: these rules are not a table
     columns = _intervals([c for line in body for c in line.chars], 4.0)
+    if has_header:
+        columns = _split_by_header(columns, [c for line in all_bands[header_index] for c in line.chars])
+    if (
+        above
+        and carry is not None
+        and abs(carry.bbox[0] - x0) <= 6
+        and abs(carry.bbox[2] - x1) <= 6
+        and len(carry.columns) >= len(columns)
+    ):
+        # Rows run on from the page before: that table's columns, widened by this piece's own text
+        # where it falls in only one of them (a longer label here).
+        own = columns
+        columns = []
+        for col in carry.columns:
+            lo, hi = col
+            for p, q in own:
+                hits = [k for k in carry.columns if min(q, k[1]) > max(p, k[0])]
+                if hits == [col]:
+                    lo, hi = min(lo, p), max(hi, q)
+            columns.append((lo, hi))
     if len(columns) < 2:
         return None
     seps = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]

@@ -128,7 +128,32 @@ def same_columns(a: PdfTable, b: PdfTable) -> bool:
         return len(a.text_columns) == len(b.text_columns) and all(
             min(p[1], q[1]) > max(p[0], q[0]) for p, q in zip(a.text_columns, b.text_columns)
         )
-    return len(a.xs) == len(b.xs) and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a.xs, b.xs))
+    if len(a.xs) == len(b.xs) and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a.xs, b.xs)):
+        return True
+    # One piece's grid lines all among the other's, the same outer edges: a piece whose rows merge
+    # some columns (a header row broken off at the foot of a page, 行政复议 | 行政诉讼 over 15 columns).
+    if a.text_columns is not None or b.text_columns is not None or len(a.xs) < 2 or len(b.xs) < 2:
+        return False
+    if abs(a.xs[0] - b.xs[0]) > SAME_COLUMN or abs(a.xs[-1] - b.xs[-1]) > SAME_COLUMN:
+        return False
+    small, big = (a.xs, b.xs) if len(a.xs) <= len(b.xs) else (b.xs, a.xs)
+    return all(any(abs(x - y) <= SAME_COLUMN for y in big) for x in small)
+
+
+def _union_lines(xs: list[float], ys: list[float]) -> list[float]:
+    out: list[float] = []
+    for x in sorted([*xs, *ys]):
+        if not out or x - out[-1] > SAME_COLUMN:
+            out.append(x)
+    return out
+
+
+def _regrid(cells: list[Cell], xs: list[float], union: list[float]) -> None:
+    """Cells placed on grid lines ``xs`` moved onto the finer grid ``union`` (columns and spans)."""
+    index = [min(range(len(union)), key=lambda j: abs(union[j] - x)) for x in xs]
+    for c in cells:
+        start, end = index[c.col], index[c.col + c.colspan]
+        c.col, c.colspan = start, end - start
 
 
 def _is_label(c: Cell) -> bool:
@@ -158,8 +183,19 @@ def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell
     def empty_under(cells: list[Cell], cols: set[int]) -> bool:
         return bool(cols) and all(not c.text for c in cells if c.col in cols)
 
-    return (not numbers(first_row) and empty_under(first_row, numbers(a_last))) or (
+    if (not numbers(first_row) and empty_under(first_row, numbers(a_last))) or (
         not numbers(a_last) and empty_under(a_last, numbers(first_row))
+    ):
+        return True
+    # A row of words only (a header row) cut by the break: the new page's words all continue words
+    # above them (「尚未」 / 「审结」), none is a new enumerated label.
+    words = [c for c in first_row if c.text]
+    return (
+        bool(words)
+        and not numbers(first_row)
+        and not numbers(a_last)
+        and all(ending[c.col].rowspan == 1 for c in words)
+        and all(ending[c.col].text and not _ENUMERATED.match(c.text) for c in words)
     )
 
 
@@ -168,6 +204,12 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     a = first.table
     b = nxt.table
     b_cells = [Cell(c.text, c.row, c.col, c.rowspan, c.colspan, dict(c.locator)) for c in b.cells]
+    if len(first.xs) != len(nxt.xs) and first.text_columns is None:
+        # Pieces whose grids differ (``same_columns``): both onto the union of their grid lines.
+        union = _union_lines(first.xs, nxt.xs)
+        _regrid(a.cells, first.xs, union)
+        _regrid(b_cells, nxt.xs, union)
+        first.xs = union
     # A header printed again on the new page: drop the rows that repeat the table's first rows.
     k = 0
     while k < b.n_rows and k < a.n_rows and _rows_text(b_cells, k) == _rows_text(a.cells, k):

@@ -551,7 +551,9 @@ def _t4_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         return
     k = len(st.t4_cols)
     geometry = table.geometry and id(table) == st.t4_table_id
-    values = cells[len(cells) - min(n, k) :]
+    # With the header's geometry every value cell is placed by its column (a header missing a label
+    # must not shift the others); without it, the last values pair with the columns in order.
+    values = cells[len(cells) - n :] if geometry else cells[len(cells) - min(n, k) :]
     cols = [c for _b, c in st.t4_cols]
     pairs = _map_values(values, cols, geometry)
     if pairs is None:
@@ -623,11 +625,15 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t4_cols = _t4_columns(t, st.t4_header_rows)
         return
     if st.kind == "t4":
+        # A row of words without a value continues the header (also a header row's words cut off
+        # by a page break, 「尚未」 / 「审结」); the data row is the row with values (or all blank).
         if _trailing_values(cells) == 0 or (
             not any(read_cell(c.text).status == "value" for c in cells)
-            and any(L.best_match(t.t4_columns, c.text) for c in cells)
+            and any(L.squash(c.text) and not _is_value_like(c) for c in cells)
         ):
-            st.t4_header_rows.append((cells, table.geometry))
+            # A header row of another table (the header broken across a page into two tables)
+            # has grid columns of its own: the header's geometry is not usable then.
+            st.t4_header_rows.append((cells, table.geometry and id(table) == st.t4_table_id))
             st.t4_cols = _t4_columns(t, st.t4_header_rows)
             return
         _t4_row(st, cells, table, index)
@@ -640,7 +646,7 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         return
     if st.kind == "t3_header":
         if _trailing_values(cells) < 3:
-            st.t3_header_rows.append((cells, table.geometry))
+            st.t3_header_rows.append((cells, table.geometry and id(table) == st.t3_table_id))
             return
         st.t3_cols = _t3_columns(t, st.t3_header_rows)
         if not st.t3_cols:

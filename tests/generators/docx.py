@@ -216,7 +216,10 @@ def build_document(
             if p.text.strip() == _TEMPLATE_TITLE:
                 set_paragraph_text(p._p, title)
                 if sections and sections.get("preamble"):
-                    insert_paragraphs_after(p._p, sections["preamble"])
+                    # Body text, formatted like the template's 「（文字描述）」 paragraphs (not centred
+                    # like the title above it).
+                    body = next(q for q in items if q.text.strip() == _PROSE_SLOTS["s1_overview"][1])
+                    insert_paragraphs_after(p._p, sections["preamble"], like=body._p)
                 break
     for key, (heading, placeholder) in _PROSE_SLOTS.items():
         if not sections or key not in sections:
@@ -318,12 +321,13 @@ def set_paragraph_text(p: Any, text: str) -> None:
     p.append(run)
 
 
-def insert_paragraphs_after(p: Any, text: str) -> None:
-    """New paragraphs (one per line of ``text``) after ``p``, formatted like it."""
+def insert_paragraphs_after(p: Any, text: str, like: Any = None) -> None:
+    """New paragraphs (one per line of ``text``) after ``p``, formatted like it (or like ``like``)."""
     anchor = p
+    model = p if like is None else like
     for line in text.split("\n"):
         new = OxmlElement("w:p")
-        ppr = p.find(qn("w:pPr"))
+        ppr = model.find(qn("w:pPr"))
         if ppr is not None:
             new.append(copy.deepcopy(ppr))
         set_paragraph_text(new, line)

@@ -7,8 +7,10 @@ Page-level layouts real agencies publish, drawn from the report's seed and liste
   and breaks across the page at a row that varies from report to report (the template's table 三 is
   nearly a page long: most reports break somewhere anyway);
 - ``no_vertical_rules``: every vertical rule of every table removed (horizontal rules only);
-- ``three_line_t3``: table 三 as a 三线表: a rule above the header, one under it and one under the
-  last row, nothing else.
+- ``three_line_t3``: table 三 rebuilt as a flat 三线表, as agencies who retype the table print it: one
+  header row of column labels, one label column (group headings such as （三）不予公开 as rows of their
+  own), a rule above the header, one under it and one under the last row, nothing else; split in two
+  tables with ``split_table3`` (the second without header).
 
 Conversions go through ``tests.generators.libreoffice.convert_batch``: one soffice call for every file
 not in the cache (``tests/.cache/libreoffice/``, keyed by the DOCX bytes, which are deterministic).
@@ -21,6 +23,7 @@ from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Twips
 
 from tests.generators.docx import report_document, save, set_paragraph_text
 from tests.generators.report import Report
@@ -61,7 +64,9 @@ def layout_docx(rep: Report, variants: list[str]) -> bytes:
             _no_vertical_rules(tbl)
     if "three_line_t3" in variants:
         for i, tbl in enumerate(t3_pieces):
-            _three_line(tbl, header_rows=3 if i == 0 else 0)
+            flat = _flat_table3(document, rep, first=i == 0, last=i == len(t3_pieces) - 1)
+            tbl.addprevious(flat)
+            tbl.getparent().remove(tbl)
     return save(document)
 
 
@@ -162,17 +167,57 @@ def _no_vertical_rules(tbl: Any) -> None:
             _set(borders, side, False)
 
 
-def _three_line(tbl: Any, header_rows: int) -> None:
-    """Only a rule above the first row, one under the header (``header_rows`` rows) and one under
-    the last row."""
-    table_borders = _borders(_tblpr(tbl), "w:tblBorders")
+def _flat_table3(document: Any, rep: Report, first: bool, last: bool) -> Any:
+    """Table 三 (or its first or second piece) as a flat 三线表 ``w:tbl``: labels in one column."""
+    from tests.generators.report import T3_ROWS
+
+    info = {r[0]: r for r in T3_ROWS}
+    rows = rep.t3_rows()
+    brk = rep.style["t3_break"] if "split_table3" in rep.variants else len(rows)
+    keys = rows[:brk] if first else rows[brk:]
+    if first and last:
+        keys = rows
+    columns = rep.t3_columns()
+    lines: list[list[str]] = []
+    if first:
+        lines.append(["", *[rep.t3_column_label(k) for k, _l in columns]])
+    results_done = False
+    groups_done: set[str] = set()
+    for key in keys:
+        _k, level, _n, _t, group = info[key]
+        if level > 0 and not results_done:
+            lines.append([rep.t3_heading("results"), *[""] * len(columns)])
+            results_done = True
+        if level == 2 and group is not None and group not in groups_done:
+            lines.append([rep.t3_heading(group), *[""] * len(columns)])
+            groups_done.add(group)
+        lines.append([rep.t3_label(key), *[rep.t3[f"t3.{key}.{c}"].text for c, _l in columns]])
+    table = document.add_table(rows=len(lines), cols=1 + len(columns))
+    tbl = table._tbl
+    widths = [3400] + [600] * len(columns)
+    for gc, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        gc.set(qn("w:w"), str(w))
+    tblpr = tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    table_borders = _borders(tblpr, "w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         _set(table_borders, side, False)
-    rows = tbl.findall(qn("w:tr"))
-    for r, tr in enumerate(rows):
-        for tc in tr.findall(qn("w:tc")):
+    for r, (row, texts) in enumerate(zip(table.rows, lines, strict=True)):
+        for j, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+            cell.width = Twips(widths[j])
+            tc = cell._tc
+            p = tc.find(qn("w:p"))
+            set_paragraph_text(p, text)
+            for run in p.findall(qn("w:r")):
+                rpr = OxmlElement("w:rPr")
+                size = OxmlElement("w:sz")
+                size.set(qn("w:val"), "16")
+                rpr.append(size)
+                run.insert(0, rpr)
             borders = _borders(_tcpr(tc), "w:tcBorders")
             _set(borders, "top", r == 0)
-            _set(borders, "left", False)
-            _set(borders, "right", False)
-            _set(borders, "bottom", r == len(rows) - 1 or (header_rows > 0 and r == header_rows - 1))
+            _set(borders, "bottom", (first and r == 0) or r == len(lines) - 1)
+    tbl.getparent().remove(tbl)  # add_table appended it at the end of the body
+    return tbl
