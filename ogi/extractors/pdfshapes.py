@@ -166,7 +166,36 @@ def _is_value(text: str) -> bool:
     return _is_number(text) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
 
 
-def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[list[_TextLine]]:
+def _continues_numbers(
+    cluster: list[_TextLine],
+    above: list[_TextLine],
+    seps: Sequence[float],
+    columns: Sequence[tuple[float, float]],
+    digit: float,
+) -> bool:
+    """Whether every value character of ``cluster`` can be the wrapped rest of a number in the row
+    ``above``: that row's text in the same column reaches the column's right end (a number wraps only
+    when it fills its column)."""
+    for line in cluster:
+        for c in line.chars:
+            k = sum(1 for s in seps if (c.x0 + c.x1) / 2 >= s)
+            if k == 0 or k >= len(columns):
+                continue
+            reach = max(
+                (x.x1 for a in above for x in a.chars if sum(1 for s in seps if (x.x0 + x.x1) / 2 >= s) == k),
+                default=None,
+            )
+            if reach is None or reach < columns[k][1] - 1.5 * digit:
+                return False
+    return True
+
+
+def _rows(
+    lines: list[_TextLine],
+    seps: Sequence[float],
+    header: bool,
+    columns: Sequence[tuple[float, float]] = (),
+) -> list[list[_TextLine]]:
     """Text lines grouped into table rows (overlapping lines share a row; wrapped labels continue one)."""
     clusters: list[list[_TextLine]] = []
     for line in lines:
@@ -182,21 +211,31 @@ def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[l
     label_right = max((c.x1 for c in label_chars), default=0.0)
     widths = sorted(c.x1 - c.x0 for c in label_chars)
     char_width = widths[len(widths) // 2] if widths else 0.0
+    digits = sorted(c.x1 - c.x0 for x in lines for c in x.chars if c.text.isdigit())
+    digit = digits[len(digits) // 2] if digits else char_width / 2
     for cl in clusters:
         tokens = [_tokens(x, seps) for x in cl]
-        has_value = any(_is_value(t) for tok in tokens for t in tok[1:] if t)
         label = next((tok[0] for tok in tokens if tok[0]), "")
-        # A line with values but nothing in the label column is the rest of the row above (a number
-        # wrapped in its narrow column), not a row of its own: data rows have labels.
-        starts = (has_value and bool(label)) or bool(_ENUMERATED.match(label)) or not rows
-        if not starts and label and rows:
-            # A label wraps only when its line is full: after a short label line, a line of label
-            # text is a row of its own (a heading such as 无法提供, printed without numbering).
+        if not rows or _ENUMERATED.match(label):
+            starts = True
+        elif not label:
+            # Values with nothing in the label column: the rest of the row above (numbers wrapped in
+            # their narrow columns), not a row of its own: data rows have labels.
+            starts = False
+        else:
+            # A label wraps only when its line is full: after a full label line this is the rest of
+            # that label (with the rest of any wrapped numbers), after a short one a row of its own
+            # (also a heading such as 无法提供, printed without numbering).
             above = [c for x in rows[-1] for c in x.chars if (c.x0 + c.x1) / 2 < first_sep]
             last_line = max(above, key=lambda c: c.bottom, default=None)
+            starts = True
             if last_line is not None:
                 line_end = max(c.x1 for c in above if abs(c.bottom - last_line.bottom) <= 3)
                 starts = line_end < label_right - 1.5 * char_width
+                # A label line that ends at the column's edge may not have wrapped: values that cannot
+                # be the rest of the numbers above start a row of their own.
+                if not starts and columns:
+                    starts = not _continues_numbers(cl, rows[-1], seps, columns, digit)
         if starts:
             rows.append(list(cl))
         else:
@@ -313,9 +352,13 @@ def _values_only(line: _TextLine, x0: float, width: float) -> bool:
 
 
 def _label_like(line: _TextLine, x0: float, width: float) -> bool:
-    """A line of label text only (a wrapped label, a heading row such as （三）不予公开)."""
+    """A line of label text only (a wrapped label, a heading row such as （三）不予公开, maybe printed
+    with a space inside: 「（三）不予 公开」)."""
     spans = _intervals(line.chars, 4.0)
-    return len(spans) == 1 and spans[0][1] - spans[0][0] <= 0.6 * width and spans[0][0] - x0 <= 0.3 * width
+    if not spans or spans[-1][1] - spans[0][0] > 0.6 * width or spans[0][0] - x0 > 0.3 * width:
+        return False
+    tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
+    return not any(_is_value(t) for t in tokens[1:] if t)
 
 
 def _extend(
@@ -403,7 +446,7 @@ def _three_line(
     bottom = below[-1].bottom + 1.0 if below else last
     h_positions: list[float] = []
     for k, band_lines in enumerate(all_bands):
-        rows = _rows(band_lines, seps, header=k == header_index)
+        rows = _rows(band_lines, seps, header=k == header_index, columns=columns)
         for r0, r1 in itertools.pairwise(rows):
             h_positions.append((max(x.bottom for x in r0) + min(x.top for x in r1)) / 2)
     height = bottom - top

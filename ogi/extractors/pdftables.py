@@ -27,6 +27,8 @@ PAGE_NUMBER = re.compile(
 _NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
 #: What a value cell prints for "none": dashes and slashes, alone (「-」 「—」 「--」 「／」), or 「无」.
 _PLACEHOLDER = re.compile(r"^(?:[-－—–‐−/／]{1,3}|无)$")
+#: A unit printed after a number in a value cell.
+_UNIT = re.compile(r"(?<=\d)(?:万元|亿元|元|件|个|项|条|次|人次|份)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
 )
@@ -81,8 +83,10 @@ def is_number(text: str) -> bool:
 
 
 def is_value(text: str) -> bool:
-    """A number or a placeholder (「-」 「/」 「—」 「无」): what a value cell holds, never label words."""
-    return is_number(text) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
+    """A number (maybe with its unit: 「251000元」), or a placeholder (「-」 「/」 「—」 「无」): what a
+    value cell holds, never label words."""
+    bare = _UNIT.sub("", text.replace(" ", ""))
+    return is_number(bare) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
 
 
 @dataclass
@@ -174,6 +178,10 @@ def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell
     ):
         return False
     label = next((c.text for c in first_row if _is_label(c)), "")
+    filled = [c for c in first_row if c.text]
+    if not label and filled and all(is_number(c.text) and is_number(ending[c.col].text) for c in filled):
+        # Digits only, each under a number: the ends of numbers wrapped in their narrow columns.
+        return all(ending[c.col].rowspan == 1 for c in filled)
     if not label or _ENUMERATED.match(label):
         return False
 

@@ -33,7 +33,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import pairwise, product
 from typing import Any
 
 from tests.generators.report import (
@@ -139,7 +139,9 @@ def render_glued(rep: Report) -> GluedReport:
 def _too_many(g: GluedReport) -> str | None:
     """The key of a row to print spaced (its splits, or the table-三 joint search, are too many)."""
     counts = {
-        row.keys[0]: len(reference_splits(row, own_identity=True) or reference_splits(row, own_identity=False))
+        row.keys[0]: len(
+            reference_splits(row, own_identity=True) or reference_splits(row, own_identity=False)
+        )
         for row in g.rows
     }
     for row in g.rows:
@@ -159,7 +161,7 @@ def _join(rng: random.Random, texts: list[str], spaced: bool) -> str:
     always stands apart (glued, it would be a minus sign)."""
     mode = "spaced" if spaced else rng.choice(("glued", "glued", "glued", "spaced", "partly"))
     out = texts[0]
-    for prev, t in zip(texts, texts[1:]):
+    for prev, t in pairwise(texts):
         apart = (
             mode == "spaced"
             or (mode == "partly" and rng.random() < 0.5)
@@ -344,7 +346,9 @@ def reference_splits(row: PrintedRow, own_identity: bool = True) -> list[Split]:
         piece_from, whole_token = tokens[ti]
         for end in range(pos + 1, len(piece_from) + 1):
             piece = piece_from[pos:end]
-            fits, value = _cell_value(piece, row.kinds[len(cells)], whole_token and pos == 0 and end == len(piece_from))
+            fits, value = _cell_value(
+                piece, row.kinds[len(cells)], whole_token and pos == 0 and end == len(piece_from)
+            )
             if not fits:
                 continue
             cells.append(value)
@@ -381,7 +385,9 @@ def reference_values(g: GluedReport) -> tuple[dict[str, set[float | None]], bool
         return allowed, None
     rep = g.report
     rows = rep.t3_rows()
-    outcomes = [r for r in rows if r not in ("new_received", "carried_over", "results_total", "carry_forward")]
+    outcomes = [
+        r for r in rows if r not in ("new_received", "carried_over", "results_total", "carry_forward")
+    ]
     cols = [k for k, _l in rep.t3_columns()]
     multi = [r for r in rows if len(t3_options[r]) > 1]
     kept: dict[str, set[int]] = {r: set() for r in multi}
