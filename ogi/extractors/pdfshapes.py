@@ -173,21 +173,25 @@ def _continues_numbers(
     columns: Sequence[tuple[float, float]],
     digit: float,
 ) -> bool:
-    """Whether every value character of ``cluster`` can be the wrapped rest of a number in the row
-    ``above``: that row's text in the same column reaches the column's right end (a number wraps only
-    when it fills its column)."""
+    """Whether the values of ``cluster`` can be the wrapped rest of numbers in the row ``above``: each
+    stands under a number of two characters or more that reaches its column's right end (a number
+    wraps only when it fills its column), and not every value column has one (a wrapped row goes on
+    in its long numbers only)."""
+
+    def column(c: Char) -> int:
+        return sum(1 for s in seps if (c.x0 + c.x1) / 2 >= s)
+
+    below: set[int] = set()
     for line in cluster:
         for c in line.chars:
-            k = sum(1 for s in seps if (c.x0 + c.x1) / 2 >= s)
+            k = column(c)
             if k == 0 or k >= len(columns):
                 continue
-            reach = max(
-                (x.x1 for a in above for x in a.chars if sum(1 for s in seps if (x.x0 + x.x1) / 2 >= s) == k),
-                default=None,
-            )
-            if reach is None or reach < columns[k][1] - 1.5 * digit:
+            below.add(k)
+            top = [x for a in above for x in a.chars if column(x) == k]
+            if len(top) < 2 or max(x.x1 for x in top) < columns[k][1] - 1.5 * digit:
                 return False
-    return True
+    return len(below) < len(columns) - 1
 
 
 def _rows(

@@ -70,14 +70,20 @@ def layout_docx(rep: Report, variants: list[str]) -> bytes:
     return save(document)
 
 
-def render_batch(items: list[tuple[Report, str]]) -> list[tuple[bytes, dict[str, Any]]]:
-    """Several reports as PDFs (one LibreOffice call for those not cached), with their expected values."""
+def render_batch(
+    items: list[tuple[Report, str]], layouts: list[list[str] | None] | None = None
+) -> list[tuple[bytes, dict[str, Any]]]:
+    """Several reports as PDFs (one LibreOffice call for those not cached), with their expected values.
+
+    ``layouts`` gives each report's page-level layouts (None: drawn from its seed, ``page_variants``).
+    """
     from tests.generators.libreoffice import convert_batch
 
     docs: dict[str, bytes] = {}
     expected: list[dict[str, Any]] = []
-    for rep, stem in items:
-        variants = page_variants(rep)
+    chosen = layouts or [None] * len(items)
+    for (rep, stem), layout in zip(items, chosen, strict=True):
+        variants = page_variants(rep) if layout is None else list(layout)
         docs[f"{stem}.docx"] = layout_docx(rep, variants)
         exp = rep.expected(f"{stem}.pdf")
         exp["variants"] = sorted(rep.variants | set(variants))
