@@ -278,3 +278,54 @@ def test_glued_text_with_placeholder_cells_is_detected() -> None:
     """Glued seed 3 (slash_zero): rows of 「/」 count as glued rows."""
     text = "予以公开//////国家秘密0/0/0/0/ 总计12///1/13 继续办理0 0 0 0 0 0 0"
     assert text_kind(text) == "text_glued"
+
+
+# -- PDF: tables ruled between rows, without vertical rules -------------------------------------------------
+
+
+def test_a_table_ruled_between_rows_gets_its_column_lines_back() -> None:
+    """PDF no_vertical_rules (seeds 1, 15, 16): a rule under every row, none between columns. Column
+    lines come from where a rule stops (under 申请人情况) and from the values lined up in columns; a
+    line is drawn only where no word crosses it, so 申请人情况 stays one cell over the value columns."""
+    from ogi.extractors.pdfopen import Rule, clusters, open_grid
+
+    rules = [
+        Rule(100, 50, 350),
+        Rule(120, 150, 350),
+        Rule(140, 50, 350),
+        Rule(160, 50, 350),
+        Rule(180, 50, 350),
+    ]
+    chars = _chars("（本列）", 52, 108) + _chars("申请人情况", 230, 104)
+    chars += _chars("甲类", 152, 126) + _chars("乙类", 252, 126)
+    chars += _chars("一、新收", 52, 146) + _chars("12", 152, 146, step=5) + _chars("3", 252, 146)
+    chars += _chars("二、结转", 52, 166) + _chars("0", 152, 166) + _chars("/", 252, 166)
+    (cluster,) = clusters(rules)
+    grid = open_grid(cluster, chars)
+    assert grid is not None
+    assert grid.lines == pytest.approx([50, 150, 250.5, 350], abs=1)
+    at_250 = sorted((round(e.top), round(e.bottom)) for e in grid.vertical if abs(e.x0 - 250.5) < 1)
+    assert at_250 == [(120, 140), (140, 160), (160, 180)]  # not through 申请人情况 (100–120)
+
+
+def test_values_straddling_a_column_line_leave_the_table_alone() -> None:
+    """When the values do not fall one per column, no grid is made (cells missing, never misplaced)."""
+    from ogi.extractors.pdfopen import Rule, clusters, open_grid
+
+    rules = [Rule(100, 50, 350), Rule(120, 150, 350), Rule(140, 50, 350), Rule(160, 50, 350)]
+    chars = _chars("一、新收", 52, 146) + _chars("12", 140, 146, step=5) + _chars("3", 252, 146)
+    chars += _chars("表头", 52, 106)
+    (cluster,) = clusters(rules)
+    assert open_grid(cluster, chars) is None  # 「12」 runs over the line where the rule under 表头 stops
+
+
+def test_a_header_over_two_grid_columns_takes_the_printed_cell() -> None:
+    """PDF seed 16: a header spanning two grid columns, under it an empty grid position and the value:
+    the value, not the empty position (which read as a blank)."""
+    from ogi.schema.recognize import _Column, _map_values
+
+    columns = [_Column("new_made", 1, 2), _Column("public_total", 2, 4)]
+    values = [Cell("32", 3, 1), Cell("", 3, 2), Cell("35", 3, 3)]
+    pairs = _map_values(values, columns, geometry=True)
+    assert pairs is not None
+    assert [(c.key, v.text if v else None) for c, v in pairs] == [("new_made", "32"), ("public_total", "35")]

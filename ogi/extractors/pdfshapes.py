@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ogi.extractors.pdfgrid import Char, Edge
 from ogi.extractors.pdfium_reader import Shape
+from ogi.extractors.pdfopen import EDGE, Rule, clusters, open_grid
 
 #: A filled shape thinner than this (pt) is a drawn rule, not a background.
 THIN = 2.0
@@ -249,10 +250,12 @@ def _rows(
 
 @dataclass
 class Region:
-    """Where a 三线表 is, and the x-extent of the text in each of its columns."""
+    """Where a 三线表 is, and the x-extent of the text in each of its columns (for a table ruled between
+    its rows only, ``lines`` are its column lines and ``columns`` the spaces between them)."""
 
     bbox: tuple[float, float, float, float]
     columns: list[tuple[float, float]]
+    lines: list[float] | None = None
 
 
 @dataclass
@@ -299,9 +302,43 @@ def ruled_table_edges(
         else:
             groups.append([h])
     out = RuledTables([], [], [])
+    # Tables ruled between their rows (vertical rules removed): widest first, their rules taken.
+    free = [
+        Rule(h.pos, h.start, h.end)
+        for h in horizontal
+        if h.end - h.start > 2 * EDGE
+        and not any(
+            h.start - SIDE_TOLERANCE <= v.pos <= h.end + SIDE_TOLERANCE
+            and v.start - SIDE_TOLERANCE <= h.pos <= v.end + SIDE_TOLERANCE
+            for v in vertical
+        )
+    ]
+    grids: list[tuple[float, float, float, float]] = []
+    for cluster in clusters(free):
+        x0, x1 = min(r.x0 for r in cluster), max(r.x1 for r in cluster)
+        # The same table going on from the page before: that table reached the foot of its page and
+        # this one starts at the head of this page, with the same extent.
+        top = min(r.y for r in cluster)
+        same = (
+            carry is not None
+            and carry.lines is not None
+            and abs(carry.bbox[0] - x0) <= 6
+            and abs(carry.bbox[2] - x1) <= 6
+            and carry.bbox[3] >= (1 - 2 * MARGIN_SHARE) * page_height
+            and top <= 2 * MARGIN_SHARE * page_height
+        )
+        grid = open_grid(cluster, chars, carry.lines if same and carry and carry.lines else (), free)
+        if grid is None:
+            continue
+        grids.append(grid.bbox)
+        out.vertical += grid.vertical
+        out.horizontal += grid.horizontal
+        out.regions.append(Region(grid.bbox, list(itertools.pairwise(grid.lines)), grid.lines))
     for g in groups:
         x0 = min(h.start for h in g)
         x1 = max(h.end for h in g)
+        if any(b[0] - EDGE <= x0 and x1 <= b[2] + EDGE and b[1] - 1 <= g[0].pos <= b[3] + 1 for b in grids):
+            continue  # part of a table ruled between its rows, read above
         found = _three_line(g, x0, x1, chars, page_height, carry)
         if found is None:
             continue

@@ -152,6 +152,11 @@ def _map_values(
                 for i, v in enumerate(values)
                 if v.col < col.end and col.start < v.col + v.colspan and i not in used
             ]
+            printed = [h for h in hit if L.squash(h[1].text)]
+            if len(hit) > 1 and len(printed) == 1:
+                # A header over two grid columns with one printed cell under it (the other an empty
+                # position of the grid): the printed one.
+                hit = printed
             if len(hit) == 1 or (hit and hit[0][1].col == col.start):
                 used.add(hit[0][0])
                 out.append((col, hit[0][1]))
