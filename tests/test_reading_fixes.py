@@ -329,3 +329,23 @@ def test_a_header_over_two_grid_columns_takes_the_printed_cell() -> None:
     pairs = _map_values(values, columns, geometry=True)
     assert pairs is not None
     assert [(c.key, v.text if v else None) for c, v in pairs] == [("new_made", "32"), ("public_total", "35")]
+
+
+def test_a_row_printed_blank_at_the_top_of_a_page_is_a_row_of_its_own() -> None:
+    """PDF seed 1158 (blank_zero, no_numbering): 「要求提供公开出版物」 with values at the foot of a
+    page, 「无正当理由大量反复申请」 printed blank at the top of the next: two rows (they were joined,
+    and the values went to the second label). A label that filled its line and goes on is one row."""
+    xs = [0.0, 270.0, 310.0, 350.0]  # 20 pt rows: 12.8 pt characters, 21 to a label line
+
+    def pieces(first: str, second: str) -> PdfTable:
+        a = piece(1, [(0, 0, 1, 1, "信访举报投诉类申请"), (0, 1, 1, 1, "1"), (0, 2, 1, 1, "1"), (1, 0, 1, 1, first),
+                      (1, 1, 1, 1, "7"), (1, 2, 1, 1, "8")], 2, xs)  # fmt: skip
+        b = piece(2, [(0, 0, 1, 1, second), (0, 1, 1, 1, ""), (0, 2, 1, 1, "")], 1, xs)
+        stitch(a, b)
+        return a
+
+    short = pieces("要求提供公开出版物", "无正当理由大量反复申请")
+    assert short.table.n_rows == 3
+    full = pieces("（二）部分公开（区分处理的，只计这一情形", "，不计其他情形）")
+    assert full.table.n_rows == 2
+    assert (1, 0, 1, 1, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") in grid(full)

@@ -168,7 +168,21 @@ def _rows_text(cells: list[Cell], row: int) -> list[tuple[int, int, str]]:
     return sorted((c.col, c.colspan, c.text) for c in cells if c.row == row)
 
 
-def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell]) -> bool:
+def _line_full(cell: Cell, line_height: float | None) -> bool:
+    """Whether the last line of a label cell may be full (its text long enough to reach the cell's
+    width): a shorter label did not wrap. ``line_height`` (the table's lowest row, one line of text)
+    gives the character size, about 0.64 of it; unknown sizes count as full."""
+    bbox = cell.locator.get("bbox")
+    if not bbox or not line_height:
+        return True
+    per_line = (bbox[2] - bbox[0]) / (0.64 * line_height)
+    rest = len(cell.text) % max(int(per_line), 1)
+    return rest == 0 or rest >= 0.75 * per_line
+
+
+def _row_split(
+    a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell], line_height: float | None = None
+) -> bool:
     """Whether the page break cut one row in two: the new page's first row continues a label (no
     enumeration such as （五） or 2.), and one half holds the row's values (numbers or placeholders)
     while the other is empty in those columns (a header above a data row is not that: it has words
@@ -191,9 +205,12 @@ def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell
     def empty_under(cells: list[Cell], cols: set[int]) -> bool:
         return bool(cols) and all(not c.text for c in cells if c.col in cols)
 
-    if (not numbers(first_row) and empty_under(first_row, numbers(a_last))) or (
-        not numbers(a_last) and empty_under(a_last, numbers(first_row))
-    ):
+    if not numbers(first_row) and empty_under(first_row, numbers(a_last)):
+        # The label goes on under a row with values, itself with none: the rest of a wrapped label, or
+        # a row of its own printed blank (zeros left empty). A label wraps only when its line is full.
+        above = next((ending[c.col] for c in first_row if _is_label(c)), None)
+        return above is None or _line_full(above, line_height)
+    if not numbers(a_last) and empty_under(a_last, numbers(first_row)):
         return True
     # A row of words only (a header row) cut by the break: the new page's words all continue words
     # above them (「尚未」 / 「审结」), none is a new enumerated label.
@@ -232,7 +249,12 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     ending = {c.col: c for c in a.cells if c.row + c.rowspan - 1 == last_row}
     a_last = [c for c in a.cells if c.row == last_row]
     first_row = sorted((c for c in b_cells if c.row == 0), key=lambda c: c.col)
-    row_split = _row_split(a_last, first_row, ending)
+    heights = [
+        c.locator["bbox"][3] - c.locator["bbox"][1]
+        for c in a.cells
+        if c.rowspan == 1 and c.locator.get("bbox")
+    ]
+    row_split = _row_split(a_last, first_row, ending, min(heights) if heights else None)
     merged_into: dict[int, Cell] = {}
     for pos, c in enumerate(first_row):
         top = ending.get(c.col)
