@@ -1,15 +1,20 @@
-"""Accuracy benchmark: ogi on generated reports at scale, and on the real corpus.
+"""Accuracy benchmark: ogi on generated reports at scale, in every format, and on the real corpus.
 
-    python bench/accuracy.py [--n 1000] [--seed 0] [--out bench/out] [--formats text_tab,html] [--json]
+    python bench/accuracy.py [--n 1000] [--seed 0] [--out bench/out] [--formats text_tab,html] [--jobs 2]
+                             [--no-plumber] [--no-corpus] [--json]
 
 Draws ``--n`` reports with the generator of ``tests/generators`` (random template version and layout
 variants), renders each in one of the formats whose renderer *and* extractor are in this installation
-(round robin), runs ``ogi.pipeline.run`` over them, and scores the dataset with ``ogi eval``'s logic
-(``ogi.analysis.evaluate``). Then it does the same for the real reports of ``tests/corpus`` against their
-hand-checked expected files. Prints, as Markdown, accuracy per format, per variant and per template version.
+(round robin over ``RENDERERS``: text_tab, html, docx, xlsx, text_glued, pdf, doc), runs
+``ogi.pipeline.run`` over them, and scores the dataset with ``ogi eval``'s logic
+(``ogi.analysis.evaluate``). PDFs are read a second time with the pdfplumber engine (the first run uses
+the default, ``auto``). Then it does the same for the real reports of ``tests/corpus`` against their
+hand-checked expected files. Prints, as Markdown, accuracy per format, per variant and per template
+version.
 
 A format takes part when ``tests/generators/<module>.py`` has ``render(report, stem) -> (bytes, expected)``
-and ogi has its extractor; the others are listed as skipped.
+(and ``render_batch`` for the LibreOffice-made formats, one soffice call per target), ogi has its
+extractor, and, for ``pdf`` and ``doc``, LibreOffice is installed; the others are listed as skipped.
 """
 
 from __future__ import annotations
@@ -30,19 +35,26 @@ sys.path.insert(0, str(ROOT))
 
 from ogi.analysis.evaluate import Evaluation, Totals, evaluate  # noqa: E402
 from ogi.pipeline import RunOptions, run  # noqa: E402
-from tests.generators.report import generate  # noqa: E402
+from tests.generators.report import Report, generate  # noqa: E402
 
 #: format → (renderer module, file extension, extractor module)
 RENDERERS: dict[str, tuple[str, str, str]] = {
     "text_tab": ("tests.generators.text_tab", "txt", "ogi.extractors.text"),
     "html": ("tests.generators.html", "html", "ogi.extractors.html"),
     "docx": ("tests.generators.docx", "docx", "ogi.extractors.docx"),
+    "xlsx": ("tests.generators.xlsx", "xlsx", "ogi.extractors.xlsx"),
     "text_glued": ("tests.generators.glued", "txt", "ogi.extractors.glued"),
+    "pdf": ("tests.generators.pdf", "pdf", "ogi.extractors.pdf"),
+    "doc": ("tests.generators.doc", "doc", "ogi.extractors.legacy"),
 }
+#: Formats made by LibreOffice from the Word rendering.
+NEEDS_SOFFICE = frozenset({"pdf", "doc"})
 
 
 def available(formats: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """Renderer modules of the formats that can run here, and why the others cannot."""
+    from tests.generators.libreoffice import soffice
+
     ready: dict[str, Any] = {}
     skipped: dict[str, str] = {}
     for fmt, (module, _ext, extractor) in RENDERERS.items():
@@ -50,6 +62,9 @@ def available(formats: list[str] | None = None) -> tuple[dict[str, Any], dict[st
             continue
         if importlib.util.find_spec(extractor) is None:
             skipped[fmt] = f"no extractor ({extractor})"
+            continue
+        if fmt in NEEDS_SOFFICE and soffice() is None:
+            skipped[fmt] = "LibreOffice (soffice) is not installed"
             continue
         try:
             mod = importlib.import_module(module)
@@ -63,6 +78,25 @@ def available(formats: list[str] | None = None) -> tuple[dict[str, Any], dict[st
     return ready, skipped
 
 
+def render_all(renderers: dict[str, Any], items: list[tuple[str, Report, str]]) -> list[tuple[bytes, dict]]:
+    """(bytes, expected) of each (format, report, stem), in order: formats with ``render_batch``
+    (LibreOffice) render all their reports at once."""
+    out: list[tuple[bytes, dict] | None] = [None] * len(items)
+    by_format: dict[str, list[int]] = defaultdict(list)
+    for i, (fmt, _rep, _stem) in enumerate(items):
+        by_format[fmt].append(i)
+    for fmt, indexes in by_format.items():
+        mod = renderers[fmt]
+        if hasattr(mod, "render_batch"):
+            done = mod.render_batch([(items[i][1], items[i][2]) for i in indexes])
+            for i, result in zip(indexes, done, strict=True):
+                out[i] = result
+        else:
+            for i in indexes:
+                out[i] = mod.render(items[i][1], items[i][2])
+    return [r for r in out if r is not None]
+
+
 def build(n: int, seed: int, renderers: dict[str, Any], root: Path) -> dict[str, list[str]]:
     """Render ``n`` reports into ``root/inputs`` with expected files in ``root/expected``.
 
@@ -73,12 +107,12 @@ def build(n: int, seed: int, renderers: dict[str, Any], root: Path) -> dict[str,
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir(parents=True)
     formats = sorted(renderers)
-    variants: dict[str, list[str]] = {}
+    items = []
     for i in range(n):
         fmt = formats[i % len(formats)]
-        rep = generate(seed + i)
-        stem = f"gen-{seed + i:06d}-{fmt}"
-        data, expected = renderers[fmt].render(rep, stem)
+        items.append((fmt, generate(seed + i), f"gen-{seed + i:06d}-{fmt}"))
+    variants: dict[str, list[str]] = {}
+    for (fmt, rep, stem), (data, expected) in zip(items, render_all(renderers, items), strict=True):
         ext = RENDERERS[fmt][1]
         (inputs / f"{stem}.{ext}").write_bytes(data)
         (expected_dir / f"{stem}.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
@@ -133,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--formats", default="", help="comma-separated formats (default: all available)")
     parser.add_argument("--no-corpus", action="store_true", help="skip the real corpus")
+    parser.add_argument("--no-plumber", action="store_true", help="read PDFs with the default engine only")
+    parser.add_argument("--jobs", type=int, default=1, help="ogi run --jobs (default 1)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     args = parser.parse_args(argv)
 
@@ -146,10 +182,19 @@ def main(argv: list[str] | None = None) -> int:
     built = time.perf_counter()
     dataset = args.out / "dataset"
     shutil.rmtree(dataset, ignore_errors=True)
-    run([str(args.out / "inputs")], RunOptions(out=dataset, force=True))
+    run([str(args.out / "inputs")], RunOptions(out=dataset, force=True, jobs=args.jobs))
     ran = time.perf_counter()
     ev = evaluate(dataset, args.out / "expected")
     by_variant = dict(sorted(per_variant(ev, variants).items()))
+    pdfs = sorted((args.out / "inputs").glob("*.pdf"))
+    if pdfs and not args.no_plumber:
+        # The same PDFs read with the pdfplumber engine: a row of its own.
+        plumber = args.out / "dataset-plumber"
+        shutil.rmtree(plumber, ignore_errors=True)
+        run([str(p) for p in pdfs], RunOptions(out=plumber, force=True, jobs=args.jobs, pdf_engine="plumber"))
+        ev_plumber = evaluate(plumber, args.out / "expected")
+        if "pdf" in ev_plumber.by_format:
+            ev.by_format["pdf (plumber engine)"] = ev_plumber.by_format["pdf"]
     real = None if args.no_corpus else corpus(args.out)
 
     if args.json:

@@ -29,22 +29,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.accuracy import RENDERERS, available  # noqa: E402
+from bench.accuracy import RENDERERS, available, render_all  # noqa: E402
 from tests.generators.report import generate  # noqa: E402
 
 
 def build_pool(size: int, root: Path) -> list[tuple[str, str, bytes]]:
-    """(format, extension, bytes) for ``size`` distinct generated reports, formats round robin."""
+    """(format, extension, bytes) for ``size`` distinct generated reports, formats round robin (PDF and
+    DOC made by LibreOffice in one batched call each)."""
     renderers, skipped = available()
     if skipped:
         print(f"formats skipped: {skipped}", file=sys.stderr)
     formats = sorted(renderers)
-    pool = []
-    for i in range(size):
-        fmt = formats[i % len(formats)]
-        data, _expected = renderers[fmt].render(generate(10_000 + i), f"pool-{i}")
-        pool.append((fmt, RENDERERS[fmt][1], data))
-    return pool
+    items = [(formats[i % len(formats)], generate(10_000 + i), f"pool-{i}") for i in range(size)]
+    return [
+        (fmt, RENDERERS[fmt][1], data)
+        for (fmt, _rep, _stem), (data, _expected) in zip(items, render_all(renderers, items), strict=True)
+    ]
 
 
 def mutate(fmt: str, data: bytes, i: int) -> bytes:
@@ -55,7 +55,9 @@ def mutate(fmt: str, data: bytes, i: int) -> bytes:
         return data + f"\n<!-- {i} -->\n".encode()
     if fmt in ("docx", "xlsx"):
         return _zip_comment(data, f"ogi-bench {i}".encode())
-    return data + f"\n%ogi-bench {i}\n".encode()
+    if fmt == "doc":
+        return data + bytes(512 - len(data) % 512) + f"ogi-bench {i}".encode().ljust(512, b"\0")
+    return data + f"\n%ogi-bench {i}\n".encode()  # PDF: a comment after %%EOF
 
 
 def _zip_comment(data: bytes, comment: bytes) -> bytes:

@@ -24,12 +24,13 @@ PASSWORD_PROTECTED = (
 )
 #: Names that make an encrypted OOXML package a workbook rather than a Word document.
 _SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx"})
-# Row labels of table 三 each followed directly by a row's worth of digits (seven cells, at least seven
-# digits, maybe some spaces): the cells of the page were glued together. Two such rows are needed, so a
-# sentence such as 「予以公开 258 件」 is not enough.
+# Row labels of table 三 each followed directly by a row's worth of cells (seven cells, at least seven
+# digits or placeholders 「/」「—」「-」, maybe thousands separators and some spaces): the cells of the
+# page were glued together. Two such rows are needed, so a sentence such as 「予以公开 258 件」 is not
+# enough.
 _GLUED = re.compile(
     r"(?:本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|予以公开|国家秘密|总计|继续办理)"
-    r"[^\S\n]*(?:\d[^\S\n]*){7,}"
+    r"[^\S\n]*(?:[\d/／—－\-][,，]?[^\S\n]*){7,}"
 )
 MIN_GLUED_ROWS = 2
 

@@ -46,6 +46,7 @@ _RUN_CHARS = re.compile(
     r"(?:[\d\s+\-−－﹣.．,，/／—–%％\u00a0\u3000]|万元|亿元|元|件|[（(](?:单位[：:])?\s*(?:万元|亿元|元|件)\s*[）)])*"
 )
 _TRAILING_PUNCT = re.compile(r"[\s.．,，\-−－﹣—–/／]+$")
+_PLACEHOLDER_TAIL = re.compile(r"\s*(?:[—/／][—/／\s]*|-)")
 _YEAR_GLUED = re.compile(r"(?:19|20)\d{2}$")
 _HEADER_LINE = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|文号|发布机构|栏目|原文链接|来源)\s*[:：]\s*(.*)$"
@@ -107,6 +108,8 @@ def _patterns(labels: Sequence[str]) -> list[_Pattern]:
         short = re.sub(r"（[^（）]*）$", "", n)
         if short and short != n and len(short) >= 2:
             cores.add(short)
+        # 「，」 printed for 「、」 inside a label (「…逾期不补正，行政机关不再处理…」, spec D6).
+        cores |= {c.replace("、", "，") for c in cores if "、" in c}
         for core in cores:
             if len(core) >= 2:
                 out[(core, numeral)] = _Pattern(core, numeral)
@@ -179,7 +182,13 @@ def _trailing_run(gap: str) -> str:
         return prefix
     rest = gap[len(prefix) :]
     kept = prefix.rstrip()
-    kept = _TRAILING_PUNCT.sub("", kept) if not kept[-1:].isdigit() else kept
+    if not kept[-1:].isdigit():
+        stripped = _TRAILING_PUNCT.sub("", kept)
+        # Placeholders closing the row (「…00—」, 「／／／」, the whole run 「—」 or a 「-」 standing
+        # apart) are cells, not punctuation.
+        tail = kept[len(stripped) :]
+        if not (_PLACEHOLDER_TAIL.fullmatch(tail) and (not stripped or stripped[-1].isdigit())):
+            kept = stripped
     # 「…事项2021年，…」: a year glued to the prose after it is prose.
     if rest[:1] in "年" and len(kept) == len(prefix):
         m = _YEAR_GLUED.search(kept)

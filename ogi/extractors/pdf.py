@@ -110,15 +110,29 @@ class PagePlan:
     regions: list[Region] = field(default_factory=list)
 
 
-def plan_page(page: PageData) -> PagePlan:
-    """Rules, backgrounds to drop and 三线表 edges of a page, from pdfium's shapes and characters."""
+def plan_page(page: PageData, before: PagePlan | None = None) -> PagePlan:
+    """Rules, backgrounds to drop and 三线表 edges of a page, from pdfium's shapes and characters.
+
+    ``before`` is the plan of the page before: a 三线表 running on at the top of this page takes the
+    columns of the last 三线表 there."""
     vertical, horizontal = rules(page.shapes)
     drop = backgrounds_to_drop(page.rects, vertical)
     table_page = is_table_page(vertical, horizontal)
     if not table_page:
         return PagePlan(page, drop, [], [], False)
-    ruled = ruled_table_edges(vertical, horizontal, page.chars, page.height)
+    carry = None
+    if before is not None and before.regions:
+        carry = max(before.regions, key=lambda r: r.bbox[3])
+    ruled = ruled_table_edges(vertical, horizontal, page.chars, page.height, carry)
     return PagePlan(page, drop, ruled.vertical, ruled.horizontal, True, ruled.regions)
+
+
+def plan_pages(pages: Sequence[PageData]) -> list[PagePlan]:
+    """``plan_page`` for every page, in order (each page sees the plan of the one before)."""
+    plans: list[PagePlan] = []
+    for page in pages:
+        plans.append(plan_page(page, plans[-1] if plans else None))
+    return plans
 
 
 def pdfium_tables(plan: PagePlan) -> list[RawTable]:
@@ -297,7 +311,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto") -> 
     scanned = _scanned(pages)
     if scanned is not None:
         return scanned
-    plans = [plan_page(p) for p in pages]
+    plans = plan_pages(pages)
     reading = read_tables(data, plans, engine)
     blocks = assemble(pages, reading.tables, reading.chars)
     used = set(reading.engines.values())

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ogi.extractors.pdfgrid import Char, Edge
 from ogi.extractors.pdfium_reader import Shape
+from ogi.extractors.pdfopen import EDGE, Rule, clusters, open_grid
 
 #: A filled shape thinner than this (pt) is a drawn rule, not a background.
 THIN = 2.0
@@ -33,6 +34,7 @@ MIN_RULE = 40.0
 #: Share of the page height at the top and bottom where running headers and footers are.
 MARGIN_SHARE = 0.08
 _NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
+_PLACEHOLDER = re.compile(r"^(?:[-－—–‐−/／]{1,3}|无)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
 )
@@ -160,7 +162,45 @@ def _is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.replace(" ", "")))
 
 
-def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[list[_TextLine]]:
+def _is_value(text: str) -> bool:
+    """A number or a placeholder (「—」 「/」 「-」 「无」): what a value cell of a row holds."""
+    return _is_number(text) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
+
+
+def _continues_numbers(
+    cluster: list[_TextLine],
+    above: list[_TextLine],
+    seps: Sequence[float],
+    columns: Sequence[tuple[float, float]],
+    digit: float,
+) -> bool:
+    """Whether the values of ``cluster`` can be the wrapped rest of numbers in the row ``above``: each
+    stands under a number of two characters or more that reaches its column's right end (a number
+    wraps only when it fills its column), and not every value column has one (a wrapped row goes on
+    in its long numbers only)."""
+
+    def column(c: Char) -> int:
+        return sum(1 for s in seps if (c.x0 + c.x1) / 2 >= s)
+
+    below: set[int] = set()
+    for line in cluster:
+        for c in line.chars:
+            k = column(c)
+            if k == 0 or k >= len(columns):
+                continue
+            below.add(k)
+            top = [x for a in above for x in a.chars if column(x) == k]
+            if len(top) < 2 or max(x.x1 for x in top) < columns[k][1] - 1.5 * digit:
+                return False
+    return len(below) < len(columns) - 1
+
+
+def _rows(
+    lines: list[_TextLine],
+    seps: Sequence[float],
+    header: bool,
+    columns: Sequence[tuple[float, float]] = (),
+) -> list[list[_TextLine]]:
     """Text lines grouped into table rows (overlapping lines share a row; wrapped labels continue one)."""
     clusters: list[list[_TextLine]] = []
     for line in lines:
@@ -171,11 +211,36 @@ def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[l
     if header:
         return [[x for cl in clusters for x in cl]] if clusters else []
     rows: list[list[_TextLine]] = []
+    first_sep = seps[0] if seps else float("inf")
+    label_chars = [c for x in lines for c in x.chars if (c.x0 + c.x1) / 2 < first_sep]
+    label_right = max((c.x1 for c in label_chars), default=0.0)
+    widths = sorted(c.x1 - c.x0 for c in label_chars)
+    char_width = widths[len(widths) // 2] if widths else 0.0
+    digits = sorted(c.x1 - c.x0 for x in lines for c in x.chars if c.text.isdigit())
+    digit = digits[len(digits) // 2] if digits else char_width / 2
     for cl in clusters:
         tokens = [_tokens(x, seps) for x in cl]
-        has_value = any(_is_number(t) for tok in tokens for t in tok[1:] if t)
         label = next((tok[0] for tok in tokens if tok[0]), "")
-        starts = has_value or bool(_ENUMERATED.match(label)) or not rows
+        if not rows or _ENUMERATED.match(label):
+            starts = True
+        elif not label:
+            # Values with nothing in the label column: the rest of the row above (numbers wrapped in
+            # their narrow columns), not a row of its own: data rows have labels.
+            starts = False
+        else:
+            # A label wraps only when its line is full: after a full label line this is the rest of
+            # that label (with the rest of any wrapped numbers), after a short one a row of its own
+            # (also a heading such as 无法提供, printed without numbering).
+            above = [c for x in rows[-1] for c in x.chars if (c.x0 + c.x1) / 2 < first_sep]
+            last_line = max(above, key=lambda c: c.bottom, default=None)
+            starts = True
+            if last_line is not None:
+                line_end = max(c.x1 for c in above if abs(c.bottom - last_line.bottom) <= 3)
+                starts = line_end < label_right - 1.5 * char_width
+                # A label line that ends at the column's edge may not have wrapped: values that cannot
+                # be the rest of the numbers above start a row of their own.
+                if not starts and columns:
+                    starts = not _continues_numbers(cl, rows[-1], seps, columns, digit)
         if starts:
             rows.append(list(cl))
         else:
@@ -185,10 +250,12 @@ def _rows(lines: list[_TextLine], seps: Sequence[float], header: bool) -> list[l
 
 @dataclass
 class Region:
-    """Where a 三线表 is, and the x-extent of the text in each of its columns."""
+    """Where a 三线表 is, and the x-extent of the text in each of its columns (for a table ruled between
+    its rows only, ``lines`` are its column lines and ``columns`` the spaces between them)."""
 
     bbox: tuple[float, float, float, float]
     columns: list[tuple[float, float]]
+    lines: list[float] | None = None
 
 
 @dataclass
@@ -205,8 +272,13 @@ def ruled_table_edges(
     horizontal: Sequence[Segment],
     chars: Sequence[Char],
     page_height: float = 842.0,
+    carry: Region | None = None,
 ) -> RuledTables:
-    """Explicit vertical and horizontal edges for every 三线表 on the page (none when there is none)."""
+    """Explicit vertical and horizontal edges for every 三线表 on the page (none when there is none).
+
+    ``carry`` is the last 三线表 of the page before: a table whose rows run on at the top of this page
+    (without a header of their own) is cut into the columns that table had, not into columns guessed
+    from its own rows, where a column left blank all the way would vanish."""
     # A rule that a vertical rule touches belongs to a ruled grid, which the lines strategy reads.
     long_rules = sorted(
         (
@@ -230,10 +302,44 @@ def ruled_table_edges(
         else:
             groups.append([h])
     out = RuledTables([], [], [])
+    # Tables ruled between their rows (vertical rules removed): widest first, their rules taken.
+    free = [
+        Rule(h.pos, h.start, h.end)
+        for h in horizontal
+        if h.end - h.start > 2 * EDGE
+        and not any(
+            h.start - SIDE_TOLERANCE <= v.pos <= h.end + SIDE_TOLERANCE
+            and v.start - SIDE_TOLERANCE <= h.pos <= v.end + SIDE_TOLERANCE
+            for v in vertical
+        )
+    ]
+    grids: list[tuple[float, float, float, float]] = []
+    for cluster in clusters(free):
+        x0, x1 = min(r.x0 for r in cluster), max(r.x1 for r in cluster)
+        # The same table going on from the page before: that table reached the foot of its page and
+        # this one starts at the head of this page, with the same extent.
+        top = min(r.y for r in cluster)
+        same = (
+            carry is not None
+            and carry.lines is not None
+            and abs(carry.bbox[0] - x0) <= 6
+            and abs(carry.bbox[2] - x1) <= 6
+            and carry.bbox[3] >= (1 - 2 * MARGIN_SHARE) * page_height
+            and top <= 2 * MARGIN_SHARE * page_height
+        )
+        grid = open_grid(cluster, chars, carry.lines if same and carry and carry.lines else (), free)
+        if grid is None:
+            continue
+        grids.append(grid.bbox)
+        out.vertical += grid.vertical
+        out.horizontal += grid.horizontal
+        out.regions.append(Region(grid.bbox, list(itertools.pairwise(grid.lines)), grid.lines))
     for g in groups:
         x0 = min(h.start for h in g)
         x1 = max(h.end for h in g)
-        found = _three_line(g, x0, x1, chars, page_height)
+        if any(b[0] - EDGE <= x0 and x1 <= b[2] + EDGE and b[1] - 1 <= g[0].pos <= b[3] + 1 for b in grids):
+            continue  # part of a table ruled between its rows, read above
+        found = _three_line(g, x0, x1, chars, page_height, carry)
         if found is None:
             continue
         top, bottom = found[2].bbox[1], found[2].bbox[3]
@@ -248,6 +354,23 @@ def ruled_table_edges(
     return out
 
 
+def _split_by_header(columns: list[tuple[float, float]], header: Sequence[Char]) -> list[tuple[float, float]]:
+    """Body columns completed by the header: a label standing over no body text is a column left blank
+    in every row of the piece, and two labels over one body column (set apart by a clear gap) cut it
+    in two. The header never joins columns (a label over several, such as 法人或其他组织, spans them)."""
+    labels = _intervals(header, 4.0)
+    out: list[tuple[float, float]] = []
+    for a, b in columns:
+        inside = [(p, q) for p, q in labels if p >= a - 2 and q <= b + 2]
+        cuts = [(q1 + p2) / 2 for (_p1, q1), (p2, _q2) in itertools.pairwise(inside) if p2 - q1 > 6]
+        edges = [a, *cuts, b]
+        out += [(lo, hi) for lo, hi in itertools.pairwise(edges)]
+    for p, q in labels:
+        if not any(min(q, b) > max(p, a) for a, b in columns):
+            out.append((p, q))
+    return sorted(out)
+
+
 def _table_like(line: _TextLine, width: float) -> bool:
     """A line of table text: words and numbers set apart in columns, a number after the first."""
     spans = _intervals(line.chars, 4.0)
@@ -256,13 +379,27 @@ def _table_like(line: _TextLine, width: float) -> bool:
     first_end = spans[0][1]
     rest = "".join(c.text for c in line.chars if c.x0 > first_end)
     tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
-    return any(_is_number(t) for t in tokens[1:] if t) and bool(rest)
+    return any(_is_value(t) for t in tokens[1:] if t) and bool(rest)
+
+
+def _values_only(line: _TextLine, x0: float, width: float) -> bool:
+    """A line of numbers only, right of the label column: the wrapped rest of numbers in a row above
+    (「425」 over 「4」 in a narrow column)."""
+    spans = _intervals(line.chars, 4.0)
+    if not spans or spans[0][0] - x0 <= 0.3 * width:
+        return False
+    tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
+    return all(_is_value(t) for t in tokens if t)
 
 
 def _label_like(line: _TextLine, x0: float, width: float) -> bool:
-    """A line of label text only (a wrapped label, a heading row such as （三）不予公开)."""
+    """A line of label text only (a wrapped label, a heading row such as （三）不予公开, maybe printed
+    with a space inside: 「（三）不予 公开」)."""
     spans = _intervals(line.chars, 4.0)
-    return len(spans) == 1 and spans[0][1] - spans[0][0] <= 0.6 * width and spans[0][0] - x0 <= 0.3 * width
+    if not spans or spans[-1][1] - spans[0][0] > 0.6 * width or spans[0][0] - x0 > 0.3 * width:
+        return False
+    tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
+    return not any(_is_value(t) for t in tokens[1:] if t)
 
 
 def _extend(
@@ -280,19 +417,24 @@ def _extend(
         gap = line.top - last if downward else last - line.bottom
         if gap > 2.5 * pitch:
             break
-        if not (_table_like(line, width) or _label_like(line, x0, width)):
+        if not (_table_like(line, width) or _label_like(line, x0, width) or _values_only(line, x0, width)):
             break
         taken.append(line)
         last = line.bottom if downward else line.top
     if downward:
-        # A table piece ends with a row of values, not with a stray label line.
-        while taken and not _table_like(taken[-1], width):
+        # A table piece ends with a row of values (or the wrapped end of one), not a stray label line.
+        while taken and not (_table_like(taken[-1], width) or _values_only(taken[-1], x0, width)):
             taken.pop()
     return sorted(taken, key=lambda x: x.top)
 
 
 def _three_line(
-    rules_: list[Segment], x0: float, x1: float, chars: Sequence[Char], page_height: float
+    rules_: list[Segment],
+    x0: float,
+    x1: float,
+    chars: Sequence[Char],
+    page_height: float,
+    carry: Region | None = None,
 ) -> tuple[list[Edge], list[Edge], Region] | None:
     first, last = rules_[0].pos, rules_[-1].pos
     width = x1 - x0
@@ -316,6 +458,26 @@ def _three_line(
         if len(spans) == 1 and spans[0][1] - spans[0][0] > 0.6 * width:
             return None  # prose between the rules: these rules are not a table
     columns = _intervals([c for line in body for c in line.chars], 4.0)
+    if has_header:
+        columns = _split_by_header(columns, [c for line in all_bands[header_index] for c in line.chars])
+    if (
+        above
+        and carry is not None
+        and abs(carry.bbox[0] - x0) <= 6
+        and abs(carry.bbox[2] - x1) <= 6
+        and len(carry.columns) >= len(columns)
+    ):
+        # Rows run on from the page before: that table's columns, widened by this piece's own text
+        # where it falls in only one of them (a longer label here).
+        own = columns
+        columns = []
+        for col in carry.columns:
+            lo, hi = col
+            for p, q in own:
+                hits = [k for k in carry.columns if min(q, k[1]) > max(p, k[0])]
+                if hits == [col]:
+                    lo, hi = min(lo, p), max(hi, q)
+            columns.append((lo, hi))
     if len(columns) < 2:
         return None
     seps = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
@@ -325,7 +487,7 @@ def _three_line(
     bottom = below[-1].bottom + 1.0 if below else last
     h_positions: list[float] = []
     for k, band_lines in enumerate(all_bands):
-        rows = _rows(band_lines, seps, header=k == header_index)
+        rows = _rows(band_lines, seps, header=k == header_index, columns=columns)
         for r0, r1 in itertools.pairwise(rows):
             h_positions.append((max(x.bottom for x in r0) + min(x.top for x in r1)) / 2)
     height = bottom - top

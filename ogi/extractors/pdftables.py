@@ -25,6 +25,10 @@ PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
 _NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
+#: What a value cell prints for "none": dashes and slashes, alone (「-」 「—」 「--」 「／」), or 「无」.
+_PLACEHOLDER = re.compile(r"^(?:[-－—–‐−/／]{1,3}|无)$")
+#: A unit printed after a number in a value cell.
+_UNIT = re.compile(r"(?<=\d)(?:万元|亿元|元|件|个|项|条|次|人次|份)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
 )
@@ -71,11 +75,18 @@ def clean_cell_text(text: str) -> str:
         line = SPACE_NEAR_CJK.sub("", " ".join(line.split()))
         if line:
             parts.append(line)
-    return join_wrapped(parts)
+    return join_wrapped(parts, numbers_wrap=True)
 
 
 def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.replace(" ", "")))
+
+
+def is_value(text: str) -> bool:
+    """A number (maybe with its unit: 「251000元」), or a placeholder (「-」 「/」 「—」 「无」): what a
+    value cell holds, never label words."""
+    bare = _UNIT.sub("", text.replace(" ", ""))
+    return is_number(bare) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
 
 
 @dataclass
@@ -121,37 +132,95 @@ def same_columns(a: PdfTable, b: PdfTable) -> bool:
         return len(a.text_columns) == len(b.text_columns) and all(
             min(p[1], q[1]) > max(p[0], q[0]) for p, q in zip(a.text_columns, b.text_columns)
         )
-    return len(a.xs) == len(b.xs) and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a.xs, b.xs))
+    if len(a.xs) == len(b.xs) and all(abs(x - y) <= SAME_COLUMN for x, y in zip(a.xs, b.xs)):
+        return True
+    # One piece's grid lines all among the other's, the same outer edges: a piece whose rows merge
+    # some columns (a header row broken off at the foot of a page, 行政复议 | 行政诉讼 over 15 columns).
+    if a.text_columns is not None or b.text_columns is not None or len(a.xs) < 2 or len(b.xs) < 2:
+        return False
+    if abs(a.xs[0] - b.xs[0]) > SAME_COLUMN or abs(a.xs[-1] - b.xs[-1]) > SAME_COLUMN:
+        return False
+    small, big = (a.xs, b.xs) if len(a.xs) <= len(b.xs) else (b.xs, a.xs)
+    return all(any(abs(x - y) <= SAME_COLUMN for y in big) for x in small)
+
+
+def _union_lines(xs: list[float], ys: list[float]) -> list[float]:
+    out: list[float] = []
+    for x in sorted([*xs, *ys]):
+        if not out or x - out[-1] > SAME_COLUMN:
+            out.append(x)
+    return out
+
+
+def _regrid(cells: list[Cell], xs: list[float], union: list[float]) -> None:
+    """Cells placed on grid lines ``xs`` moved onto the finer grid ``union`` (columns and spans)."""
+    index = [min(range(len(union)), key=lambda j: abs(union[j] - x)) for x in xs]
+    for c in cells:
+        start, end = index[c.col], index[c.col + c.colspan]
+        c.col, c.colspan = start, end - start
 
 
 def _is_label(c: Cell) -> bool:
-    return bool(c.text) and not is_number(c.text)
+    return bool(c.text) and not is_value(c.text)
 
 
 def _rows_text(cells: list[Cell], row: int) -> list[tuple[int, int, str]]:
     return sorted((c.col, c.colspan, c.text) for c in cells if c.row == row)
 
 
-def _row_split(a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell]) -> bool:
+def _line_full(cell: Cell, line_height: float | None) -> bool:
+    """Whether the last line of a label cell may be full (its text long enough to reach the cell's
+    width): a shorter label did not wrap. ``line_height`` (the table's lowest row, one line of text)
+    gives the character size, about 0.64 of it; unknown sizes count as full."""
+    bbox = cell.locator.get("bbox")
+    if not bbox or not line_height:
+        return True
+    per_line = (bbox[2] - bbox[0]) / (0.64 * line_height)
+    rest = len(cell.text) % max(int(per_line), 1)
+    return rest == 0 or rest >= 0.75 * per_line
+
+
+def _row_split(
+    a_last: list[Cell], first_row: list[Cell], ending: dict[int, Cell], line_height: float | None = None
+) -> bool:
     """Whether the page break cut one row in two: the new page's first row continues a label (no
-    enumeration such as （五） or 2.), and one half holds the row's numbers while the other is empty
-    in those columns (a header above a data row is not that: it has words there)."""
+    enumeration such as （五） or 2.), and one half holds the row's values (numbers or placeholders)
+    while the other is empty in those columns (a header above a data row is not that: it has words
+    there)."""
     if not first_row or any(
         ending.get(c.col) is None or ending[c.col].colspan != c.colspan for c in first_row
     ):
         return False
     label = next((c.text for c in first_row if _is_label(c)), "")
+    filled = [c for c in first_row if c.text]
+    if not label and filled and all(is_number(c.text) and is_number(ending[c.col].text) for c in filled):
+        # Digits only, each under a number: the ends of numbers wrapped in their narrow columns.
+        return all(ending[c.col].rowspan == 1 for c in filled)
     if not label or _ENUMERATED.match(label):
         return False
 
     def numbers(cells: list[Cell]) -> set[int]:
-        return {c.col for c in cells if c.text and is_number(c.text)}
+        return {c.col for c in cells if c.text and is_value(c.text)}
 
     def empty_under(cells: list[Cell], cols: set[int]) -> bool:
         return bool(cols) and all(not c.text for c in cells if c.col in cols)
 
-    return (not numbers(first_row) and empty_under(first_row, numbers(a_last))) or (
-        not numbers(a_last) and empty_under(a_last, numbers(first_row))
+    if not numbers(first_row) and empty_under(first_row, numbers(a_last)):
+        # The label goes on under a row with values, itself with none: the rest of a wrapped label, or
+        # a row of its own printed blank (zeros left empty). A label wraps only when its line is full.
+        above = next((ending[c.col] for c in first_row if _is_label(c)), None)
+        return above is None or _line_full(above, line_height)
+    if not numbers(a_last) and empty_under(a_last, numbers(first_row)):
+        return True
+    # A row of words only (a header row) cut by the break: the new page's words all continue words
+    # above them (「尚未」 / 「审结」), none is a new enumerated label.
+    words = [c for c in first_row if c.text]
+    return (
+        bool(words)
+        and not numbers(first_row)
+        and not numbers(a_last)
+        and all(ending[c.col].rowspan == 1 for c in words)
+        and all(ending[c.col].text and not _ENUMERATED.match(c.text) for c in words)
     )
 
 
@@ -160,6 +229,12 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     a = first.table
     b = nxt.table
     b_cells = [Cell(c.text, c.row, c.col, c.rowspan, c.colspan, dict(c.locator)) for c in b.cells]
+    if len(first.xs) != len(nxt.xs) and first.text_columns is None:
+        # Pieces whose grids differ (``same_columns``): both onto the union of their grid lines.
+        union = _union_lines(first.xs, nxt.xs)
+        _regrid(a.cells, first.xs, union)
+        _regrid(b_cells, nxt.xs, union)
+        first.xs = union
     # A header printed again on the new page: drop the rows that repeat the table's first rows.
     k = 0
     while k < b.n_rows and k < a.n_rows and _rows_text(b_cells, k) == _rows_text(a.cells, k):
@@ -174,7 +249,12 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     ending = {c.col: c for c in a.cells if c.row + c.rowspan - 1 == last_row}
     a_last = [c for c in a.cells if c.row == last_row]
     first_row = sorted((c for c in b_cells if c.row == 0), key=lambda c: c.col)
-    row_split = _row_split(a_last, first_row, ending)
+    heights = [
+        c.locator["bbox"][3] - c.locator["bbox"][1]
+        for c in a.cells
+        if c.rowspan == 1 and c.locator.get("bbox")
+    ]
+    row_split = _row_split(a_last, first_row, ending, min(heights) if heights else None)
     merged_into: dict[int, Cell] = {}
     for pos, c in enumerate(first_row):
         top = ending.get(c.col)
@@ -182,8 +262,8 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
             continue
         if row_split:
             merged_into[id(c)] = top
-        elif not _is_label(top) or is_number(c.text):
-            continue  # numbers never run on; a blank cell under a blank cell is a blank value
+        elif not _is_label(top) or is_value(c.text):
+            continue  # values never run on; a blank cell under a blank cell is a blank value
         elif not c.text:
             merged_into[id(c)] = top  # a merged label running on: only its span grows
         elif not _ENUMERATED.match(c.text) and any(_is_label(x) for x in first_row[pos + 1 :]):
@@ -194,7 +274,7 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     for c in b_cells:
         top = merged_into.get(id(c))
         if top is not None:
-            top.text = join_wrapped([top.text, c.text])
+            top.text = join_wrapped([top.text, c.text], numbers_wrap=True)
             top.rowspan += c.rowspan - (1 if row_split else 0)
             continue
         a.cells.append(Cell(c.text, c.row + offset, c.col, c.rowspan, c.colspan, c.locator, c.alternatives))

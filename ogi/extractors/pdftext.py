@@ -146,10 +146,18 @@ def margins(pages: list[list[Line]]) -> Margins:
     lines = [x for p in pages for x in p]
     if not lines:
         return Margins(0.0, 0.0)
+    if len(lines) < FEW_LINES:
+        # Too little prose for edges shared by several lines (a title, a few headings and one
+        # paragraph): the outermost text is the text block.
+        return Margins(min(x.x0 for x in lines), max(x.x1 for x in lines))
     return Margins(
         _common_edge([x.x0 for x in lines], from_right=False),
         _common_edge([x.x1 for x in lines], from_right=True),
     )
+
+
+#: Below this many lines of running text, the text block is taken from the outermost lines.
+FEW_LINES = 30
 
 
 class ParagraphBuilder:

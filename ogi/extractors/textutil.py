@@ -26,21 +26,31 @@ PUNCTUATION: dict[str, str] = {
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
-def join_wrapped(parts: list[str]) -> str:
+def join_wrapped(parts: list[str], numbers_wrap: bool = False) -> str:
     """Join the lines of one wrapped cell or paragraph.
 
     Chinese text wraps without a space (「商业」 + 「企业」 → 「商业企业」); Latin words and numbers keep
-    one space between them.
+    one space between them. With ``numbers_wrap`` (lines laid out by the page, as in a PDF cell), a line
+    ending inside a number that the next line continues is one number broken by a narrow column
+    (「3,86」 + 「4」 → 「3,864」), joined without a space; elsewhere a space between digits stays, so
+    two numbers never pass for one.
     """
     out = ""
     for part in parts:
         part = part.strip()
         if not part:
             continue
-        if out and not (_CJK.match(out[-1]) or _CJK.match(part[0])):
+        latin = out and not (_CJK.match(out[-1]) or _CJK.match(part[0]))
+        if latin and not (numbers_wrap and _NUMBER_END.search(out) and _NUMBER_START.match(part)):
             out += " "
         out += part
     return out
+
+
+#: A line ending inside a number (its last character a digit, a grouping comma or a decimal point) and
+#: a line going on with one.
+_NUMBER_END = re.compile(r"\d[\d,.，]*$")
+_NUMBER_START = re.compile(r"[\d,.，]")
 
 
 def join_cell_lines(lines: list[str]) -> str:

@@ -52,6 +52,8 @@ HEADER_WORDS = (
     "信息内容",
     "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
     "行政诉讼",
+    "（续表）",  # where a table was split in two: the rows after it are the same table's
+    "续表",
 )
 #: How many splits of one run are enumerated before giving up on listing them (a run this long is not
 #: one table row).
@@ -100,6 +102,8 @@ def glued_labels() -> tuple[str, ...]:
         labels += [c.label for c in item.cols]
     labels += [r.label for r in t.t3_rows]
     labels += [c.label for c in t.t3_columns] + [g.label for g in t.t3_column_groups]
+    # A column outside the template is printed in short (法人或其他组织小计 as 「小计」 under its group).
+    labels += [m[0] for c in t.t3_columns if c.optional for m in c.match if len(m) == 1]
     for b in t.t4_blocks:
         labels += b.label.split("／")
     labels += [c.label for c in t.t4_columns]
@@ -158,8 +162,12 @@ def prepare(run: str) -> Run:
     return Run(run, compact, frozenset(bounds), units, next_bound)
 
 
+def _is_placeholder(piece: str) -> bool:
+    return piece in _PLACEHOLDER_ANYWHERE or piece in _PLACEHOLDER_TOKEN
+
+
 def _value(piece: str) -> float | None:
-    if piece in _PLACEHOLDER_ANYWHERE or piece in _PLACEHOLDER_TOKEN:
+    if _is_placeholder(piece):
         return None
     return float(piece.replace(",", ""))
 
@@ -274,7 +282,7 @@ def splits(
             ends = [stop] if hi == stop else []
         elif col in sums and nonneg:
             ends = forced(pos, hi, total_of(sums[col]))
-            ends += [e for e in range(pos + 1, min(hi, pos + 2) + 1) if _value(s[pos:e]) is None]
+            ends += [e for e in range(pos + 1, min(hi, pos + 2) + 1) if _is_placeholder(s[pos:e])]
         elif cap is not None and total is not None and last_of[total] == col:
             ends = forced(pos, hi, cap - total_of([c for c in sums[total] if c < col]))
         else:

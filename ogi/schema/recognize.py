@@ -152,6 +152,11 @@ def _map_values(
                 for i, v in enumerate(values)
                 if v.col < col.end and col.start < v.col + v.colspan and i not in used
             ]
+            printed = [h for h in hit if L.squash(h[1].text)]
+            if len(hit) > 1 and len(printed) == 1:
+                # A header over two grid columns with one printed cell under it (the other an empty
+                # position of the grid): the printed one.
+                hit = printed
             if len(hit) == 1 or (hit and hit[0][1].col == col.start):
                 used.add(hit[0][0])
                 out.append((col, hit[0][1]))
@@ -781,11 +786,15 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t4_cols = _t4_columns(t, st.t4_header_rows)
         return
     if st.kind == "t4":
+        # A row of words without a value continues the header (also a header row's words cut off
+        # by a page break, 「尚未」 / 「审结」); the data row is the row with values (or all blank).
         if _trailing_values(cells) == 0 or (
             not any(read_cell(c.text).status == "value" for c in cells)
-            and any(L.best_match(t.t4_columns, c.text) for c in cells)
+            and any(L.squash(c.text) and not _is_value_like(c) for c in cells)
         ):
-            st.t4_header_rows.append((cells, table.geometry))
+            # A header row of another table (the header broken across a page into two tables)
+            # has grid columns of its own: the header's geometry is not usable then.
+            st.t4_header_rows.append((cells, table.geometry and id(table) == st.t4_table_id))
             st.t4_cols = _t4_columns(t, st.t4_header_rows)
             return
         _t4_row(st, cells, table, index)
@@ -798,7 +807,7 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         return
     if st.kind == "t3_header":
         if _trailing_values(cells) < 3:
-            st.t3_header_rows.append((cells, table.geometry))
+            st.t3_header_rows.append((cells, table.geometry and id(table) == st.t3_table_id))
             return
         st.t3_cols = _t3_columns(t, st.t3_header_rows)
         if not st.t3_cols:

@@ -53,6 +53,7 @@ _NUMBER = re.compile(
     + r")?$"
 )
 _ANY_NUMBER = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?")
+_SPLIT_DIGITS = re.compile(r"\d[,.]?\s+[+\-]?\d")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ def _clean(text: str) -> str:
     return s
 
 
+def _clean_keep_spaces(text: str) -> str:
+    return text.replace("−", "-").replace("－", "-").replace("﹣", "-").replace("，", ",")
+
+
 @lru_cache(maxsize=1 << 16)
 def read_cell(text: str | None) -> Reading:
     """Read one cell's printed text (cached: recognition asks about the same cell many times)."""
@@ -85,6 +90,17 @@ def read_cell(text: str | None) -> Reading:
         return Reading("blank", None)
     if raw in PLACEHOLDERS or set(raw) <= set("/／\\-—－–−_"):
         return Reading("placeholder", None)
+    spaced = unicodedata.normalize("NFKC", text)
+    if _SPLIT_DIGITS.search(spaced):
+        # Digits on both sides of a space: two numbers printed in one cell (or read together from two
+        # cells), never one number (a number an extractor saw wrapped comes joined).
+        found = _ANY_NUMBER.findall(_clean_keep_spaces(spaced))
+        return Reading(
+            "ambiguous",
+            None,
+            candidates=tuple(float(c.replace(",", "")) for c in found if c.strip("+-,")),
+            reason=f"several numbers: {' '.join(spaced.split())[:40]}",
+        )
     s = _clean(raw)
     m = _NUMBER.match(s)
     if m:

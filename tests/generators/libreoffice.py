@@ -24,6 +24,7 @@ import pytest
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "libreoffice"
 _FILTERS = {
     "odt": "odt",
+    "pdf": "pdf:writer_pdf_Export",
     "doc": "doc:MS Word 97",
     "docx": "docx:MS Word 2007 XML",
     "xls": "xls:MS Excel 97",

@@ -208,6 +208,7 @@ VARIANTS = (
     "split_table2",  # table 二 as one table per 第二十条 item
     "split_table3",  # table 三 broken in two tables (「续表」), the second without a header
     "wrong_total",  # one total printed wrong on purpose
+    "small_numbers",  # a small office: every count a single digit, mostly 0 (D17)
 )
 NUMBERINGS = ("numbering_dunhao", "numbering_fullwidth", "no_numbering")
 
@@ -218,7 +219,7 @@ class Printed:
 
     text: str
     value: float | None
-    status: str  # value | blank | placeholder
+    status: str  # value | blank | placeholder (| ambiguous, for a reader that cannot tell)
 
 
 @dataclass
@@ -411,10 +412,13 @@ def number_text(v: float, decimals: int | None = None) -> str:
 # -- drawing the numbers -----------------------------------------------------------------------------
 
 
-def _count(rng: random.Random, scale: int, p_zero: float) -> int:
-    """0 with probability ``p_zero``, else a heavy-tailed positive count around ``scale``."""
+def _count(rng: random.Random, scale: int, p_zero: float, small: bool = False) -> int:
+    """0 with probability ``p_zero``, else a heavy-tailed positive count around ``scale`` (a single digit
+    for a small office)."""
     if rng.random() < p_zero:
         return 0
+    if small:
+        return rng.randint(1, 9)
     return min(max(int(rng.paretovariate(1.5) * scale * 0.5), 1), scale * 50)
 
 
@@ -442,6 +446,8 @@ def generate(
     numberings = [n for n in NUMBERINGS if n in drawn]
     for n in numberings[1:]:
         drawn.discard(n)
+    if "large_numbers" in drawn:
+        drawn.discard("small_numbers")
     agency, word = AGENCIES[rng.randrange(len(AGENCIES))]
     if "large_numbers" in drawn and word is None:
         word = "全市"
@@ -488,6 +494,7 @@ def _value(v: float, decimals: int | None = None) -> Printed:
 
 
 def _draw_t2(rep: Report, rng: random.Random, big: bool) -> None:
+    small = "small_numbers" in rep.variants
     scale = 200_000 if big else 40
     for item, _num, cols, rows in rep.t2_items():
         for row, _label in rows:
@@ -496,12 +503,12 @@ def _draw_t2(rep: Report, rng: random.Random, big: bool) -> None:
                 if col == "fee_amount":
                     if "decimals" in rep.variants:
                         places = rng.choice([1, 2])
-                        v = round(rng.uniform(0, 100_000 if big else 500), places)
+                        v = round(rng.uniform(0, 9.99 if small else 100_000 if big else 500), places)
                         rep.t2[key] = Printed(f"{v:.{places}f}", float(v), "value")
                     else:
-                        rep.t2[key] = _value(_count(rng, 1000 if big else 20, 0.6))
+                        rep.t2[key] = _value(_count(rng, 1000 if big else 20, 0.6, small))
                 elif col == "change":
-                    v = _count(rng, 20, 0.5)
+                    v = _count(rng, 20, 0.5, small)
                     if "signed_change" in rep.variants:
                         v = v if rng.random() < 0.6 else -v
                         text = f"+{v}" if v > 0 else str(v)
@@ -510,19 +517,20 @@ def _draw_t2(rep: Report, rng: random.Random, big: bool) -> None:
                         rep.t2[key] = _value(v)
                 elif col == "procurement_amount":
                     if "decimals" in rep.variants:
-                        v = round(rng.uniform(1000, 90_000_000), 2)
+                        v = round(rng.uniform(0, 9.99) if small else rng.uniform(1000, 90_000_000), 2)
                         text = f"{v:.2f}"
                     else:
-                        v = float(rng.randrange(0, 900_000, 1000))
+                        v = float(rng.randrange(0, 10) if small else rng.randrange(0, 900_000, 1000))
                         text = number_text(v)
                     if rng.random() < 0.5:
                         text += "元"
                     rep.t2[key] = Printed(text, v, "value")
                 else:
-                    rep.t2[key] = _value(_count(rng, scale, 0.35))
+                    rep.t2[key] = _value(_count(rng, scale, 0.35, small))
 
 
 def _draw_t3(rep: Report, rng: random.Random, big: bool) -> None:
+    small = "small_numbers" in rep.variants
     rows = rep.t3_rows()
     outcomes = [
         r for r in rows if r not in ("new_received", "carried_over", "results_total", "carry_forward")
@@ -532,12 +540,12 @@ def _draw_t3(rep: Report, rng: random.Random, big: bool) -> None:
         active = rng.random() < (0.9 if col == "natural_person" else 0.35)
         scale = (400 if big else 8) if col == "natural_person" else (40 if big else 3)
         for r in outcomes:
-            values[(r, col)] = _count(rng, scale, 0.55) if active else 0
+            values[(r, col)] = _count(rng, scale, 0.55, small) if active else 0
         done = sum(values[(r, col)] for r in outcomes)
         values[("results_total", col)] = done
-        values[("carry_forward", col)] = _count(rng, scale, 0.6) if active else 0
+        values[("carry_forward", col)] = _count(rng, scale, 0.6, small) if active else 0
         values[("carried_over", col)] = min(
-            _count(rng, scale, 0.6) if active else 0, done + values[("carry_forward", col)]
+            _count(rng, scale, 0.6, small) if active else 0, done + values[("carry_forward", col)]
         )
         values[("new_received", col)] = done + values[("carry_forward", col)] - values[("carried_over", col)]
     for r in rows:
@@ -549,9 +557,10 @@ def _draw_t3(rep: Report, rng: random.Random, big: bool) -> None:
 
 
 def _draw_t4(rep: Report, rng: random.Random, big: bool) -> None:
+    small = "small_numbers" in rep.variants
     scale = 80 if big else 2
     for block, _label in T4_BLOCKS:
-        parts = [_count(rng, scale, 0.6) for _ in range(4)]
+        parts = [_count(rng, scale, 0.6, small) for _ in range(4)]
         for (col, _l), v in zip(T4_COLUMNS, [*parts, sum(parts)]):
             rep.t4[f"t4.{block}.{col}"] = _value(v)
 
@@ -656,6 +665,8 @@ def failing_checks(rep: Report) -> list[str]:
         s = 0.0
         for k in keys:
             c = cells[k]
+            if c.status == "ambiguous":
+                return None  # a cell the source leaves undetermined: not assessable
             if c.value is None:
                 if any(cells[x].value is not None for x in components(k) if x in cells):
                     return None  # a blank total beside printed values (0 included): not assessable

@@ -161,3 +161,146 @@ def _totals_as_formulas(
     for block in T4_BLOCKS:
         first, last = at(f"t4.{block}.{T4_COLS[0]}"), at(f"t4.{block}.{T4_COLS[-2]}")
         ws[at(f"t4.{block}.total")] = f"=SUM({first}:{last})"
+
+
+# -- a generated report (tests/generators/report.py) as a workbook --------------------------------------
+
+#: Page-level variants of the workbook (drawn from the report's seed, listed in the expected ``variants``).
+XLSX_VARIANTS = ("text_numbers", "heading_in_table")
+#: Layout variants a workbook of tables cannot print: agencies' statistics sheets carry no prose.
+XLSX_DROPS = frozenset({"prose"})
+_KEPT_PARAGRAPH = re.compile(r"^([一二三四]、|注：|（续表）)")
+
+
+def page_variants(rep: Any) -> list[str]:
+    import random
+
+    rng = random.Random(f"xlsx:{rep.seed}")
+    return [v for v in XLSX_VARIANTS if rng.random() < 0.3]
+
+
+def render(rep: Any, stem: str = "report") -> tuple[bytes, dict[str, Any]]:
+    """The report's tables as agencies publish them in a statistics workbook, and its expected values.
+
+    The tables are those of the Word rendering (``tests.generators.docx.report_document``: every label
+    and layout variant, 小计 column, split tables), copied onto one sheet with their merged cells, under
+    the title and the section headings; notes after tables and 「（续表）」 stay. Prose does not: the
+    ``prose`` variant is dropped from the expected ``variants`` and scope is not stated by the sheet.
+    Numbers are stored as numbers (decimals with a format showing the printed places, 「1,234」 with a
+    thousands format), or as text with the ``text_numbers`` page variant; anything else as text.
+    """
+    from tests.generators.docx import report_document
+
+    variants = page_variants(rep)
+    document = report_document(_without_prose(rep))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年报统计表" if rep.seed % 2 else "Sheet1"
+    # The title in one merged cell over the tables' width (two printed lines: one cell, a line break).
+    ws.cell(row=1, column=1, value="\n".join(rep.title_lines()))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=10)
+    row = 3
+    pending: list[str] = []
+    started = False
+    for kind, item in _body(document):
+        if kind == "p":
+            text = str(item).strip()
+            started = started or text.startswith("二、")
+            if started and _KEPT_PARAGRAPH.match(text):
+                pending.append(text)
+            continue
+        for text in pending:
+            ws.cell(row=row, column=1, value=text)
+            row += 1 if "heading_in_table" in variants else 2
+        pending = []
+        height = _copy_table(ws, item, row, "text_numbers" in variants)
+        row += height + 1
+    for text in pending:
+        ws.cell(row=row, column=1, value=text)
+        row += 2
+    wb.properties.created = wb.properties.modified = datetime.datetime(2024, 1, 1)
+    out = BytesIO()
+    wb.save(out)
+    expected = rep.expected(f"{stem}.xlsx")
+    expected["scope"] = None
+    expected["variants"] = sorted((rep.variants - XLSX_DROPS) | set(variants))
+    return deterministic_zip(out.getvalue()), expected
+
+
+def _without_prose(rep: Any) -> Any:
+    import copy as _copy
+
+    plain = _copy.copy(rep)
+    plain.variants = rep.variants - XLSX_DROPS
+    return plain
+
+
+def _body(document: Any) -> list[tuple[str, Any]]:
+    """The body in order: ("p", text) for paragraphs, ("t", table) for tables."""
+    from docx.table import Table
+
+    out: list[tuple[str, Any]] = []
+    for child in document.element.body:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append(("p", "".join(t.text or "" for t in child.iter(_W_T))))
+        elif tag == "tbl":
+            out.append(("t", Table(child, document)))
+    return out
+
+
+_W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_PLAIN_INT = re.compile(r"^-?\d+$")
+_PLAIN_DEC = re.compile(r"^-?\d+\.(\d+)$")
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
+
+
+def _copy_table(ws: Any, table: Any, top: int, text_numbers: bool) -> int:
+    """A Word table's grid at sheet row ``top``: merged cells merged, numbers typed; returns its height."""
+    first: dict[Any, list[int]] = {}  # w:tc → [row, col, last row, last col]
+    texts: dict[Any, str] = {}
+    grid, n_cols = table._cells, table._column_count
+    for i, cell in enumerate(grid):
+        r, c = divmod(i, n_cols)
+        if True:
+            key = cell._tc
+            if key not in first:
+                first[key] = [r, c, r, c]
+                lines = ["".join(t.text or "" for t in p.iter(_W_T)) for p in cell._tc.iter(_W_P)]
+                texts[key] = "".join(lines)
+            else:
+                box = first[key]
+                box[2], box[3] = max(box[2], r), max(box[3], c)
+    covered: dict[tuple[int, int], Any] = {}
+    for key, (r0, c0, r1, c1) in first.items():
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                assert (r, c) not in covered, f"two cells of the Word table cover ({r}, {c})"
+                covered[(r, c)] = key
+        _typed(ws.cell(row=top + r0, column=1 + c0), texts[key], text_numbers)
+    for r0, c0, r1, c1 in first.values():
+        if r1 > r0 or c1 > c0:
+            ws.merge_cells(start_row=top + r0, start_column=1 + c0, end_row=top + r1, end_column=1 + c1)
+    return len(grid) // n_cols
+
+
+_W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+
+
+def _typed(cell: Any, text: str, text_numbers: bool) -> None:
+    if text == "":
+        return
+    if not text_numbers:
+        if _PLAIN_INT.match(text):
+            cell.value = int(text)
+            return
+        m = _PLAIN_DEC.match(text)
+        if m:
+            cell.value = float(text)
+            cell.number_format = "0." + "0" * len(m.group(1))
+            return
+        if _GROUPED.match(text):
+            cell.value = int(text.replace(",", ""))
+            cell.number_format = "#,##0"
+            return
+    cell.value = text
