@@ -149,3 +149,11 @@ def test_integers_round_trip(n: int) -> None:
 def test_decimals_round_trip(d: object) -> None:
     text = str(d)
     assert read_cell(text).value == pytest.approx(float(text))
+
+
+def test_a_long_label_cut_short_still_names_its_row() -> None:
+    """A page break cut 「1、申请人无正当理由逾期不补正，…」 after 「不补」: the start of a long label is enough."""
+    assert _row("1、申请人无正当理由逾期不补") == "other_overdue_correction"
+    assert _row("2.申请人逾期未按收费通知") == "other_overdue_fee"
+    # a short fragment is not
+    assert _row("申请人") is None

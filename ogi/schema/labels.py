@@ -53,6 +53,10 @@ def strip_numbering(text: str) -> str:
     return s
 
 
+#: How long the start of a label must be to name its row on its own.
+MIN_PREFIX = 8
+
+
 @lru_cache(maxsize=4096)
 def _compiled(label: Label) -> tuple[frozenset[str], tuple[tuple[str, ...], ...], bool]:
     """A label's exact forms and keyword alternatives in normal form (labels are few; texts are many)."""
@@ -79,6 +83,9 @@ def matches(label: Label, text: str) -> int:
     for words in alternatives:
         if all(w in core for w in words):
             best = max(best, sum(len(w) for w in words))
+    if not best and len(core) >= MIN_PREFIX:
+        # A long label cut short (a page or cell break: 「申请人无正当理由逾期不补」) still names its row.
+        best = max((len(core) for e in exacts if len(e) > len(core) and e.startswith(core)), default=0)
     return best
 
 

@@ -553,20 +553,28 @@ def _t4_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[tuple[
     blocks: list[tuple[Label, Cell]] = []
     leaves: list[tuple[Label, Cell, int]] = []
     order = 0
+    geometry = all(g for _, g in rows)
+    # A label cut in two by a line or page break (「尚未」 over 「审结」) is read joined with the cell right
+    # below it, when only the two together name a column.
+    below = {(c.row, c.col, c.colspan): c for cells, _g in rows for c in cells} if geometry else {}
+    joined: set[int] = set()
     for cells, _g in rows:
         for cell in cells:
-            if not L.squash(cell.text):
+            if not L.squash(cell.text) or id(cell) in joined:
                 continue
-            block = L.best_match(t.t4_blocks, cell.text)
-            col = L.best_match(t.t4_columns, cell.text)
-            if block is not None and (
-                col is None or L.matches(block, cell.text) >= L.matches(col, cell.text)
-            ):
+            text = cell.text
+            block = L.best_match(t.t4_blocks, text)
+            col = L.best_match(t.t4_columns, text)
+            nxt = below.get((cell.row + cell.rowspan, cell.col, cell.colspan))
+            if block is None and col is None and nxt is not None and L.squash(nxt.text):
+                col = L.best_match(t.t4_columns, text + nxt.text)
+                if col is not None:
+                    joined.add(id(nxt))
+            if block is not None and (col is None or L.matches(block, text) >= L.matches(col, text)):
                 blocks.append((block, cell))
             elif col is not None:
                 leaves.append((col, cell, order))
                 order += 1
-    geometry = all(g for _, g in rows)
     out: list[tuple[str, _Column]] = []
     if geometry:
         for col, cell, _o in sorted(leaves, key=lambda f: (f[1].col, f[2])):
@@ -751,9 +759,10 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t2_header_cells = cells
         st.t2_cols = []
         return
+    t4_header_open = st.kind == "t4" and not any(k.startswith("t4.") for k in st.rec.cells)
     if (
         st.kind != "t3_header"
-        and (st.kind != "t4" or id(table) != st.t4_table_id)
+        and (st.kind != "t4" or (id(table) != st.t4_table_id and not t4_header_open))
         and _is_t4_column_header(t, cells)
     ):
         st.kind = "t4"
