@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ogi.extractors.model import Cell, Table
 from ogi.extractors.pdfgrid import Bbox
@@ -37,6 +38,9 @@ SAME_COLUMN = 3.5
 class RawCell:
     bbox: Bbox
     text: str
+    #: Extra locator fields (OCR: ``confidence``) and other readings of the cell (OCR alternatives).
+    locator: dict[str, Any] = field(default_factory=dict)
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass
@@ -105,7 +109,8 @@ def build_table(raw: RawTable) -> PdfTable:
                 col=xi[x0],
                 rowspan=yi[bottom] - yi[top],
                 colspan=xi[x1] - xi[x0],
-                locator={"page": raw.page, "bbox": [round(v, 2) for v in rc.bbox]},
+                locator={"page": raw.page, "bbox": [round(v, 2) for v in rc.bbox], **rc.locator},
+                alternatives=rc.alternatives,
             )
         )
     bbox = raw.bbox
@@ -159,7 +164,9 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     """Append ``nxt`` (the same table continued on the next page) to ``first``, in place."""
     a = first.table
     b = nxt.table
-    b_cells = [Cell(c.text, c.row, c.col, c.rowspan, c.colspan, dict(c.locator)) for c in b.cells]
+    b_cells = [
+        Cell(c.text, c.row, c.col, c.rowspan, c.colspan, dict(c.locator), c.alternatives) for c in b.cells
+    ]
     # A header printed again on the new page: drop the rows that repeat the table's first rows.
     k = 0
     while k < b.n_rows and k < a.n_rows and _rows_text(b_cells, k) == _rows_text(a.cells, k):

@@ -1,0 +1,332 @@
+"""The OCR engine: an image in, text boxes with confidences and per-character alternatives out.
+
+ogi reads scans with RapidOCR (``pip install 'ogi[ocr]'``: ``rapidocr`` 3.x on ``onnxruntime``). Its
+Chinese models ship inside the wheel, and they are the only ones ever used: the detection model is named
+by path, so RapidOCR's download code is never reached, and recognition runs the packaged model through
+onnxruntime directly. Nothing here touches the network.
+
+Recognition is run here rather than through RapidOCR's pipeline because ogi needs more than a line of text
+and a mean score: each character's probability and the readings the model considered next to it (CTC
+alternatives: another character, no character, or a character between two), so that ``ogi.schema`` can
+correct a doubtful digit when the identities allow exactly one value. Crops are also padded only to the
+widest crop of their batch (RapidOCR pads every crop to 320 px), which halves the time on tables of
+short numbers.
+
+Without the extra, ``available()`` is False and ``MISSING`` says what to install; callers then leave the
+report ``needs_ocr``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import util as importlib_util
+from pathlib import Path
+
+import numpy as np
+
+#: The reason a report stays ``needs_ocr`` when the OCR stack is not installed.
+MISSING = "OCR is not installed (pip install 'ogi[ocr]': rapidocr and onnxruntime)"
+
+#: A character read with less probability than this is doubtful: its alternatives are kept.
+DOUBT = 0.95
+#: Alternatives less likely than this are not worth listing.
+MIN_ALTERNATIVE = 0.02
+#: A digit read with less probability than this may be any digit.
+LOW_DIGIT = 0.6
+#: Detection runs on the page scaled so that its longer side is at most this many pixels (text at
+#: 200 dpi stays well above the detector's smallest size; the cost falls with the square of the scale).
+DET_MAX_SIDE = 1200
+#: Recognition input height (the model's) and batch size.
+REC_HEIGHT = 48
+REC_BATCH = 8
+
+
+@cache
+def available() -> bool:
+    """Whether the OCR extra (rapidocr, onnxruntime; OpenCV comes with rapidocr) is installed."""
+    return all(importlib_util.find_spec(m) is not None for m in ("rapidocr", "onnxruntime", "cv2"))
+
+
+@dataclass(frozen=True)
+class CharReading:
+    """One recognised character: its probability and the other readings of the same place.
+
+    An alternative is ``(text, probability)``; ``""`` means "no character here".
+    """
+
+    char: str
+    prob: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass
+class LineReading:
+    """A recognised line of text: characters with their alternatives, and readings of characters the
+    model nearly saw between them (``insertions``: position in ``text`` → alternatives)."""
+
+    chars: list[CharReading] = field(default_factory=list)
+    insertions: dict[int, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "".join(c.char for c in self.chars)
+
+    @property
+    def confidence(self) -> float:
+        return min((c.prob for c in self.chars), default=0.0)
+
+
+@dataclass
+class TextBox:
+    """A line of text found on an image: axis-aligned ``bbox`` (x0, top, x1, bottom) in pixels."""
+
+    bbox: tuple[float, float, float, float]
+    reading: LineReading
+
+    @property
+    def text(self) -> str:
+        return self.reading.text
+
+
+def _models_dir() -> Path:
+    spec = importlib_util.find_spec("rapidocr")
+    if spec is None or spec.origin is None:
+        raise RuntimeError(MISSING)
+    return Path(spec.origin).parent / "models"
+
+
+def _packaged(pattern: str) -> Path:
+    """The packaged model file matching ``pattern`` (the wheel ships one per task)."""
+    found = sorted(_models_dir().glob(pattern))
+    if not found:
+        raise RuntimeError(f"the rapidocr wheel has no packaged model {pattern} (ogi never downloads one)")
+    return found[-1]
+
+
+class Engine:
+    """Text detection (RapidOCR) and recognition (the packaged model through onnxruntime).
+
+    One per process (``engine()``); calls are serialised by a lock because onnxruntime sessions already
+    use every core.
+    """
+
+    def __init__(self) -> None:
+        import onnxruntime as ort
+        from rapidocr import RapidOCR
+
+        det_model = _packaged("*det*.onnx")
+        self._rec_model = _packaged("*rec*.onnx")
+        self._det = RapidOCR(
+            params={
+                "Global.log_level": "error",
+                "Global.use_cls": False,
+                "Global.text_score": 0.0,
+                "Global.max_side_len": DET_MAX_SIDE,
+                "Global.model_root_dir": str(det_model.parent),
+                "Det.model_path": str(det_model),
+            }
+        )
+        options = ort.SessionOptions()
+        options.log_severity_level = 4
+        self._rec = ort.InferenceSession(
+            str(self._rec_model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        meta = self._rec.get_modelmeta().custom_metadata_map
+        # CTC classes: blank, the model's characters, and a space at the end (as PaddleOCR trains it).
+        self._classes = ["", *meta["character"].splitlines(), " "]
+        self._input = self._rec.get_inputs()[0].name
+        self._lock = threading.Lock()
+
+    # -- detection -----------------------------------------------------------------------------------
+
+    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """Axis-aligned boxes (x0, top, x1, bottom) of the text lines on ``image`` (RGB or grey)."""
+        rgb = _rgb(image)
+        with self._lock:
+            out = self._det(rgb, use_det=True, use_cls=False, use_rec=False)
+        boxes = getattr(out, "boxes", None)
+        if boxes is None or len(boxes) == 0:
+            return []
+        found = []
+        for quad in np.asarray(boxes, dtype=np.float32):
+            xs, ys = quad[:, 0], quad[:, 1]
+            found.append((float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())))
+        return found
+
+    # -- recognition ---------------------------------------------------------------------------------
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
+        """The text of each crop (one line of text each), with per-character alternatives."""
+        out: list[LineReading] = [LineReading() for _ in crops]
+        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+        order = sorted(range(len(crops)), key=lambda i: ratios[i])
+        for start in range(0, len(order), REC_BATCH):
+            batch = order[start : start + REC_BATCH]
+            width = max(16, math.ceil(REC_HEIGHT * max(ratios[i] for i in batch)))
+            tensor = np.stack([_normalise(_rgb(crops[i]), width) for i in batch])
+            with self._lock:
+                probs = self._rec.run(None, {self._input: tensor})[0]
+            for i, p in zip(batch, probs):
+                out[i] = self._decode(np.asarray(p, dtype=np.float32))
+        return out
+
+    def _decode(self, probs: np.ndarray) -> LineReading:
+        """Greedy CTC decoding that keeps, for each character, the runner-up readings of its frames."""
+        best = probs.argmax(axis=1)
+        reading = LineReading()
+        t = 0
+        n = len(best)
+        while t < n:
+            k = int(best[t])
+            end = t
+            while end + 1 < n and best[end + 1] == k:
+                end += 1
+            frames = probs[t : end + 1]
+            if k == 0:
+                # A blank stretch: a character the model nearly read here is an insertion alternative.
+                alts = _runners_up(frames, exclude=0, classes=self._classes)
+                if alts and reading.chars:
+                    reading.insertions[len(reading.chars)] = alts
+            else:
+                peak = int(frames[:, k].argmax())
+                prob = float(frames[peak, k])
+                alts = _runners_up(frames[peak : peak + 1], exclude=k, classes=self._classes)
+                reading.chars.append(CharReading(self._classes[k], prob, alts))
+            t = end + 1
+        # Leading and trailing spaces are padding, not text.
+        while reading.chars and reading.chars[-1].char == " ":
+            reading.chars.pop()
+        while reading.chars and reading.chars[0].char == " ":
+            reading.chars.pop(0)
+            reading.insertions = {i - 1: a for i, a in reading.insertions.items() if i > 0}
+        return reading
+
+    def read(self, image: np.ndarray) -> list[TextBox]:
+        """Detection and recognition of a whole image (for images without a table grid)."""
+        boxes = self.detect(image)
+        crops = [crop(image, b) for b in boxes]
+        keep = [i for i, c in enumerate(crops) if c.size]
+        readings = self.recognize([crops[i] for i in keep])
+        return [TextBox(boxes[i], r) for i, r in zip(keep, readings) if r.text.strip()]
+
+
+def _runners_up(frames: np.ndarray, exclude: int, classes: list[str]) -> tuple[tuple[str, float], ...]:
+    """Classes other than ``exclude`` that reach ``MIN_ALTERNATIVE`` in any of ``frames``, best first."""
+    peak = frames.max(axis=0)
+    peak[exclude] = 0.0
+    found = np.nonzero(peak >= MIN_ALTERNATIVE)[0]
+    top = sorted(found.tolist(), key=lambda c: -peak[c])[:4]
+    return tuple((classes[c], round(float(peak[c]), 4)) for c in top)
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return np.repeat(image[:, :, None], 3, axis=2)
+    if image.shape[2] == 4:
+        return np.ascontiguousarray(image[:, :, :3])
+    return image
+
+
+def _normalise(image: np.ndarray, width: int) -> np.ndarray:
+    """A crop as the recogniser's input: height 48, aspect kept, padded on the right to ``width``."""
+    import cv2
+
+    h, w = image.shape[:2]
+    resized_w = min(width, max(1, math.ceil(REC_HEIGHT * w / max(1, h))))
+    resized = cv2.resize(image, (resized_w, REC_HEIGHT)).astype(np.float32)
+    resized = resized.transpose((2, 0, 1)) / 255.0
+    resized = (resized - 0.5) / 0.5
+    out = np.zeros((3, REC_HEIGHT, width), dtype=np.float32)
+    out[:, :, :resized_w] = resized
+    return out
+
+
+def crop(image: np.ndarray, bbox: Sequence[float], pad: int = 0) -> np.ndarray:
+    """The pixels of ``bbox`` (x0, top, x1, bottom), clipped to the image."""
+    h, w = image.shape[:2]
+    x0 = max(0, math.floor(bbox[0]) - pad)
+    y0 = max(0, math.floor(bbox[1]) - pad)
+    x1 = min(w, math.ceil(bbox[2]) + pad)
+    y1 = min(h, math.ceil(bbox[3]) + pad)
+    if x1 <= x0 or y1 <= y0:
+        return image[0:0, 0:0]
+    return image[y0:y1, x0:x1]
+
+
+_ENGINE: Engine | None = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def engine() -> Engine:
+    """The process's engine, created on first use (loading the models takes about a second)."""
+    global _ENGINE
+    if not available():
+        raise RuntimeError(MISSING)
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            _ENGINE = Engine()
+        return _ENGINE
+
+
+def alternative_texts(lines: Sequence[LineReading], limit: int = 24) -> list[str]:
+    """Other readings of text made of ``lines`` (joined without separators), most likely first.
+
+    Built from the doubtful characters only: each may be read as one of its alternatives (another
+    character or none), a digit read with little confidence as any digit, and a character the model
+    nearly saw between two as an insertion. At most ``limit`` readings, each differing from the text in
+    one or two places.
+    """
+    text_chars: list[CharReading] = [c for line in lines for c in line.chars]
+    options: list[tuple[int, str, float, str]] = []  # (position, replacement, probability, kind)
+    offset = 0
+    for line in lines:
+        for i, c in enumerate(line.chars):
+            pos = offset + i
+            if c.prob >= DOUBT:
+                continue
+            seen = {c.char}
+            for alt, p in c.alternatives:
+                if alt not in seen:
+                    seen.add(alt)
+                    options.append((pos, alt, p, "sub"))
+            if c.char.isdigit() and c.prob < LOW_DIGIT:
+                for d in "0123456789":
+                    if d not in seen:
+                        seen.add(d)
+                        options.append((pos, d, 0.0, "sub"))
+        for i, alts in line.insertions.items():
+            for alt, p in alts:
+                if alt.strip() and p >= 0.1:
+                    options.append((offset + i, alt, p, "ins"))
+        offset += len(line.chars)
+    if not options:
+        return []
+    base = [c.char for c in text_chars]
+
+    def apply(edits: Sequence[tuple[int, str, float, str]]) -> str:
+        chars = list(base)
+        # Right to left, so that insertions do not shift the positions still to apply.
+        for pos, alt, _p, kind in sorted(edits, key=lambda e: (e[0], e[3] == "sub"), reverse=True):
+            if kind == "ins":
+                chars.insert(pos, alt)
+            else:
+                chars[pos] = alt
+        return "".join(chars)
+
+    ranked = sorted(options, key=lambda o: -o[2])
+    readings: dict[str, float] = {}
+    for o in ranked:
+        readings.setdefault(apply([o]), o[2])
+    for i, a in enumerate(ranked):
+        for b in ranked[i + 1 :]:
+            if a[0] == b[0] and "sub" in (a[3], b[3]):
+                continue
+            readings.setdefault(apply([a, b]), a[2] * b[2])
+    text = "".join(base)
+    readings.pop(text, None)
+    ordered = sorted(readings.items(), key=lambda kv: -kv[1])
+    return [t for t, _p in ordered[:limit]]

@@ -1,0 +1,229 @@
+"""One page image read by OCR: table grids with each cell's text, and the text outside the tables.
+
+The grid comes from the image (``ogi.extractors.imagegrid``); the OCR engine (``ogi.extractors.ocr``)
+finds text lines and reads them. Each line found is placed in the cell that holds it; a line the
+detector drew across a rule (two numbers close together) is cut at the rule and each piece read on its
+own, and a cell with ink but no line found (a lone small digit) is read from its ink. Lines of one cell
+are joined as the PDF extractor joins wrapped cell text. A tall, narrow line (characters stacked
+vertically in a narrow column) is read character by character.
+
+The result is in the units the caller asks for (``scale`` per pixel: PDF points for a rendered page,
+pixels for an embedded image), as the PDF extractor's raw tables and characters, so that tables are
+built, stitched across pages and prose assembled by the same code as for born-digital PDFs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ogi.extractors import imagegrid as ig
+from ogi.extractors import ocr
+from ogi.extractors.pdfgrid import Char
+from ogi.extractors.pdftables import RawCell, RawTable
+from ogi.extractors.textutil import join_wrapped
+
+#: Rendering resolution for PDF pages.
+DPI = 200.0
+
+
+@dataclass
+class OcrPage:
+    """What OCR read on one page, in the caller's units."""
+
+    number: int
+    width: float
+    height: float
+    tables: list[RawTable] = field(default_factory=list)
+    chars: list[Char] = field(default_factory=list)
+    angle: float = 0.0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Piece:
+    bbox: ig.Box
+    reading: ocr.LineReading | None = None
+
+
+def _inside(box: ig.Box, cell: ig.Box, shrink: float) -> ig.Box | None:
+    x0 = max(box[0], cell[0] + shrink)
+    y0 = max(box[1], cell[1] + shrink)
+    x1 = min(box[2], cell[2] - shrink)
+    y1 = min(box[3], cell[3] - shrink)
+    if x1 - x0 < 3 or y1 - y0 < 5:
+        return None
+    return (x0, y0, x1, y1)
+
+
+def _ink_in(text_ink: np.ndarray, box: ig.Box) -> int:
+    part = ocr.crop(text_ink, box)
+    return int(np.count_nonzero(part)) if part.size else 0
+
+
+def _ink_lines(text_ink: np.ndarray, box: ig.Box, min_ink: int) -> list[ig.Box]:
+    """Text lines in ``box`` found from the ink alone: rows with ink, split at blank rows."""
+    import cv2
+
+    part = ocr.crop(text_ink, box)
+    if not part.size or np.count_nonzero(part) < min_ink:
+        return []
+    # Specks of noise are not text.
+    part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    rows = np.nonzero(part.any(axis=1))[0]
+    if len(rows) == 0:
+        return []
+    out = []
+    start = prev = int(rows[0])
+    for r in [*rows[1:].tolist(), None]:
+        if r is not None and r - prev <= 3:
+            prev = r
+            continue
+        band = part[start : prev + 1]
+        cols = np.nonzero(band.any(axis=0))[0]
+        if prev - start >= 4 and len(cols) and np.count_nonzero(band) >= min_ink:
+            out.append(
+                (
+                    box[0] + float(cols[0]) - 3,
+                    box[1] + start - 3,
+                    box[0] + float(cols[-1]) + 4,
+                    box[1] + prev + 4,
+                )
+            )
+        if r is not None:
+            start = prev = r
+    return out
+
+
+def _line_image(gray: np.ndarray, box: ig.Box) -> np.ndarray:
+    """The crop of one line; characters stacked in a narrow column are laid side by side."""
+    part = ocr.crop(gray, box, pad=2)
+    h, w = part.shape[:2]
+    if w and h >= 1.8 * w:
+        n = max(1, round(h / w))
+        step = h / n
+        pieces = [part[int(i * step) : int((i + 1) * step)] for i in range(n)]
+        height = max(p.shape[0] for p in pieces)
+        pieces = [np.pad(p, ((0, height - p.shape[0]), (0, 0)), constant_values=255) for p in pieces]
+        return np.hstack(pieces)
+    return part
+
+
+def _join_line(pieces: list[_Piece]) -> str:
+    return join_wrapped([p.reading.text for p in sorted(pieces, key=lambda p: p.bbox[0]) if p.reading])
+
+
+def _lines_of(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Pieces grouped into lines (by their vertical centres), top to bottom."""
+    lines: list[list[_Piece]] = []
+    for p in sorted(pieces, key=lambda p: (p.bbox[1] + p.bbox[3]) / 2):
+        cy = (p.bbox[1] + p.bbox[3]) / 2
+        if lines:
+            last = lines[-1][-1]
+            if abs(cy - (last.bbox[1] + last.bbox[3]) / 2) <= 0.5 * (last.bbox[3] - last.bbox[1]):
+                lines[-1].append(p)
+                continue
+        lines.append([p])
+    return lines
+
+
+def cell_reading(pieces: list[_Piece]) -> tuple[str, float | None, tuple[str, ...]]:
+    """A cell's text (lines joined by newlines), its confidence and other readings of it."""
+    read = [p for p in pieces if p.reading is not None and p.reading.text.strip()]
+    if not read:
+        return "", None, ()
+    lines = _lines_of(read)
+    text = "\n".join(_join_line(line) for line in lines)
+    chars = [c for p in read if p.reading for c in p.reading.chars if not c.char.isspace()]
+    confidence = round(min((c.prob for c in chars), default=0.0), 3)
+    alternatives: tuple[str, ...] = ()
+    if len(read) == 1 and read[0].reading is not None and any(ch.isdigit() for ch in text):
+        alternatives = tuple(ocr.alternative_texts([read[0].reading]))
+    return text, confidence, alternatives
+
+
+def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: float = 1.0) -> OcrPage:
+    """Read one page image. ``dpi`` is the image's resolution (it sizes the rules and text expected);
+    ``scale`` converts pixels into the units of the result."""
+    started = time.perf_counter()
+    eng = ocr.engine()
+    page = ig.prepare(image, dpi)
+    gray = page.gray
+    text_ink = page.text_ink()
+    shrink = max(3.0, dpi * 0.02)
+    min_ink = max(12, int((dpi / 100) ** 2 * 6))
+    boxes = eng.detect(gray)
+
+    cells = [(g, c) for g in page.grids for c in g.cells]
+    by_cell: dict[int, list[_Piece]] = {i: [] for i in range(len(cells))}
+    prose: list[_Piece] = []
+    margin = shrink
+    for box in boxes:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        if not any(g.contains(cx, cy, margin) for g in page.grids):
+            prose.append(_Piece(box))
+            continue
+        placed = False
+        home: tuple[int, ig.Box] | None = None
+        for i, (_g, cell) in enumerate(cells):
+            clip = _inside(box, cell.bbox, shrink)
+            if clip is None:
+                continue
+            b = cell.bbox
+            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                home = (i, clip)
+            if _ink_in(text_ink, clip) >= min_ink:
+                by_cell[i].append(_Piece(clip))
+                placed = True
+        if not placed and home is not None:
+            by_cell[home[0]].append(_Piece(home[1]))
+    # Cells with ink but no line found: read what the ink shows.
+    for i, (_g, cell) in enumerate(cells):
+        if by_cell[i]:
+            continue
+        interior = _inside(cell.bbox, cell.bbox, shrink)
+        if interior is None:
+            continue
+        by_cell[i] = [_Piece(b) for b in _ink_lines(text_ink, interior, min_ink)]
+
+    pieces = [p for ps in by_cell.values() for p in ps] + prose
+    readings = eng.recognize([_line_image(gray, p.bbox) for p in pieces])
+    for p, r in zip(pieces, readings):
+        p.reading = r
+
+    out = OcrPage(number, gray.shape[1] * scale, gray.shape[0] * scale, angle=page.angle)
+    for grid in page.grids:
+        raw_cells = []
+        for i, (g, cell) in enumerate(cells):
+            if g is not grid:
+                continue
+            text, confidence, alternatives = cell_reading(by_cell[i])
+            locator: dict[str, Any] = {}
+            if confidence is not None:
+                locator["confidence"] = confidence
+            raw_cells.append(
+                RawCell(tuple(v * scale for v in cell.bbox), text, locator, alternatives)  # type: ignore[arg-type]
+            )
+        out.tables.append(RawTable(number, raw_cells, "ocr"))
+    for p in prose:
+        if p.reading is None or not p.reading.text.strip():
+            continue
+        out.chars.extend(_chars(p.bbox, p.reading.text, scale))
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def _chars(box: ig.Box, text: str, scale: float) -> list[Char]:
+    """A recognised line as characters spread evenly over its box (what the prose code reads)."""
+    x0, top, x1, bottom = (v * scale for v in box)
+    # The detector pads its boxes; the text's size is about three quarters of the box height.
+    size = (bottom - top) * 0.75
+    pad = (bottom - top - size) / 2
+    width = (x1 - x0) / max(1, len(text))
+    return [
+        Char(ch, x0 + i * width, top + pad, x0 + (i + 1) * width, bottom - pad, True, size)
+        for i, ch in enumerate(text)
+    ]
