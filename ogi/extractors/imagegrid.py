@@ -65,6 +65,16 @@ class PageImage:
     angle: float
     dpi: float
 
+    def without_rules(self) -> np.ndarray:
+        """The grey page with its table rules painted over with paper (crops of cells then hold text
+        only, even where the text touches a rule)."""
+        import cv2
+
+        near_rules = cv2.dilate(self.rules, np.ones((3, 3), np.uint8))
+        clean = self.gray.copy()
+        clean[near_rules > 0] = 255
+        return clean
+
     def text_ink(self) -> np.ndarray:
         """Ink that is not a rule (what text is made of)."""
         import cv2
@@ -285,7 +295,7 @@ def grid_of(horizontal: np.ndarray, vertical: np.ndarray, region: Box, dpi: floa
 
 
 def find_grids(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list[Grid]:
-    """The tables of a page: clusters of rules at least an inch wide and a third of an inch tall."""
+    """The tables of a page: clusters of rules at least an inch wide and holding a row of text."""
     import cv2
 
     rules = cv2.bitwise_or(horizontal, vertical)
@@ -294,7 +304,7 @@ def find_grids(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list
     grids = []
     for i in range(1, n):
         x, y, w, h, _area = stats[i]
-        if w < dpi or h < dpi / 3:
+        if w < dpi or h < dpi * 0.15:
             continue
         grid = grid_of(horizontal, vertical, (x, y, x + w, y + h), dpi)
         if grid is not None and len(grid.cells) >= 2:

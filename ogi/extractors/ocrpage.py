@@ -14,6 +14,7 @@ built, stitched across pages and prose assembled by the same code as for born-di
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,8 @@ from ogi.extractors.textutil import join_wrapped
 
 #: Rendering resolution for PDF pages.
 DPI = 200.0
+#: A cell holding nothing but a dash, however OCR spells it.
+DASHES = re.compile(r"^[一—－\-_─ー‐–]{1,3}$")
 
 
 @dataclass
@@ -98,17 +101,19 @@ def _ink_lines(text_ink: np.ndarray, box: ig.Box, min_ink: int) -> list[ig.Box]:
     return out
 
 
-def _line_image(gray: np.ndarray, box: ig.Box) -> np.ndarray:
-    """The crop of one line; characters stacked in a narrow column are laid side by side."""
-    part = ocr.crop(gray, box, pad=2)
+def _line_image(clean: np.ndarray, box: ig.Box, line_height: float) -> np.ndarray:
+    """The crop of one line (from the page without its rules, for cells); characters stacked in a
+    narrow column are laid side by side."""
+    part = ocr.crop(clean, box)
     h, w = part.shape[:2]
-    if w and h >= 1.8 * w:
+    # Two characters or more stacked (a lone 1 or / is tall and narrow too, but one line high).
+    if w and h >= 1.8 * w and h >= 1.6 * line_height:
         n = max(1, round(h / w))
         step = h / n
         pieces = [part[int(i * step) : int((i + 1) * step)] for i in range(n)]
         height = max(p.shape[0] for p in pieces)
         pieces = [np.pad(p, ((0, height - p.shape[0]), (0, 0)), constant_values=255) for p in pieces]
-        return np.hstack(pieces)
+        part = np.hstack(pieces)
     return part
 
 
@@ -137,6 +142,10 @@ def cell_reading(pieces: list[_Piece]) -> tuple[str, float | None, tuple[str, ..
         return "", None, ()
     lines = _lines_of(read)
     text = "\n".join(_join_line(line) for line in lines)
+    if DASHES.match(text):
+        # A dash alone in a cell (a placeholder) and the numeral 一 print alike; a cell holding only
+        # the numeral does not occur in a table, a dash often does.
+        text = "—"
     chars = [c for p in read if p.reading for c in p.reading.chars if not c.char.isspace()]
     confidence = round(min((c.prob for c in chars), default=0.0), 3)
     alternatives: tuple[str, ...] = ()
@@ -189,10 +198,20 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
             continue
         by_cell[i] = [_Piece(b) for b in _ink_lines(text_ink, interior, min_ink)]
 
-    pieces = [p for ps in by_cell.values() for p in ps] + prose
-    readings = eng.recognize([_line_image(gray, p.bbox) for p in pieces])
+    in_cells = [p for ps in by_cell.values() for p in ps]
+    pieces = in_cells + prose
+    clean = page.without_rules()
+    cell_ids = {id(p) for p in in_cells}
+    heights = sorted(b[3] - b[1] for b in boxes)
+    line_height = heights[len(heights) // 2] if heights else dpi / 6
+    readings = eng.recognize(
+        [_line_image(clean if id(p) in cell_ids else gray, p.bbox, line_height) for p in pieces]
+    )
     for p, r in zip(pieces, readings):
         p.reading = r
+    for p in in_cells:
+        if p.reading is not None:
+            p.reading = ocr.as_number(p.reading)
 
     out = OcrPage(number, gray.shape[1] * scale, gray.shape[0] * scale, angle=page.angle)
     for grid in page.grids:

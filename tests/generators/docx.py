@@ -318,6 +318,7 @@ def _table2_2019(document: Any, old: Any) -> Any:
     new_pr = new._tbl.find(qn("w:tblPr"))
     if old_pr is not None and new_pr is not None:
         new._tbl.replace(new_pr, copy.deepcopy(old_pr))
+    _ruled(new._tbl)
     for r, row in enumerate(_ROWS_2019):
         for text, first, last in row:
             cell = new.cell(r, first)
@@ -327,3 +328,29 @@ def _table2_2019(document: Any, old: Any) -> Any:
     old._tbl.addprevious(new._tbl)
     old._tbl.getparent().remove(old._tbl)
     return new
+
+
+def _ruled(tbl: Any) -> None:
+    """Single rules around and between all cells (the template draws its rules per cell, which a table
+    built anew does not have): printed, the 2019 table 二 is ruled like the others."""
+    pr = tbl.find(qn("w:tblPr"))
+    if pr is None:
+        return
+    old = pr.find(qn("w:tblBorders"))
+    if old is not None:
+        pr.remove(old)  # the template's table-level borders are all "none"
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    # Schema order: tblBorders comes after tblStyle … tblInd (before shd, layout, cellMar, look).
+    after = [qn(f"w:{t}") for t in ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption")]
+    anchor = next((c for c in pr if c.tag in after), None)
+    if anchor is not None:
+        anchor.addprevious(borders)
+    else:
+        pr.append(borders)

@@ -28,6 +28,7 @@ _FILTERS = {
     "docx": "docx:MS Word 2007 XML",
     "xls": "xls:MS Excel 97",
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    "pdf": "pdf:writer_pdf_Export",
 }
 
 
