@@ -31,6 +31,8 @@ class ExtractOptions:
     #: Images a page shows, by URL as the page links them (resolved against the page's URL), for OCR of
     #: HTML pages whose tables are pictures (the fetcher keeps them).
     images: Mapping[str, bytes] = field(default_factory=dict)
+    #: The URL a page was fetched from (relative image links in it are resolved against it).
+    page_url: str = ""
 
 
 # format → "module:function"; modules are imported on first use so a run over text files never pays for

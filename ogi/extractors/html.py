@@ -791,6 +791,7 @@ def _read_pictures(doc: Document, page_url: str, options: object) -> None:
         return
     from ogi.extractors.ocrimages import Picture, read_pictures
 
+    page_url = getattr(options, "page_url", "") or page_url
     pictures = []
     for src in doc.meta.get("images", []):
         url = urljoin(page_url, src) if page_url.startswith(("http://", "https://")) else src

@@ -394,6 +394,16 @@ def engine() -> Engine:
         return _ENGINE
 
 
+#: Latin letters printed numbers are misread as, and the digit each stands for.
+LOOKALIKE_DIGITS = {
+    **dict.fromkeys("ODQo", "0"),
+    **dict.fromkeys("lIi|", "1"),
+    **dict.fromkeys("Zz", "2"),
+    **dict.fromkeys("Ss", "5"),
+    "b": "6",
+    "B": "8",
+    **dict.fromkeys("gq", "9"),
+}
 _NUMBER_LIKE = re.compile(r"^[+\-]?[\d,，]*\d(?:[.．]\d+)?%?(?:万元|亿元|元|件|条|个|项)?$")
 
 
@@ -401,14 +411,16 @@ def as_number(line: LineReading) -> LineReading:
     """``line`` with Latin letters read as the digits they resemble (``O`` → ``0``, ``l`` → ``1``) when
     that makes it a number; else ``line`` unchanged. For table cells, where a lone 0 is often read as O.
     """
-    if not any(c.digit is not None for c in line.chars):
+    if not any(c.char in LOOKALIKE_DIGITS for c in line.chars):
         return line
-    chars = [
-        CharReading(c.digit[0], min(c.prob, c.digit[1]), ((c.char, c.prob), *c.alternatives))
-        if c.digit is not None
-        else c
-        for c in line.chars
-    ]
+    chars = []
+    for c in line.chars:
+        digit = LOOKALIKE_DIGITS.get(c.char)
+        if digit is None:
+            chars.append(c)
+            continue
+        prob = c.digit[1] if c.digit is not None and c.digit[0] == digit else 0.0
+        chars.append(CharReading(digit, prob, ((c.char, c.prob), *c.alternatives)))
     text = "".join(c.char for c in chars).replace(" ", "")
     if not _NUMBER_LIKE.match(text):
         return line
