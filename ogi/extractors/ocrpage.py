@@ -87,13 +87,17 @@ def _ink_lines(text_ink: np.ndarray, box: ig.Box, min_ink: int) -> list[ig.Box]:
             continue
         band = part[start : prev + 1]
         cols = np.nonzero(band.any(axis=0))[0]
-        if prev - start >= 4 and len(cols) and np.count_nonzero(band) >= min_ink:
+        height = prev - start + 1
+        width = int(cols[-1] - cols[0] + 1) if len(cols) else 0
+        if len(cols) and np.count_nonzero(band) >= min_ink and (height >= 5 or width >= 3 * height):
+            # A dash is a few pixels tall: its box is made about as tall as it is wide, like a glyph's.
+            grow = max(3, (width - height) // 2) if height < 5 else 3
             out.append(
                 (
                     box[0] + float(cols[0]) - 3,
-                    box[1] + start - 3,
+                    box[1] + start - grow,
                     box[0] + float(cols[-1]) + 4,
-                    box[1] + prev + 4,
+                    box[1] + prev + 1 + grow,
                 )
             )
         if r is not None:

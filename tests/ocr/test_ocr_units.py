@@ -254,3 +254,33 @@ def test_ocr_switched_off_keeps_needs_ocr() -> None:
 
 def test_cell_reading_of_nothing() -> None:
     assert cell_reading([]) == ("", None, ())
+
+
+@pytest.mark.slow
+def test_a_drawn_table_is_read_cell_by_cell() -> None:
+    """OCR on a drawn grid: a word, a lone dash (too thin for the text detector, read from its ink), a
+    number and a lone slash (which the recogniser reads as 1 when it stands alone)."""
+    import cv2
+
+    from ogi.extractors.ocrpage import read_image
+    from ogi.extractors.pdftables import build_table
+    from tests.ocr.fixtures import require_ocr
+
+    require_ocr()
+    image = np.full((400, 1200), 255, np.uint8)
+    xs, ys = [100, 400, 600, 800, 1000], [100, 170, 240]
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
+    cv2.putText(image, "ABC", (120, 150), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
+    cv2.line(image, (420, 205), (440, 205), 0, 3)
+    cv2.putText(image, "12", (620, 220), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
+    cv2.putText(image, "/", (820, 220), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
+    page = read_image(image, 1, DPI, 1.0)
+    (raw,) = page.tables
+    table = build_table(raw).table
+    assert table.text_grid() == [["ABC", "", "", ""], ["", "—", "12", "/"]]
+    twelve = next(c for c in table.cells if c.text == "12")
+    assert twelve.locator["page"] == 1 and 0.5 < twelve.locator["confidence"] <= 1
+    assert twelve.locator["bbox"] == pytest.approx([600, 170, 800, 240], abs=3)
