@@ -142,9 +142,11 @@ def generated(n: int, seed: int) -> list[tuple[str, bytes, dict[str, tuple[float
     return [(name, pdfs[f"{name}.docx"], F.expected_cells(rep)) for name, rep in reports]
 
 
-def scans(pdf: bytes, seed: int) -> dict[str, bytes]:
+def scans(pdf: bytes, seed: int, sigma: float = 12.0, quality: int = 70) -> dict[str, bytes]:
     pages = render_pages(pdf, range(1, _n_pages(pdf) + 1))
-    noisy = [scanner_noise(im, seed=seed * 100 + i) for i, im in enumerate(pages)]
+    noisy = [
+        scanner_noise(im, seed=seed * 100 + i, sigma=sigma, quality=quality) for i, im in enumerate(pages)
+    ]
     return {"clean": image_pdf(pages), "noisy": image_pdf(noisy)}
 
 
@@ -152,6 +154,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reports", type=int, default=6, help="generated reports (default 6)")
     ap.add_argument("--seed", type=int, default=100)
+    ap.add_argument("--sigma", type=float, default=12.0, help="noise of the noisy scans, grey levels")
+    ap.add_argument("--quality", type=int, default=70, help="JPEG quality of the noisy scans")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -166,7 +170,7 @@ def main() -> None:
     for k, (name, pdf, expected) in enumerate(inputs):
         text = score(name, "text", pdf, expected)
         shared = {w[0] for w in text.wrong}
-        for scan, data in scans(pdf, args.seed + k).items():
+        for scan, data in scans(pdf, args.seed + k, args.sigma, args.quality).items():
             res = score(name, scan, data, expected)
             res.shared = len({w[0] for w in res.wrong} & shared)
             results.append(res)

@@ -171,6 +171,7 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
     boxes = eng.detect(gray)
 
     cells = [(g, c) for g in page.grids for c in g.cells]
+    rects = np.array([c.bbox for _g, c in cells], dtype=np.float64).reshape(-1, 4)
     by_cell: dict[int, list[_Piece]] = {i: [] for i in range(len(cells))}
     prose: list[_Piece] = []
     margin = shrink
@@ -181,7 +182,11 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
             continue
         placed = False
         home: tuple[int, ig.Box] | None = None
-        for i, (_g, cell) in enumerate(cells):
+        overlapping = np.nonzero(
+            (rects[:, 0] < box[2]) & (rects[:, 2] > box[0]) & (rects[:, 1] < box[3]) & (rects[:, 3] > box[1])
+        )[0]
+        for i in overlapping.tolist():
+            cell = cells[i][1]
             clip = _inside(box, cell.bbox, shrink)
             if clip is None:
                 continue

@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ogi.extractors.model import Block, Document, ExtractionError, Paragraph
 from ogi.extractors.pdfgrid import (
@@ -51,6 +51,9 @@ from ogi.extractors.pdfshapes import (
 )
 from ogi.extractors.pdftables import PdfTable, RawCell, RawTable, build_table, same_columns, stitch
 from ogi.extractors.pdftext import Line, ParagraphBuilder, gap_limit, margins, page_lines, remove_furniture
+
+if TYPE_CHECKING:
+    from ogi.extractors.ocrpage import OcrPage
 
 ENGINES = ("auto", "pdfium", "plumber")
 #: A page with fewer usable characters than this has no text layer worth reading.
@@ -320,6 +323,8 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
         # All pages read by OCR: no PDF engine read tables (``pdf_engine`` stays unset).
         meta["scanned_pages"] = meta["ocr_pages"] = sorted(ocr_read)
         meta["table_pages"] = sorted(n for n, ts in reading.tables.items() if ts)
+        if why_not:
+            meta["ocr_missing"] = why_not
         return Document(format="pdf_scanned", blocks=blocks, meta=meta)
     used = set(reading.engines.values())
     if not used:
@@ -335,7 +340,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
         meta["scanned_pages"] = scanned_pages
     if ocr_read:
         meta["ocr_pages"] = sorted(ocr_read)
-    elif scanned_pages:
+    if why_not and scanned_pages:
         meta["ocr_missing"] = why_not
     # Pages with text that are largely pictures (a table pasted as an image): for OCR to look at.
     image_pages = [p.number for p in pages if p.image_area >= 0.25 and p.number not in scanned_pages]
@@ -344,7 +349,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
     return Document(format="pdf", blocks=blocks, meta=meta)
 
 
-def _ocr_pages(data: bytes, numbers: list[int], wanted: bool) -> tuple[dict[int, Any], str]:
+def _ocr_pages(data: bytes, numbers: list[int], wanted: bool) -> tuple[dict[int, OcrPage], str]:
     """OCR of the pages ``numbers``, or nothing and why not."""
     from ogi.extractors import ocr
 
@@ -356,7 +361,11 @@ def _ocr_pages(data: bytes, numbers: list[int], wanted: bool) -> tuple[dict[int,
         return {}, f"needs OCR: {ocr.MISSING}"
     from ogi.extractors.pdfocr import read_scanned
 
-    return read_scanned(data, numbers), ""
+    pages, failed = read_scanned(data, numbers)
+    if failed:
+        first = min(failed)
+        return pages, f"OCR failed on {len(failed)} page(s) (page {first}: {failed[first]})"
+    return pages, ""
 
 
 def assemble(

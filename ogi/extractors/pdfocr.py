@@ -36,9 +36,18 @@ def render(data: bytes, number: int, dpi: float = DPI) -> np.ndarray:
     return pixels
 
 
-def read_scanned(data: bytes, numbers: Iterable[int], dpi: float = DPI) -> dict[int, OcrPage]:
-    """OCR of the pages ``numbers`` (1-based), in PDF points."""
+def read_scanned(
+    data: bytes, numbers: Iterable[int], dpi: float = DPI
+) -> tuple[dict[int, OcrPage], dict[int, str]]:
+    """OCR of the pages ``numbers`` (1-based), in PDF points, and the pages that could not be read (a
+    picture pdfium cannot draw, a failure inside the OCR engine) with the reason."""
     out: dict[int, OcrPage] = {}
+    failed: dict[int, str] = {}
     for n in numbers:
-        out[n] = read_image(render(data, n, dpi), number=n, dpi=dpi, scale=72.0 / dpi)
-    return out
+        try:
+            out[n] = read_image(render(data, n, dpi), number=n, dpi=dpi, scale=72.0 / dpi)
+        except MemoryError:
+            raise
+        except Exception as exc:  # one unreadable page does not lose the others
+            failed[n] = f"{type(exc).__name__}: {exc}"[:200]
+    return out, failed
