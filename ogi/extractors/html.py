@@ -785,9 +785,10 @@ def _read_pictures(doc: Document, page_url: str, options: object) -> None:
     from ogi.extractors import ocr
 
     given: dict[str, bytes] = dict(getattr(options, "images", None) or {})
-    if not given or not getattr(options, "ocr", True) or not ocr.available():
-        if given and not ocr.available():
-            doc.reason = f"{doc.reason}; {ocr.MISSING}"
+    if not ocr.available():
+        doc.reason = f"{doc.reason}; {ocr.MISSING}"
+        return
+    if not given or not getattr(options, "ocr", True):
         return
     from ogi.extractors.ocrimages import Picture, read_pictures
 

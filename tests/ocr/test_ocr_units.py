@@ -19,6 +19,14 @@ from tests.generators.values import sample_values
 DPI = 200
 
 
+@pytest.fixture
+def cv2_installed() -> None:
+    """OpenCV comes with the ``ocr`` extra."""
+    from tests.ocr.fixtures import require_ocr
+
+    require_ocr()
+
+
 # -- grids ------------------------------------------------------------------------------------------
 
 
@@ -66,7 +74,7 @@ def _cells(grid: imagegrid.Grid) -> set[tuple[int, int, int, int]]:
     return {(c.row, c.col, c.rowspan, c.colspan) for c in grid.cells}
 
 
-def test_grid_with_spans_from_missing_rules() -> None:
+def test_grid_with_spans_from_missing_rules(cv2_installed: None) -> None:
     page = imagegrid.prepare(_draw(XS, YS, MERGED), DPI)
     (grid,) = page.grids
     assert [round(x) for x in grid.xs] == pytest.approx(XS, abs=2)
@@ -80,7 +88,7 @@ def test_grid_with_spans_from_missing_rules() -> None:
 
 
 @pytest.mark.parametrize("angle", [-1.5, -0.7, 0.6, 1.2])
-def test_small_rotations_are_undone(angle: float) -> None:
+def test_small_rotations_are_undone(angle: float, cv2_installed: None) -> None:
     image = _draw(XS, YS, MERGED, angle)
     ink = imagegrid.ink_mask(image)
     assert imagegrid.estimate_skew(ink) == pytest.approx(angle, abs=0.15)
@@ -89,7 +97,7 @@ def test_small_rotations_are_undone(angle: float) -> None:
     assert _cells(grid) == _cells(imagegrid.prepare(_draw(XS, YS, MERGED), DPI).grids[0])
 
 
-def test_a_page_without_rules_has_no_grid() -> None:
+def test_a_page_without_rules_has_no_grid(cv2_installed: None) -> None:
     import cv2
 
     page = np.full((800, 1000), 255, np.uint8)
@@ -104,6 +112,9 @@ def test_a_page_without_rules_has_no_grid() -> None:
     heights=st.lists(st.integers(50, 90), min_size=2, max_size=6),
 )
 def test_any_full_grid_is_found_cell_for_cell(widths: list[int], heights: list[int]) -> None:
+    from tests.ocr.fixtures import require_ocr
+
+    require_ocr()
     xs = [80]
     for w in widths:
         xs.append(xs[-1] + w)
@@ -284,3 +295,36 @@ def test_a_drawn_table_is_read_cell_by_cell() -> None:
     twelve = next(c for c in table.cells if c.text == "12")
     assert twelve.locator["page"] == 1 and 0.5 < twelve.locator["confidence"] <= 1
     assert twelve.locator["bbox"] == pytest.approx([600, 170, 800, 240], abs=3)
+
+
+def test_without_the_extra_pictures_stay_needs_ocr_and_say_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    from ogi.extractors import ocr
+    from ogi.pipeline import read_source
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    d = docx.Document()
+    d.add_paragraph("某某局2022年政府信息公开工作年度报告")
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(buf, format="PNG")
+    buf.seek(0)
+    d.add_picture(buf, width=Cm(15))
+    out = io.BytesIO()
+    d.save(out)
+    rows = read_source("pictures.docx", out.getvalue())
+    assert rows.report["status"] == "needs_ocr"
+    assert "pip install 'ogi[ocr]'" in rows.report["error"]
+
+    html = (
+        "<html><head><title>某某局2023年政府信息公开工作年度报告</title></head><body><div class='article'>"
+        "<h1>某某局2023年政府信息公开工作年度报告</h1><p><img src='t3.png'></p></div></body></html>"
+    ).encode()
+    doc = extract(html, "html", options=ExtractOptions(images={"t3.png": b"\x89PNG"}))
+    assert doc.status == "needs_ocr" and "pip install 'ogi[ocr]'" in (doc.reason or "")
