@@ -30,6 +30,8 @@ TABLES = ("t3.", "t4.")
 MAX_PAIR_COMBINATIONS = 2_000
 #: Bound on the pairs of cells tried.
 MAX_PAIRS = 300
+#: Bound on the trial readings of one round (each re-evaluates a few checks).
+MAX_TRIALS = 20_000
 
 Check = tuple[Rule, str]
 
@@ -110,11 +112,17 @@ def _round(
         and (cands := candidates(cell))
     }
     solutions: list[_Solution] = []
-    groups: Iterable[tuple[str, ...]] = (
-        ((k,) for k in doubtful)
-        if size == 1
-        else itertools.islice(itertools.combinations(doubtful, 2), MAX_PAIRS)
-    )
+    if size == 1:
+        groups: Iterable[tuple[str, ...]] = ((k,) for k in doubtful)
+    else:
+        # Two misreads need each other only when they sit in the same failing check.
+        pairs = (
+            (a, b)
+            for a, b in itertools.combinations(doubtful, 2)
+            if set(involving.get(a, ())) & set(involving.get(b, ())) & failing
+        )
+        groups = itertools.islice(pairs, MAX_PAIRS)
+    trials = 0
     for keys in groups:
         involved = {c for k in keys for c in involving.get(k, ())}
         if not involved & failing:
@@ -123,8 +131,9 @@ def _round(
         n = 1
         for o in options:
             n *= len(o)
-        if n > MAX_PAIR_COMBINATIONS:
+        if n > MAX_PAIR_COMBINATIONS or trials + n > MAX_TRIALS:
             continue
+        trials += n
         for values in itertools.product(*options):
             trial = dict(cells)
             for k, v in zip(keys, values):

@@ -328,3 +328,19 @@ def test_without_the_extra_pictures_stay_needs_ocr_and_say_what_to_install(
     ).encode()
     doc = extract(html, "html", options=ExtractOptions(images={"t3.png": b"\x89PNG"}))
     assert doc.status == "needs_ocr" and "pip install 'ogi[ocr]'" in (doc.reason or "")
+
+
+def test_two_misread_digits_of_one_row_are_corrected_together() -> None:
+    # granted: natural_person 120 read as 126, commercial_enterprise 8 read as 3; neither correction
+    # alone makes the row add up, both together make every identity hold.
+    doc = _ocr_document(
+        {
+            "t3.granted.natural_person": ("126", ("120", "128")),
+            "t3.granted.commercial_enterprise": ("3", ("8",)),
+        }
+    )
+    it = interpret(doc)
+    a = it.cells["t3.granted.natural_person"]
+    b = it.cells["t3.granted.commercial_enterprise"]
+    assert (a.status, a.value, b.status, b.value) == ("ocr_corrected", 120.0, "ocr_corrected", 8.0)
+    assert not [c for c in it.checks if c.outcome == "fail"]
