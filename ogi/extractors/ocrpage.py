@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ogi.extractors import imagegrid as ig
-from ogi.extractors import ocr
+from ogi.extractors import ocr, ocrtext
 from ogi.extractors.pdfgrid import Char
 from ogi.extractors.pdftables import RawCell, RawTable
 from ogi.extractors.textutil import join_wrapped
@@ -49,7 +49,7 @@ class OcrPage:
 @dataclass
 class _Piece:
     bbox: ig.Box
-    reading: ocr.LineReading | None = None
+    reading: ocrtext.LineReading | None = None
 
 
 def _inside(box: ig.Box, cell: ig.Box, shrink: float) -> ig.Box | None:
@@ -154,7 +154,7 @@ def cell_reading(pieces: list[_Piece]) -> tuple[str, float | None, tuple[str, ..
     confidence = round(min((c.prob for c in chars), default=0.0), 3)
     alternatives: tuple[str, ...] = ()
     if len(read) == 1 and read[0].reading is not None and any(ch.isdigit() for ch in text):
-        alternatives = tuple(ocr.alternative_texts([read[0].reading]))
+        alternatives = tuple(ocrtext.alternative_texts([read[0].reading]))
     return text, confidence, alternatives
 
 
@@ -220,7 +220,7 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
         p.reading = r
     for p in in_cells:
         if p.reading is not None:
-            p.reading = ocr.as_number(p.reading)
+            p.reading = ocrtext.as_number(p.reading)
 
     out = OcrPage(number, gray.shape[1] * scale, gray.shape[0] * scale, angle=page.angle)
     for grid in page.grids:

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from ogi.extractors import ExtractOptions, extract, imagegrid
 from ogi.extractors.model import Document, Table
-from ogi.extractors.ocr import CharReading, LineReading, alternative_texts, as_number
 from ogi.extractors.ocrpage import DASHES, cell_reading
+from ogi.extractors.ocrtext import CharReading, LineReading, alternative_texts, as_number
 from ogi.schema.report import interpret
 from tests.generators.docx import cell_positions, fill_template
 from tests.generators.values import sample_values
