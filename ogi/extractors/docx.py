@@ -634,17 +634,21 @@ def _read_pictures(doc: Document, package: Any, wanted: bool) -> None:
 
     parts = {str(p.partname): p for p in package.iter_parts()}
     text_too = not doc.tables
-    inserted = 0
-    read: list[str] = []
+    # Pictures with nothing between them (a scanned report pasted page after page) are read together,
+    # so that a table running from one picture into the next is stitched like one across PDF pages.
+    groups: dict[int, list[Any]] = {}
     for info in images:
         part = parts.get(info["part"])
-        if part is None:
-            continue
-        blocks, _skipped = read_pictures([Picture(str(info["name"]), part.blob, info.get("width_cm"))])
-        read.append(str(info["name"]))
+        if part is not None:
+            at = int(info.get("block", len(doc.blocks)))
+            groups.setdefault(at, []).append(Picture(str(info["name"]), part.blob, info.get("width_cm")))
+    inserted = 0
+    read: list[str] = []
+    for at, pictures in sorted(groups.items()):
+        blocks, _skipped = read_pictures(pictures)
+        read += [p.name for p in pictures]
         keep: list[Block] = [b for b in blocks if isinstance(b, Table) or text_too]
-        at = int(info.get("block", len(doc.blocks))) + inserted
-        doc.blocks[at:at] = keep
+        doc.blocks[at + inserted : at + inserted] = keep
         inserted += len(keep)
     if read:
         doc.meta["ocr_images"] = read

@@ -74,8 +74,11 @@ def _ink_lines(text_ink: np.ndarray, box: ig.Box, min_ink: int) -> list[ig.Box]:
     part = ocr.crop(text_ink, box)
     if not part.size or np.count_nonzero(part) < min_ink:
         return []
-    # Specks of noise are not text.
+    # Specks of noise are not text: only strokes of some size are kept.
     part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(part, connectivity=8)
+    big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_ink]
+    part = np.isin(labels, big).astype(np.uint8) * 255 if big else np.zeros_like(part)
     rows = np.nonzero(part.any(axis=1))[0]
     if len(rows) == 0:
         return []
@@ -119,6 +122,24 @@ def _line_image(clean: np.ndarray, box: ig.Box, line_height: float) -> np.ndarra
         pieces = [np.pad(p, ((0, height - p.shape[0]), (0, 0)), constant_values=255) for p in pieces]
         part = np.hstack(pieces)
     return part
+
+
+def _binarised(part: np.ndarray) -> np.ndarray:
+    """A lone glyph's crop in black and white (Otsu's threshold after a light blur): on a noisy scan the
+    recogniser reads a grey, speckled ``/`` as ``I``, a clean one as ``/``. Longer crops (labels, whose
+    thin strokes a threshold would break) and crops of mere noise (no stroke holds most of the ink) are
+    left grey."""
+    import cv2
+
+    if part.size == 0 or part.ndim != 2 or part.shape[1] >= ocr.LONE * part.shape[0]:
+        return part
+    blurred = cv2.GaussianBlur(part, (3, 3), 0)
+    _t, out = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    n, _labels, stats, _c = cv2.connectedComponentsWithStats(255 - out, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    if n < 2 or areas.max() < 0.5 * areas.sum():
+        return part
+    return np.asarray(out)
 
 
 def _join_line(pieces: list[_Piece]) -> str:
@@ -214,7 +235,12 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
     heights = sorted(b[3] - b[1] for b in boxes)
     line_height = heights[len(heights) // 2] if heights else dpi / 6
     readings = eng.recognize(
-        [_line_image(clean if id(p) in cell_ids else gray, p.bbox, line_height) for p in pieces]
+        [
+            _binarised(_line_image(clean, p.bbox, line_height))
+            if id(p) in cell_ids
+            else _line_image(gray, p.bbox, line_height)
+            for p in pieces
+        ]
     )
     for p, r in zip(pieces, readings):
         p.reading = r

@@ -130,21 +130,37 @@ def table_picture(table_pdf: bytes, dpi: float = 200) -> Image.Image:
     return image.crop((int(x0) - 12, int(top) - 12, int(x1) + 12, int(bottom) + 12))
 
 
-def picture_docx(rep: Report, picture: Image.Image, table_index: int) -> bytes:
-    """The report's Word document with table ``table_index`` replaced by ``picture`` (as agencies paste
-    a table they only have as an image)."""
+def picture_docx(rep: Report, pictures: list[Image.Image], table_index: int) -> bytes:
+    """The report's Word document with table ``table_index`` replaced by ``pictures`` (as agencies paste
+    a table they only have as images), one paragraph each."""
     import docx
     from docx.shared import Cm
 
     document = docx.Document(io.BytesIO(report_docx(rep)))
     tbl = document.tables[table_index]._tbl
-    paragraph = document.add_paragraph()
-    paragraph.add_run().add_picture(io.BytesIO(png(picture)), width=Cm(picture.width / 200 * 2.54))
-    tbl.addprevious(paragraph._p)
+    for picture in pictures:
+        paragraph = document.add_paragraph()
+        paragraph.add_run().add_picture(io.BytesIO(png(picture)), width=Cm(picture.width / 200 * 2.54))
+        tbl.addprevious(paragraph._p)
     tbl.getparent().remove(tbl)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def split_at_a_rule(picture: Image.Image) -> list[Image.Image]:
+    """A table picture cut in two along the row rule nearest its middle (a table continued on the next
+    page, its header not repeated)."""
+    import numpy as np
+
+    from ogi.extractors import imagegrid
+
+    (grid,) = imagegrid.prepare(np.asarray(picture.convert("L")), 200).grids
+    y = int(min(grid.ys[1:-1], key=lambda v: abs(v - picture.height / 2)))
+    return [
+        picture.crop((0, 0, picture.width, y + 3)),
+        picture.crop((0, y - 3, picture.width, picture.height)),
+    ]
 
 
 def scan_report() -> Report:

@@ -44,6 +44,15 @@ def huaian_noisy() -> ReportRows:
     return _read(F.huaian_scan(noisy=True), "huaian-scan.pdf")
 
 
+def _rows_of(doc: Document, data: bytes, name: str) -> ReportRows:
+    """The rows of ``data`` from its document read once (OCR is the slow part)."""
+    import ogi.pipeline
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ogi.pipeline, "extract", lambda *a, **k: doc)
+        return _read(data, name)
+
+
 @pytest.fixture(scope="module")
 def mixed_doc() -> Document:
     F.require_ocr()
@@ -52,12 +61,7 @@ def mixed_doc() -> Document:
 
 @pytest.fixture(scope="module")
 def huaian_mixed(mixed_doc: Document) -> ReportRows:
-    """The rows of the mixed PDF, from the document read once (OCR of three pages is the slow part)."""
-    import ogi.pipeline
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ogi.pipeline, "extract", lambda *a, **k: mixed_doc)
-        return _read(F.huaian_mixed(), "huaian-mixed.pdf")
+    return _rows_of(mixed_doc, F.huaian_mixed(), "huaian-mixed.pdf")
 
 
 def test_real_report_scanned_with_noise(huaian_noisy: ReportRows) -> None:
@@ -123,15 +127,18 @@ def test_generated_report_scanned(scanned_report: bytes) -> None:
     assert _failed(rows) == sorted(rep.failing)
 
 
-def test_docx_with_table_three_pasted_as_picture(t3_png: bytes) -> None:
-    """Table 三 pasted into the Word report as a picture: read where the picture stands, with picture
-    locators; tables 二 and 四 are read from the document as usual."""
+def test_docx_with_table_three_pasted_as_pictures(t3_png: bytes) -> None:
+    """Table 三 pasted into the Word report as two pictures, one under the other (the table cut at a row
+    rule): read where the pictures stand as one table, with picture locators; tables 二 and 四 are read
+    from the document as usual."""
     from PIL import Image
 
+    F.require_ocr()
     rep = F.picture_report()
-    picture = Image.open(__import__("io").BytesIO(t3_png))
-    data = F.picture_docx(rep, picture, 1)
-    rows = _read(data, "pictures.docx")
+    pictures = F.split_at_a_rule(Image.open(__import__("io").BytesIO(t3_png)))
+    data = F.picture_docx(rep, pictures, 1)
+    doc = extract(data, "docx")
+    rows = _rows_of(doc, data, "pictures.docx")
     r = rows.report
     assert (r["format"], r["status"], r["error"]) == ("docx", "ok", None)
     got = _by_key(rows)
@@ -140,13 +147,14 @@ def test_docx_with_table_three_pasted_as_picture(t3_png: bytes) -> None:
         if key.startswith("t3."):
             assert cell["status"] in (status if status != "value" else "ocr", "ocr_corrected"), key
             loc = json.loads(cell["locator"])
-            assert loc["image"] == "image1.png" and len(loc["bbox"]) == 4
+            assert loc["image"] in ("image1.png", "image2.png") and len(loc["bbox"]) == 4
         assert cell["value"] == pytest.approx(value), key
     assert _failed(rows) == sorted(rep.failing)
-    doc = extract(data, "docx")
     kinds = [type(b).__name__ for b in doc.blocks]
-    assert kinds.count("Table") == 3
-    assert doc.meta["ocr_images"] == ["image1.png"]
+    assert kinds.count("Table") == 3  # the two pictures make one table
+    assert doc.meta["ocr_images"] == ["image1.png", "image2.png"]
+    t3 = doc.tables[1]
+    assert t3.locator["images"] == ["image1.png", "image2.png"]
 
 
 def test_html_page_whose_table_is_a_picture(t4_png: bytes, tmp_path: Path) -> None:
