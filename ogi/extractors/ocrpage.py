@@ -179,19 +179,16 @@ def cell_reading(pieces: list[_Piece]) -> tuple[str, float | None, tuple[str, ..
     return text, confidence, alternatives
 
 
-def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: float = 1.0) -> OcrPage:
-    """Read one page image. ``dpi`` is the image's resolution (it sizes the rules and text expected);
-    ``scale`` converts pixels into the units of the result."""
-    started = time.perf_counter()
-    eng = ocr.engine()
-    page = ig.prepare(image, dpi)
-    gray = page.gray
-    text_ink = page.text_ink()
-    shrink = max(3.0, dpi * 0.02)
-    min_ink = max(12, int((dpi / 100) ** 2 * 6))
-    boxes = eng.detect(gray)
-
-    cells = [(g, c) for g in page.grids for c in g.cells]
+def _place(
+    boxes: list[ig.Box],
+    page: ig.PageImage,
+    cells: list[tuple[ig.Grid, ig.GridCell]],
+    text_ink: np.ndarray,
+    shrink: float,
+    min_ink: int,
+) -> tuple[dict[int, list[_Piece]], list[_Piece]]:
+    """Each text line found into the cell that holds it (cut at rules it crosses), lines outside the
+    tables into prose; cells with ink but no line found get lines from their ink."""
     rects = np.array([c.bbox for _g, c in cells], dtype=np.float64).reshape(-1, 4)
     by_cell: dict[int, list[_Piece]] = {i: [] for i in range(len(cells))}
     prose: list[_Piece] = []
@@ -227,6 +224,24 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
         if interior is None:
             continue
         by_cell[i] = [_Piece(b) for b in _ink_lines(text_ink, interior, min_ink)]
+
+    return by_cell, prose
+
+
+def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: float = 1.0) -> OcrPage:
+    """Read one page image. ``dpi`` is the image's resolution (it sizes the rules and text expected);
+    ``scale`` converts pixels into the units of the result."""
+    started = time.perf_counter()
+    eng = ocr.engine()
+    page = ig.prepare(image, dpi)
+    gray = page.gray
+    text_ink = page.text_ink()
+    shrink = max(3.0, dpi * 0.02)
+    min_ink = max(12, int((dpi / 100) ** 2 * 6))
+    boxes = eng.detect(gray)
+
+    cells = [(g, c) for g in page.grids for c in g.cells]
+    by_cell, prose = _place(boxes, page, cells, text_ink, shrink, min_ink)
 
     in_cells = [p for ps in by_cell.values() for p in ps]
     pieces = in_cells + prose
