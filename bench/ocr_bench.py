@@ -11,6 +11,7 @@ grids, recognition, identities), and the benchmark reports:
   generator wrote (generated reports) or the hand-typed expected file (淮安 2024, ``tests/corpus``);
 - how many of the wrong cells are wrong in the born-digital PDF as well (read from its text layer: not
   OCR's doing);
+- cells not read at all (missing, or ambiguous): the report's status is ``partial`` and says which;
 - whether every wrong number of tables 三 and 四 is caught: involved in a hard check that fails (a
   placeholder read as blank is no wrong number: both count as 0);
 - corrections made by the identities (``ocr_corrected``), and how many were right;
@@ -67,6 +68,7 @@ class Result:
     cells: int
     right: int
     wrong: list[tuple[str, Any, Any]] = field(default_factory=list)
+    missing: int = 0
     wrong_t34: int = 0
     caught_t34: int = 0
     corrected: int = 0
@@ -111,8 +113,11 @@ def score(name: str, scan: str, pdf: bytes, expected: dict[str, tuple[float | No
             res.right += 1
             continue
         res.wrong.append((key, (value, kind), None if cell is None else (cell["raw"], cell["status"])))
-        value_wrong = cell is None or not same
-        if key.startswith(("t3.", "t4.")) and value_wrong:
+        if cell is None or cell["status"] == "ambiguous":
+            # Not read: the report's status (partial) says so; no number was made up.
+            res.missing += 1
+            continue
+        if key.startswith(("t3.", "t4.")) and not same:
             # A wrong number; a placeholder read as blank (both count as 0) no identity can see.
             res.wrong_t34 += 1
             res.caught_t34 += int(any(key in c["cells"] for c in failed))
@@ -177,7 +182,8 @@ def main() -> None:
             print(
                 f"{name:18} {scan:5} {res.pages} pages {res.seconds / res.pages:5.2f} s/page "
                 f"(CPU {res.cpu / res.pages:5.2f}) "
-                f"{res.right}/{res.cells} right, t3/t4 wrong {res.wrong_t34} caught {res.caught_t34}, "
+                f"{res.right}/{res.cells} right, {res.missing} not read, "
+                f"t3/t4 wrong {res.wrong_t34} caught {res.caught_t34}, "
                 f"corrected {res.corrected_right}/{res.corrected} {res.status}",
                 file=sys.stderr,
             )
@@ -196,10 +202,11 @@ def report(results: list[Result]) -> str:
         f"{len({r.name for r in results})} reports, {os.cpu_count()} cores ({cpu}), "
         f"load average {load:.1f} at the end",
         "",
-        "| scans | reports | pages | cells exactly right | wrong cells also wrong from the text layer "
+        "| scans | reports | pages | cells exactly right | not read (missing or ambiguous) "
+        "| wrong cells also wrong from the text layer "
         "| wrong t3/t4 numbers caught by a failed check | corrections right | s/page (median) "
         "| s/page (max) | CPU s/page (median) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for scan in ("clean", "noisy"):
         rs = [r for r in results if r.scan == scan]
@@ -219,7 +226,8 @@ def report(results: list[Result]) -> str:
             cpu_page = sorted(r.cpu / r.pages for r in group)
             lines.append(
                 f"| {scan}, {label} | {len(group)} | {sum(r.pages for r in group)} | "
-                f"{right}/{cells} ({100 * right / cells:.2f} %) | {sum(r.shared for r in group)}/{cells - right} "
+                f"{right}/{cells} ({100 * right / cells:.2f} %) | {sum(r.missing for r in group)} "
+                f"| {sum(r.shared for r in group)}/{cells - right} "
                 f"| {caught}/{wrong} | {corr_ok}/{corr} | "
                 f"{per_page[len(per_page) // 2]:.1f} | {per_page[-1]:.1f} | {cpu_page[len(cpu_page) // 2]:.1f} |"
             )
