@@ -555,8 +555,11 @@ def _t4_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         return
     k = len(st.t4_cols)
     geometry = table.geometry and id(table) == st.t4_table_id
-    values = cells[len(cells) - min(n, k) :]
     cols = [c for _b, c in st.t4_cols]
+    # More values than header columns (a header label not recognised): with the columns' positions known,
+    # every value is placed by position; keeping only the last k would shift them into wrong columns.
+    positioned = geometry and all(c.start >= 0 for c in cols)
+    values = cells[len(cells) - (n if positioned else min(n, k)) :]
     pairs = _map_values(values, cols, geometry)
     if pairs is None:
         st.rec.notes.append(f"table 四: {n} values for {k} columns; cells left missing")
