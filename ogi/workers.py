@@ -10,6 +10,7 @@ handled the same way. Results are yielded as they finish, so the caller can stre
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import signal
 import sys
@@ -42,7 +43,25 @@ def read_task(task: Task, options: ExtractOptions) -> Any:
     data = read_file_bytes(Path(task.path), task.max_bytes)
     if isinstance(data, str):
         return failed_rows(task.source, file_sha256(task.path), data)
+    options = with_page_images(task, data, options)
     return read_source(task.source, data, options, name=Path(task.path).name)
+
+
+def with_page_images(task: Task, data: bytes, options: ExtractOptions) -> ExtractOptions:
+    """``options`` with the pictures the fetcher kept for an HTML report page (from the fetch cache the
+    page is in), so that OCR can read tables printed as pictures."""
+    if not options.ocr or not task.source.startswith(("http://", "https://")):
+        return options
+    from ogi.extractors.detect import detect
+
+    if detect(data, Path(task.path).name) != "html":
+        return options
+    try:
+        from ogi.fetchers.cache import page_images
+    except ImportError:
+        return options
+    images = page_images(Path(task.path), task.source)
+    return dataclasses.replace(options, images=images, page_url=task.source) if images else options
 
 
 def _worker_main(conn: Connection, options: ExtractOptions) -> None:

@@ -228,6 +228,33 @@ def test_table4_flattened_row_and_headers() -> None:
     assert rec.cells["t4.litigation_after_review.total"].value == 15
 
 
+def test_table4_header_label_not_recognised_leaves_its_column_out_without_shifting_the_others() -> None:
+    """A header label that matches nothing (an OCR misreading such as 「尚木审结」): the values are
+    placed by position, so the other fourteen land in their own columns and that one is left missing."""
+    t4 = grid(
+        [
+            [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+            [
+                ("结果维持", 2, 1),
+                ("结果纠正", 2, 1),
+                ("其他结果", 2, 1),
+                ("尚木审洁", 2, 1),
+                ("总计", 2, 1),
+                ("未经复议直接起诉", 1, 5),
+                ("复议后起诉", 1, 5),
+            ],
+            ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+            [str(i) for i in range(1, 16)],
+        ]
+    )
+    rec = recognize(Document("html", [t4]))
+    assert "t4.review.pending" not in rec.cells
+    assert rec.cells["t4.review.upheld"].value == 1
+    assert rec.cells["t4.review.other_result"].value == 3
+    assert rec.cells["t4.review.total"].value == 5
+    assert rec.cells["t4.litigation_direct.upheld"].value == 6
+
+
 def test_conflicting_duplicate_row_is_ambiguous() -> None:
     rows = [list(r) for r in T3_HEADER_GRID]
     rows.append([("一、本年新收政府信息公开申请数量", 1, 3), "5", "0", "0", "0", "0", "0", "5"])

@@ -7,7 +7,7 @@ formats, never the template; what they need from it (the labels to cut glued tex
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ogi.extractors.detect import detect
@@ -26,6 +26,13 @@ class ExtractOptions:
     glued_labels: Sequence[str] = field(default_factory=tuple)
     #: Seconds a converter (LibreOffice) may take.
     convert_timeout: float = 120.0
+    #: Read pages and pictures without text by OCR when the ``ocr`` extra is installed.
+    ocr: bool = True
+    #: Images a page shows, by URL as the page links them (resolved against the page's URL), for OCR of
+    #: HTML pages whose tables are pictures (the fetcher keeps them).
+    images: Mapping[str, bytes] = field(default_factory=dict)
+    #: The URL a page was fetched from (relative image links in it are resolved against it).
+    page_url: str = ""
 
 
 # format → "module:function"; modules are imported on first use so a run over text files never pays for

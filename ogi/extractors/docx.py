@@ -16,8 +16,10 @@ on its XML, because what ogi needs is below python-docx's API:
 Cell text is the raw text as printed: wrapped lines and paragraphs of a cell are joined without a space
 between Chinese characters; a cell holding only full-width spaces keeps them (``ogi.schema`` reads
 whitespace-only cells as blank). Paragraph locators ``{"paragraph": n}`` count the paragraphs read as
-running text in document order (empty ones included). Pictures in the body are listed in ``Document.meta["images"]`` so OCR
-can find them; a document with report-sized pictures but no tables is ``needs_ocr``.
+running text in document order (empty ones included). Pictures in the body are listed in ``Document.meta["images"]``; report-sized ones
+are read by OCR when the ``ocr`` extra is installed (``ogi.extractors.ocrimages``: their tables go where
+the picture stands, their text too when the document has no tables of its own). A document with
+report-sized pictures but no tables, and no OCR to read them, is ``needs_ocr``.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def extract(data: bytes, fmt: str = "docx", name: str = "", options: object = No
     doc.meta["images"] = walker.images
     if walker.alt_chunks:
         doc.meta["alt_chunks"] = walker.alt_chunks
+    _read_pictures(doc, package, getattr(options, "ocr", True))
     _flag_pictures(doc)
     if walker.alt_chunks and not doc.tables and doc.status is None:
         doc.status = "failed"
@@ -500,6 +503,8 @@ class _Walker:
     def _add_images(self, images: list[dict[str, Any]], locator: dict[str, Any]) -> None:
         for info in images:
             info["locator"] = dict(locator)
+            # Where in the blocks the picture stands (OCR puts what it reads there).
+            info["block"] = len(self.blocks)
             self.images.append(info)
 
 
@@ -613,14 +618,58 @@ def _reportish(info: dict[str, Any]) -> bool:
     return int(info.get("bytes") or 0) >= REPORTISH_MIN_BYTES
 
 
+def _read_pictures(doc: Document, package: Any, wanted: bool) -> None:
+    """Report-sized pictures read by OCR (when installed): their tables go where the pictures stand,
+    and their text too when the document has no tables of its own (a report pasted as pictures)."""
+    from ogi.extractors import ocr
+
+    images = [
+        i
+        for i in doc.meta.get("images") or []
+        if i.get("reportish") and i.get("part") and not i.get("external")
+    ]
+    if not images or not wanted or not ocr.available():
+        return
+    from ogi.extractors.ocrimages import Picture, read_pictures
+
+    parts = {str(p.partname): p for p in package.iter_parts()}
+    text_too = not doc.tables
+    # Pictures with nothing between them (a scanned report pasted page after page) are read together,
+    # so that a table running from one picture into the next is stitched like one across PDF pages.
+    groups: dict[int, list[Any]] = {}
+    for info in images:
+        part = parts.get(info["part"])
+        if part is not None:
+            at = int(info.get("block", len(doc.blocks)))
+            groups.setdefault(at, []).append(Picture(str(info["name"]), part.blob, info.get("width_cm")))
+    inserted = 0
+    read: list[str] = []
+    for at, pictures in sorted(groups.items()):
+        blocks, _skipped = read_pictures(pictures)
+        read += [p.name for p in pictures]
+        keep: list[Block] = [b for b in blocks if isinstance(b, Table) or text_too]
+        doc.blocks[at + inserted : at + inserted] = keep
+        inserted += len(keep)
+    if read:
+        doc.meta["ocr_images"] = read
+
+
 def _flag_pictures(doc: Document) -> None:
     """A document with report-sized pictures and no tables has its tables as pictures: ``needs_ocr``."""
+    from ogi.extractors import ocr
+
     images = doc.meta.get("images") or []
     big = [i for i in images if i.get("reportish")]
     if big and not doc.tables:
         doc.status = "needs_ocr"
         names = ", ".join(str(i.get("name")) for i in big[:3])
+        if doc.meta.get("ocr_images"):
+            why = "OCR found no table in them"
+        elif ocr.available():
+            why = "they could not be read"
+        else:
+            why = ocr.MISSING
         doc.reason = (
             f"no tables in the document but {len(big)} large picture(s) ({names}): "
-            "the statistics tables are probably images, and OCR is not available"
+            f"the statistics tables are probably images; {why}"
         )

@@ -11,7 +11,9 @@ container when the page has a recognisable one, and hands over:
   nested in a cell becomes its own ``Table`` after the outer one and its text stays out of that cell.
 
 It never interprets the template. It only tells a page that merely links to the report file
-(``attachment_only``) or shows its tables as images (``needs_ocr``) from one that holds tables.
+(``attachment_only``) or shows its tables as images (``needs_ocr``) from one that holds tables. The
+pictures of such a page are read by OCR when their bytes are handed over (``ExtractOptions.images``) and
+the ``ocr`` extra is installed.
 
 Why lxml and not BeautifulSoup: the page is parsed by libxml2's HTML parser, the one BeautifulSoup's
 ``"lxml"`` builder drives, but read on lxml's own tree. BeautifulSoup rebuilt that tree as Python objects
@@ -1072,7 +1074,41 @@ def extract(data: bytes, fmt: str = "html", name: str = "", options: object = No
         walk.flush()
     doc = Document(format="html", blocks=list(walk.blocks), meta=meta)
     _set_status(doc, walk, base_href)
+    if doc.status == "needs_ocr":
+        _read_pictures(doc, name, options)
     return doc
+
+
+def _read_pictures(doc: Document, page_url: str, options: object) -> None:
+    """A page whose tables are pictures: OCR reads the pictures whose bytes were handed over
+    (``ExtractOptions.images``, keyed by URL; the fetcher keeps them), and their blocks follow the text."""
+    from ogi.extractors import ocr
+
+    given: dict[str, bytes] = dict(getattr(options, "images", None) or {})
+    if not ocr.available():
+        doc.reason = f"{doc.reason}; {ocr.MISSING}"
+        return
+    if not given or not getattr(options, "ocr", True):
+        return
+    from ogi.extractors.ocrimages import Picture, read_pictures
+
+    page_url = getattr(options, "page_url", "") or page_url
+    pictures = []
+    for src in doc.meta.get("images", []):
+        url = urljoin(page_url, src) if page_url.startswith(("http://", "https://")) else src
+        data = given.get(url) or given.get(src)
+        if data:
+            pictures.append(Picture(url, data))
+    if not pictures:
+        return
+    blocks, _skipped = read_pictures(pictures)
+    doc.meta["ocr_images"] = [p.name for p in pictures]
+    if any(isinstance(b, Table) for b in blocks):
+        doc.blocks.extend(blocks)
+        doc.status = None
+        doc.reason = None
+    else:
+        doc.reason = f"{doc.reason}; OCR found no table in them"
 
 
 def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:

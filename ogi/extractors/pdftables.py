@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ogi.extractors.model import Cell, Table
 from ogi.extractors.pdfgrid import Bbox
@@ -41,6 +42,9 @@ SAME_COLUMN = 3.5
 class RawCell:
     bbox: Bbox
     text: str
+    #: Extra locator fields (OCR: ``confidence``) and other readings of the cell (OCR alternatives).
+    locator: dict[str, Any] = field(default_factory=dict)
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass
@@ -116,7 +120,8 @@ def build_table(raw: RawTable) -> PdfTable:
                 col=xi[x0],
                 rowspan=yi[bottom] - yi[top],
                 colspan=xi[x1] - xi[x0],
-                locator={"page": raw.page, "bbox": [round(v, 2) for v in rc.bbox]},
+                locator={"page": raw.page, "bbox": [round(v, 2) for v in rc.bbox], **rc.locator},
+                alternatives=rc.alternatives,
             )
         )
     bbox = raw.bbox
@@ -228,7 +233,9 @@ def stitch(first: PdfTable, nxt: PdfTable) -> None:
     """Append ``nxt`` (the same table continued on the next page) to ``first``, in place."""
     a = first.table
     b = nxt.table
-    b_cells = [Cell(c.text, c.row, c.col, c.rowspan, c.colspan, dict(c.locator)) for c in b.cells]
+    b_cells = [
+        Cell(c.text, c.row, c.col, c.rowspan, c.colspan, dict(c.locator), c.alternatives) for c in b.cells
+    ]
     if len(first.xs) != len(nxt.xs) and first.text_columns is None:
         # Pieces whose grids differ (``same_columns``): both onto the union of their grid lines.
         union = _union_lines(first.xs, nxt.xs)

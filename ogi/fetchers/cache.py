@@ -351,3 +351,33 @@ def skipped_paths(folder: Path) -> set[Path]:
             if e.path and (e.is_image or e.is_index)
         }
     return out
+
+
+#: At most this many bytes of pictures are handed to OCR for one page.
+MAX_PAGE_IMAGE_BYTES = 50 * 1024 * 1024
+
+
+def page_images(file: Path, page_url: str) -> dict[str, bytes]:
+    """The pictures the fetcher kept for the report page ``page_url`` (cached at ``file``): URL → bytes.
+
+    They are the images of a page whose tables are pictures (the crawler fetches them with the page as
+    referrer), for OCR.
+    """
+    manifest = find_manifest(file)
+    if manifest is None:
+        return {}
+    root = manifest.parent
+    out: dict[str, bytes] = {}
+    total = 0
+    for e in read_manifest(manifest):
+        if e.referrer != page_url or not e.path or not e.is_image:
+            continue
+        path = root / e.path
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        total += len(data)
+        if total > MAX_PAGE_IMAGE_BYTES:
+            break
+        out[e.url] = data
+    return out

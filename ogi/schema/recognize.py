@@ -101,7 +101,11 @@ def reading_to_cell(key: str, cell: Cell | None, header_unit: str | None = None)
             locator["reason"] = r.reason
     if cell.alternatives:
         locator.setdefault("alternatives", list(cell.alternatives))
-    return CellValue(key, cell.text.strip(), r.status, r.value, r.unit or header_unit, locator)
+    status = r.status
+    if status == "value" and "confidence" in locator:
+        # A number read by OCR (its extractor gives each cell's confidence) is ``ocr``, not ``value``.
+        status = "ocr"
+    return CellValue(key, cell.text.strip(), status, r.value, r.unit or header_unit, locator)
 
 
 def header_unit(text: str) -> str | None:

@@ -13,6 +13,14 @@ from pypdf import PdfReader, PdfWriter
 ENGINES = ["auto", "pdfium", "plumber"]
 
 
+@pytest.fixture
+def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about PDFs OCR cannot help with, or about what happens without the extra."""
+    from ogi.extractors import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+
+
 @pytest.fixture(scope="module")
 def page_png(huaian: bytes) -> bytes:
     """Page 4 of 淮安 (tables) rendered at 100 dpi: what a scanner would deliver."""
@@ -32,21 +40,22 @@ def _encrypt(data: bytes, user: str, owner: str) -> bytes:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_image_only(page_png: bytes, engine: str) -> None:
+def test_image_only(page_png: bytes, engine: str, no_ocr: None) -> None:
     rows = rows_of(scanned(page_png), engine, "scan.pdf")
     r = rows.report
     assert (r["format"], r["status"]) == ("pdf_scanned", "needs_ocr")
     assert "no text layer" in r["error"] and "2 of 2 pages are images" in r["error"]
+    assert "pip install 'ogi[ocr]'" in r["error"]
     assert rows.cells == []
 
 
-def test_glyphs_without_unicode() -> None:
+def test_glyphs_without_unicode(no_ocr: None) -> None:
     doc = read(garbled(), "auto")
     assert (doc.format, doc.status) == ("pdf_scanned", "needs_ocr")
     assert "unusable" in (doc.reason or "")
 
 
-def test_some_pages_scanned(page_png: bytes, huaian: bytes) -> None:
+def test_some_pages_scanned(page_png: bytes, huaian: bytes, no_ocr: None) -> None:
     """A born-digital PDF with a scanned page stays ``pdf``; the page is listed for OCR."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(huaian)))
     writer.append(PdfReader(io.BytesIO(scanned(page_png, pages=1))))

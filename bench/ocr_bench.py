@@ -1,0 +1,238 @@
+"""OCR benchmark: scans of the real report and of generated reports, clean and with scanner noise.
+
+    python bench/ocr_bench.py [--reports 6] [--seed 100] [--json]
+
+Each report is rendered at 200 dpi and wrapped as an image-only PDF, once as is ("clean") and once as a
+flatbed scan would deliver it ("noisy": rotated 0.5–1.5°, Gaussian noise of 12 grey levels, JPEG at
+quality 70; ``tests/generators/scan.py``). ogi reads each PDF end to end (``read_source``: rendering, OCR,
+grids, recognition, identities), and the benchmark reports:
+
+- cells exactly right: the value, and blank/placeholder where the source prints one, against what the
+  generator wrote (generated reports) or the hand-typed expected file (淮安 2024, ``tests/corpus``);
+- how many of the wrong cells are wrong in the born-digital PDF as well (read from its text layer: not
+  OCR's doing);
+- cells not read at all (missing, or ambiguous): the report's status is ``partial`` and says which;
+- whether every wrong number of tables 三 and 四 is caught: involved in a hard check that fails (a
+  placeholder read as blank is no wrong number: both count as 0);
+- corrections made by the identities (``ocr_corrected``), and how many were right;
+- seconds per page: wall clock, and CPU time of the process (all threads; OCR runs on both cores, so
+  on an otherwise idle 2-core machine the wall clock is about 0.6 of the CPU time).
+
+Generated reports come from ``tests/generators`` (random values and layout variants that the Word
+template can print), filled into the agency template and printed to PDF by LibreOffice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ogi.pipeline import read_source  # noqa: E402
+from tests.generators.libreoffice import convert_batch  # noqa: E402
+from tests.generators.report import generate  # noqa: E402
+from tests.generators.scan import image_pdf, render_pages, scanner_noise  # noqa: E402
+from tests.ocr import fixtures as F  # noqa: E402
+
+#: Layout variants of the generator that the Word template prints (others add rows or columns).
+VARIANTS = (
+    "blank_zero",
+    "slash_zero",
+    "other_single_row",
+    "decimals",
+    "large_numbers",
+    "thousands_separators",
+    "units_in_cells",
+    "signed_change",
+    "wrong_total",
+)
+
+
+@dataclass
+class Result:
+    name: str
+    scan: str
+    pages: int
+    seconds: float
+    cpu: float
+    cells: int
+    right: int
+    wrong: list[tuple[str, Any, Any]] = field(default_factory=list)
+    missing: int = 0
+    wrong_t34: int = 0
+    caught_t34: int = 0
+    corrected: int = 0
+    corrected_right: int = 0
+    status: str = ""
+    #: Wrong cells that are wrong in the born-digital PDF too (not OCR's doing).
+    shared: int = 0
+
+
+def _n_pages(pdf: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def score(name: str, scan: str, pdf: bytes, expected: dict[str, tuple[float | None, str]]) -> Result:
+    started = time.perf_counter()
+    cpu = time.process_time()
+    rows = read_source(f"{name}-{scan}.pdf", pdf)
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    got = {c["cell"]: c for c in rows.cells}
+    failed = [c for c in rows.checks if c["severity"] == "hard" and c["outcome"] == "fail"]
+    res = Result(name, scan, _n_pages(pdf), seconds, cpu, len(expected), 0, status=rows.report["status"])
+    for key, (value, kind) in expected.items():
+        cell = got.get(key)
+        ok = same = False
+        if cell is not None:
+            read_as = "value" if cell["status"] in ("value", "ocr", "ocr_corrected") else cell["status"]
+            same = (cell["value"] is None and value is None) or (
+                cell["value"] is not None and value is not None and abs(cell["value"] - value) < 1e-9
+            )
+            ok = same and read_as == kind
+            if cell["status"] == "ocr_corrected":
+                res.corrected += 1
+                res.corrected_right += int(same)
+        if ok:
+            res.right += 1
+            continue
+        res.wrong.append((key, (value, kind), None if cell is None else (cell["raw"], cell["status"])))
+        if cell is None or cell["status"] == "ambiguous":
+            # Not read: the report's status (partial) says so; no number was made up.
+            res.missing += 1
+            continue
+        if key.startswith(("t3.", "t4.")) and not same:
+            # A wrong number; a placeholder read as blank (both count as 0) no identity can see.
+            res.wrong_t34 += 1
+            res.caught_t34 += int(any(key in c["cells"] for c in failed))
+    return res
+
+
+def huaian() -> tuple[bytes, dict[str, tuple[float | None, str]]]:
+    data = F.huaian_expected()
+    expected: dict[str, tuple[float | None, str]] = {k: (float(v), "value") for k, v in data["cells"].items()}
+    expected.update({k: (None, "blank") for k in data.get("blank", [])})
+    expected.update({k: (None, "placeholder") for k in data.get("placeholder", [])})
+    return F.HUAIAN.read_bytes(), expected
+
+
+def generated(n: int, seed: int) -> list[tuple[str, bytes, dict[str, tuple[float | None, str]]]]:
+    reports = []
+    docs = {}
+    for i in range(n):
+        rng = random.Random(seed + i)
+        version = rng.choice(["2021", "2019"])
+        variants = [v for v in VARIANTS if rng.random() < 0.3]
+        rep = generate(seed + i, version, variants)
+        name = f"gen{seed + i}-{version}"
+        docs[f"{name}.docx"] = F.report_docx(rep)
+        reports.append((name, rep))
+    pdfs = convert_batch(docs, "pdf")
+    return [(name, pdfs[f"{name}.docx"], F.expected_cells(rep)) for name, rep in reports]
+
+
+def scans(pdf: bytes, seed: int, sigma: float = 12.0, quality: int = 70) -> dict[str, bytes]:
+    pages = render_pages(pdf, range(1, _n_pages(pdf) + 1))
+    noisy = [
+        scanner_noise(im, seed=seed * 100 + i, sigma=sigma, quality=quality) for i, im in enumerate(pages)
+    ]
+    return {"clean": image_pdf(pages), "noisy": image_pdf(noisy)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reports", type=int, default=6, help="generated reports (default 6)")
+    ap.add_argument("--seed", type=int, default=100)
+    ap.add_argument("--sigma", type=float, default=12.0, help="noise of the noisy scans, grey levels")
+    ap.add_argument("--quality", type=int, default=70, help="JPEG quality of the noisy scans")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    from ogi.extractors import ocr
+
+    if not ocr.available():
+        sys.exit(ocr.MISSING)
+    ocr.engine()  # load the models before timing
+    inputs = [("huaian-2024", *huaian())]
+    inputs += generated(args.reports, args.seed)
+    results: list[Result] = []
+    for k, (name, pdf, expected) in enumerate(inputs):
+        text = score(name, "text", pdf, expected)
+        shared = {w[0] for w in text.wrong}
+        for scan, data in scans(pdf, args.seed + k, args.sigma, args.quality).items():
+            res = score(name, scan, data, expected)
+            res.shared = len({w[0] for w in res.wrong} & shared)
+            results.append(res)
+            print(
+                f"{name:18} {scan:5} {res.pages} pages {res.seconds / res.pages:5.2f} s/page "
+                f"(CPU {res.cpu / res.pages:5.2f}) "
+                f"{res.right}/{res.cells} right, {res.missing} not read, "
+                f"t3/t4 wrong {res.wrong_t34} caught {res.caught_t34}, "
+                f"corrected {res.corrected_right}/{res.corrected} {res.status}",
+                file=sys.stderr,
+            )
+            for w in res.wrong:
+                print(f"    {w}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=1, default=str))
+        return
+    print(report(results))
+
+
+def report(results: list[Result]) -> str:
+    cpu = platform.processor() or platform.machine()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = [
+        f"{len({r.name for r in results})} reports, {os.cpu_count()} cores ({cpu}), "
+        f"load average {load:.1f} at the end",
+        "",
+        "| scans | reports | pages | cells exactly right | not read (missing or ambiguous) "
+        "| wrong cells also wrong from the text layer "
+        "| wrong t3/t4 numbers caught by a failed check | corrections right | s/page (median) "
+        "| s/page (max) | CPU s/page (median) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scan in ("clean", "noisy"):
+        rs = [r for r in results if r.scan == scan]
+        for label, group in (
+            ("real (淮安 2024)", [r for r in rs if r.name.startswith("huaian")]),
+            ("generated", [r for r in rs if not r.name.startswith("huaian")]),
+        ):
+            if not group:
+                continue
+            cells = sum(r.cells for r in group)
+            right = sum(r.right for r in group)
+            wrong = sum(r.wrong_t34 for r in group)
+            caught = sum(r.caught_t34 for r in group)
+            corr = sum(r.corrected for r in group)
+            corr_ok = sum(r.corrected_right for r in group)
+            per_page = sorted(r.seconds / r.pages for r in group)
+            cpu_page = sorted(r.cpu / r.pages for r in group)
+            lines.append(
+                f"| {scan}, {label} | {len(group)} | {sum(r.pages for r in group)} | "
+                f"{right}/{cells} ({100 * right / cells:.2f} %) | {sum(r.missing for r in group)} "
+                f"| {sum(r.shared for r in group)}/{cells - right} "
+                f"| {caught}/{wrong} | {corr_ok}/{corr} | "
+                f"{per_page[len(per_page) // 2]:.1f} | {per_page[-1]:.1f} | {cpu_page[len(cpu_page) // 2]:.1f} |"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
