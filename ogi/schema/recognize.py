@@ -142,9 +142,13 @@ class _Column:
 
 
 def _map_values(
-    values: list[Cell], columns: list[_Column], geometry: bool
+    values: list[Cell], columns: list[_Column], geometry: bool, leftover: list[Cell] | None = None
 ) -> list[tuple[_Column, Cell | None]] | None:
-    """Pair a row's value cells with header columns, or None when the pairing is not certain."""
+    """Pair a row's value cells with header columns, or None when the pairing is not certain.
+
+    With ``leftover``, a printed value under no recognised header column (a header label misread) does
+    not make the whole row uncertain: it is put in ``leftover`` and the others keep their columns.
+    """
     if len(values) == len(columns):
         return list(zip(columns, values, strict=True))
     if geometry:
@@ -168,9 +172,12 @@ def _map_values(
                 out.append((col, None))
             else:
                 return None
-        if any(i not in used and L.squash(v.text) for i, v in enumerate(values)):
+        uncovered = [v for i, v in enumerate(values) if i not in used and L.squash(v.text)]
+        if uncovered and leftover is None:
             # A printed number no header column covers: the pairing is not certain.
             return None
+        if leftover is not None:
+            leftover.extend(uncovered)
         return out
     return None
 
@@ -663,7 +670,11 @@ def _t4_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     else:
         values = cells[len(cells) - min(n, k) :]
         label_cells = cells[: len(cells) - n]
-    pairs = _map_values(values, cols, geometry)
+    leftover: list[Cell] = []
+    pairs = _map_values(values, cols, geometry, leftover if geometry else None)
+    if pairs is not None and leftover:
+        # Under a header label that named no column: kept verbatim, the other values keep their places.
+        st.unmapped("t4", _row_text(label_cells), leftover, _row_locator(cells, table, index))
     by_id = {id(c): b for b, c in st.t4_cols}
     both_axes = all(b and c.key for b, c in st.t4_cols)
     label_block, label_col = (None, None) if both_axes else _t4_label_axes(st.t, label_cells)
