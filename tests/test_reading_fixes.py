@@ -349,3 +349,24 @@ def test_a_row_printed_blank_at_the_top_of_a_page_is_a_row_of_its_own() -> None:
     full = pieces("（二）部分公开（区分处理的，只计这一情形", "，不计其他情形）")
     assert full.table.n_rows == 2
     assert (1, 0, 1, 1, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") in grid(full)
+
+
+def test_a_wrapped_label_under_a_group_label_is_judged_by_its_own_line() -> None:
+    """PDF pool seed 6: 「（六）其」 / 「他处理」 (the group label, narrow) and 「1、申请人无正当理由逾期不补正，」
+    / 「行政机关不再处理…」 (the row's own label, full) cut by a page break: one row, judged by the row's
+    own label, not by the short group label beside it."""
+    xs = [0.0, 40.0, 310.0, 350.0]  # 20 pt rows: 12.8 pt characters, 21 to a label line
+    a = piece(
+        1,
+        [
+            (0, 0, 1, 1, "（六）其"),
+            (0, 1, 1, 1, "1、申请人无正当理由逾期不补正，行政机关不"),
+            (0, 2, 1, 1, "6"),
+        ],
+        1,
+        xs,
+    )
+    b = piece(2, [(0, 0, 1, 1, "他处理"), (0, 1, 1, 1, "再处理其政府信息公开申请"), (0, 2, 1, 1, "")], 1, xs)
+    stitch(a, b)
+    assert a.table.n_rows == 1
+    assert (0, 1, 1, 1, "1、申请人无正当理由逾期不补正，行政机关不再处理其政府信息公开申请") in grid(a)

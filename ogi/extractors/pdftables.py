@@ -213,7 +213,8 @@ def _row_split(
     if not numbers(first_row) and empty_under(first_row, numbers(a_last)):
         # The label goes on under a row with values, itself with none: the rest of a wrapped label, or
         # a row of its own printed blank (zeros left empty). A label wraps only when its line is full.
-        above = next((ending[c.col] for c in first_row if _is_label(c)), None)
+        own = [c for c in first_row if _is_label(c)]  # the row's own label is its last one
+        above = ending[max(own, key=lambda c: c.col).col] if own else None
         return above is None or _line_full(above, line_height)
     if not numbers(a_last) and empty_under(a_last, numbers(first_row)):
         return True

@@ -1,10 +1,13 @@
 """Report generators for tests and benchmarks (not part of the package).
 
-``report`` draws a random consistent report and ``text_tab`` / ``html`` print it, each returning the bytes
-and the expected values (contract §7). ``docx.fill_template`` fills the real agency Word template;
-``xlsx.fill_workbook`` lays the same tables out in a workbook; ``libreoffice.convert`` turns them into
-legacy ``.doc``/``.xls`` files (cached). ``values.sample_values`` gives a complete set of cell values that
-satisfies the template's identities. ``glued`` renders reports as crawled page text with the cells glued.
+``report`` draws a random consistent report (the one report model every renderer prints). Each format
+module has ``render(report, stem) -> (bytes, expected)`` with the expected values of output-contract.md
+§7: ``text_tab``, ``html``, ``docx`` (the real agency Word template, ``fill_template`` underneath),
+``xlsx`` (the Word rendering's tables on a sheet), ``glued`` (crawled text with glued cells; its
+reference decides what the text allows), and ``pdf`` / ``doc`` (the Word rendering through LibreOffice,
+with ``render_batch`` for one soffice call per target; ``libreoffice.convert_batch`` caches by content
+hash under ``tests/.cache/libreoffice/``). ``values.sample_values`` gives a fixed complete set of values
+for hand-written tests; ``expected`` is the oracle of single printed cells.
 """
 
 import io
