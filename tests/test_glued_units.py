@@ -252,6 +252,37 @@ def test_table_four_sums():
     assert found == [(1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)]
 
 
+def test_a_placeholder_total_counts_as_zero():
+    """Contract §4: a 「/」 total stands for 0, so it closes only a row of zeros and placeholders."""
+    t4 = {4: [0, 1, 2, 3], 9: [5, 6, 7, 8], 14: [10, 11, 12, 13]}
+    # 「0//6363/…」: review is 0|/|/|63|63, never 0|/|/|6363|/ (6363 under a total of 0).
+    found = [
+        tuple(None if p == "/" else float(p) for p in o)
+        for o in (
+            tuple(r.piece(sp) for sp in o)
+            for r in [prepare("0//6363/5752655638/043043")]
+            for o in splits(r, ["count"] * 15, t4) or []
+        )
+    ]
+    assert found == [(0, None, None, 63, 63, None, 57, 526, 55, 638, None, 0, 43, 0, 43)]
+    assert values("3000/", ["count"] * 5, {4: [0, 1, 2, 3]}) == []
+    r = prepare("0/00/")
+    assert [tuple(r.piece(sp) for sp in o) for o in splits(r, ["count"] * 5, {4: [0, 1, 2, 3]}) or []] == [
+        ("0", "/", "0", "0", "/")
+    ]
+    # T3-ROW's total taken first: a 「/」 total caps its components at 0.
+    r = prepare("5 - - - - - /")
+    assert splits(r, ["count"] * 7, T3_SUM) == []
+
+
+def test_placeholders_closing_a_row_before_a_note_are_cells():
+    text = (
+        "（五）不予处理1.信访举报投诉类申请- - - 2 - - 22.重复申请- - - - - - - （六）其他处理- - - - - - - "
+        "（七）总计67 - - 21 - - 88四、结转下年度继续办理- - - - - - - 注：1.本表中“申请人情况”按申请人类型统计。"
+    )
+    assert ("四、结转下年度继续办理", "- - - - - - -") in runs(text)
+
+
 def test_long_runs_split_fast():
     # A city-wide row with four-digit values: 24 digits, seven cells.
     started = time.perf_counter()

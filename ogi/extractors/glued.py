@@ -46,7 +46,7 @@ _RUN_CHARS = re.compile(
     r"(?:[\d\s+\-−－﹣.．,，/／—–%％\u00a0\u3000]|万元|亿元|元|件|[（(](?:单位[：:])?\s*(?:万元|亿元|元|件)\s*[）)])*"
 )
 _TRAILING_PUNCT = re.compile(r"[\s.．,，\-−－﹣—–/／]+$")
-_PLACEHOLDER_TAIL = re.compile(r"\s*(?:[—/／][—/／\s]*|-)")
+_PLACEHOLDER_TAIL = re.compile(r"\s*(?:[—/／][—/／\s]*|-(?:\s+-)*)")
 _YEAR_GLUED = re.compile(r"(?:19|20)\d{2}$")
 _HEADER_LINE = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|文号|发布机构|栏目|原文链接|来源)\s*[:：]\s*(.*)$"

@@ -282,7 +282,8 @@ def splits(
             ends = [stop] if hi == stop else []
         elif col in sums and nonneg:
             ends = forced(pos, hi, total_of(sums[col]))
-            ends += [e for e in range(pos + 1, min(hi, pos + 2) + 1) if _is_placeholder(s[pos:e])]
+            if total_of(sums[col]) == 0:
+                ends += [e for e in range(pos + 1, min(hi, pos + 2) + 1) if _is_placeholder(s[pos:e])]
         elif cap is not None and total is not None and last_of[total] == col:
             ends = forced(pos, hi, cap - total_of([c for c in sums[total] if c < col]))
         else:
@@ -295,8 +296,8 @@ def splits(
             if not _fits(run, kinds[col], span):
                 continue
             value = _value(s[pos:end])
-            if col in sums and value is not None and value != total_of(sums[col]):
-                continue
+            if col in sums and (value or 0.0) != total_of(sums[col]):
+                continue  # a placeholder total counts as 0
             if cap is not None and value is not None and partial + value > cap:
                 break  # a longer piece is larger still
             spans[col] = span
@@ -315,8 +316,7 @@ def splits(
             spans[last] = span
             values[last] = 0.0 if value is None else value
             caps.clear()
-            if value is not None:
-                caps[last] = value
+            caps[last] = 0.0 if value is None else value
             rec(0, 0, q, k - 1)
             if overflow:
                 break
