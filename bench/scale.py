@@ -32,11 +32,13 @@ sys.path.insert(0, str(ROOT))
 from bench.accuracy import RENDERERS, available, render_all  # noqa: E402
 from tests.generators.report import generate  # noqa: E402
 
+DEFAULT_FORMATS = ("text_tab", "text_glued", "html", "docx", "xlsx", "pdf")
 
-def build_pool(size: int, root: Path) -> list[tuple[str, str, bytes]]:
+
+def build_pool(size: int, root: Path, formats: list[str] | None = None) -> list[tuple[str, str, bytes]]:
     """(format, extension, bytes) for ``size`` distinct generated reports, formats round robin (PDF and
     DOC made by LibreOffice in one batched call each)."""
-    renderers, skipped = available()
+    renderers, skipped = available(formats)
     if skipped:
         print(f"formats skipped: {skipped}", file=sys.stderr)
     formats = sorted(renderers)
@@ -131,12 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
     parser.add_argument("--skip-big", action="store_true", help="only the throughput runs")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument(
+        "--formats",
+        default=",".join(DEFAULT_FORMATS),
+        help="comma-separated formats of the pool (default: every format ogi reads without a converter; "
+        "add doc to include LibreOffice conversions, about a second each)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    pool = build_pool(args.pool, out)
+    pool = build_pool(args.pool, out, [f for f in args.formats.split(",") if f])
     formats = sorted({f for f, _e, _d in pool})
     results: dict[str, dict[str, float | str]] = {}
 

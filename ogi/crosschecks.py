@@ -10,35 +10,55 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from typing import Any
 
-from ogi.analysis.agencies import agency_id_of
+from ogi.analysis.agencies import agency_id_of, counted_first
 from ogi.schema.identities import carry_checks
 from ogi.schema.recognize import CellValue
 from ogi.store import Store
 
 
 def refresh_cross_checks(store: Store) -> int:
-    """Replace every X-CARRY row; returns how many were written."""
+    """Replace every X-CARRY row; returns how many were written.
+
+    Each report of year N is checked against one report of year N−1: the one counted for that agency and
+    year (``counted_first``), so a re-issued or copied report adds one set of checks, never a set per
+    copy (and the work stays linear in the number of reports).
+    """
     from ogi.pipeline import check_row
 
     reports = store.query(
-        """SELECT DISTINCT report_id, agency, year FROM reports
-           WHERE agency IS NOT NULL AND year IS NOT NULL AND status IN ('ok', 'partial')
-             AND template_version IN ('2019', '2021')"""
+        """SELECT r.report_id, r.agency, r.year, any_value(r.status), max(r.published),
+                  max(coalesce(r.n_checks_failed, 0)), min(r.source), coalesce(any_value(c.n), 0)
+           FROM reports r
+           LEFT JOIN (SELECT report_id, count(*) FILTER (WHERE status <> 'ambiguous') AS n
+                      FROM cells GROUP BY report_id) c ON c.report_id = r.report_id
+           WHERE r.agency IS NOT NULL AND r.year IS NOT NULL AND r.status IN ('ok', 'partial')
+             AND r.template_version IN ('2019', '2021')
+           GROUP BY r.report_id, r.agency, r.year"""
     )
-    by_agency: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for rid, agency, year in reports:
+    by_agency: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for rid, agency, year, status, published, failed, source, n_read in reports:
         key = agency_id_of(agency)
         if key is not None:
-            by_agency[key][int(year)].append(rid)
-    pairs = [
-        (later, earlier)
-        for years in by_agency.values()
-        for year, rids in years.items()
-        for later in rids
-        for earlier in years.get(year - 1, [])
-        if later != earlier
-    ]
+            by_agency[key][int(year)].append(
+                {
+                    "report_id": rid,
+                    "status": status,
+                    "published": published,
+                    "n_checks_failed": int(failed),
+                    "source": source,
+                    "cells_read": int(n_read),
+                }
+            )
+    pairs = []
+    for years in by_agency.values():
+        for year, rows in years.items():
+            before = years.get(year - 1)
+            if not before:
+                continue
+            earlier = min(before, key=counted_first)["report_id"]
+            pairs += [(r["report_id"], earlier) for r in rows if r["report_id"] != earlier]
     needed = sorted({r for pair in pairs for r in pair})
     cells: dict[str, dict[str, CellValue]] = defaultdict(dict)
     if needed:

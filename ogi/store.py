@@ -22,6 +22,9 @@ from ogi.schema.dataset import SORT, TABLES, arrow_schema
 
 STORE_NAME = "ogi.duckdb"
 ROW_GROUP = 64_000
+#: DuckDB's own default is 80% of the machine's memory; the sorts of the export then grow with the
+#: dataset (several GB at 20,000 reports). Capped, DuckDB spills to ``ogi.duckdb.tmp`` beside the store.
+MEMORY_LIMIT = "256MB"
 
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",
@@ -68,7 +71,7 @@ class Store:
         self.dir = Path(out_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / STORE_NAME
-        self.con = duckdb.connect(str(self.path))
+        self.con = duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
         self._create()
 
     def close(self) -> None:

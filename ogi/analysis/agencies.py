@@ -155,7 +155,8 @@ def _cells_read(dataset: Path) -> dict[str, int]:
     return {rid: int(n) for rid, n in rows}
 
 
-def _order(row: dict[str, Any]) -> tuple[Any, ...]:
+def counted_first(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Sort key putting the report counted for its (agency, year) first (the rule in the docstring)."""
     published: dt.date | None = row["published"]
     return (
         0 if row["status"] == "ok" else 1,
@@ -205,7 +206,7 @@ def agency_rows(reports: list[dict[str, Any]], cells_read: dict[str, int]) -> li
         if row["agency_id"] and row["year"] is not None and row["status"] in REPORT_STATUSES:
             groups.setdefault((row["agency_id"], int(row["year"])), []).append(row)
     for rows in groups.values():
-        rows.sort(key=_order)
+        rows.sort(key=counted_first)
         first = rows[0]
         first["canonical"] = True
         for other in rows[1:]:
