@@ -53,22 +53,22 @@ def refresh_cross_checks(store: Store) -> int:
             )
     pairs = []
     for years in by_agency.values():
-        for year, rows in years.items():
+        for year, group in years.items():
             before = years.get(year - 1)
             if not before:
                 continue
             earlier = min(before, key=counted_first)["report_id"]
-            pairs += [(r["report_id"], earlier) for r in rows if r["report_id"] != earlier]
+            pairs += [(r["report_id"], earlier) for r in group if r["report_id"] != earlier]
     needed = sorted({r for pair in pairs for r in pair})
     cells: dict[str, dict[str, CellValue]] = defaultdict(dict)
     if needed:
-        rows = store.query(
+        found = store.query(
             """SELECT report_id, cell, raw, status, value, unit, locator FROM cells
                WHERE row_key IN ('carried_over', 'carry_forward') AND "table" = 't3'
                  AND list_contains(?, report_id)""",
             [needed],
         )
-        for rid, cell, raw, status, value, unit, loc in rows:
+        for rid, cell, raw, status, value, unit, loc in found:
             cells[rid][cell] = CellValue(cell, raw, status, value, unit, json.loads(loc or "{}"))
     out = []
     for later, earlier in sorted(pairs):
