@@ -283,6 +283,13 @@ def test_placeholders_closing_a_row_before_a_note_are_cells():
     assert ("四、结转下年度继续办理", "- - - - - - -") in runs(text)
 
 
+def test_a_sum_printed_with_thousands_separators_is_found():
+    t4 = {4: [0, 1, 2, 3], 9: [5, 6, 7, 8], 14: [10, 11, 12, 13]}
+    assert values("41164297050247001，3121，359064043107", ["count"] * 15, t4) == [
+        (41, 164, 297, 0, 502, 47, 0, 0, 1312, 1359, 0, 64, 0, 43, 107)
+    ]
+
+
 def test_long_runs_split_fast():
     # A city-wide row with four-digit values: 24 digits, seven cells.
     started = time.perf_counter()

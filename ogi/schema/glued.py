@@ -248,8 +248,11 @@ def splits(
         return True
 
     def forced(pos: int, hi: int, number: float) -> list[int]:
-        target = _fmt(number)
-        return [pos + len(target)] if s.startswith(target, pos) and pos + len(target) <= hi else []
+        """Where a cell printing ``number`` (with or without thousands separators) ends."""
+        targets = {_fmt(number)}
+        if float(number).is_integer() and abs(number) >= 1000:
+            targets.add(f"{int(number):,}")
+        return sorted(pos + len(t) for t in targets if s.startswith(t, pos) and pos + len(t) <= hi)
 
     def rec(pos: int, col: int, stop: int, ncells: int) -> None:
         nonlocal overflow
