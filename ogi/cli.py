@@ -30,14 +30,25 @@ def read_url_list(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-@main.command()
-@click.argument("inputs", nargs=-1)
-@click.option(
+#: Options ``run`` and ``fetch`` share.
+_URLS_OPTION = click.option(
     "--urls",
     "urls_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A file with one URL per line.",
 )
+_CACHE_OPTION = click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/cache"),
+    show_default=True,
+    help="Fetch cache folder (holds manifest.parquet).",
+)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@_URLS_OPTION
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -45,13 +56,7 @@ def read_url_list(path: Path) -> list[str]:
     show_default=True,
     help="Dataset folder.",
 )
-@click.option(
-    "--cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data/cache"),
-    show_default=True,
-    help="Fetch cache folder.",
-)
+@_CACHE_OPTION
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
@@ -167,12 +172,7 @@ class _Progress:
 
 @main.command()
 @click.argument("urls", nargs=-1)
-@click.option(
-    "--urls",
-    "urls_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A file with one URL per line.",
-)
+@_URLS_OPTION
 @click.option(
     "--crawl",
     "crawl_urls",
@@ -186,13 +186,7 @@ class _Progress:
     metavar="REGEX",
     help="Follow the articles whose link text, title or URL matches REGEX (default: 年度报告|年报 in the text).",
 )
-@click.option(
-    "--cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data/cache"),
-    show_default=True,
-    help="Fetch cache folder (holds manifest.parquet).",
-)
+@_CACHE_OPTION
 @click.option("--refresh", is_flag=True, help="Download again what the cache already holds.")
 @click.option(
     "--ignore-robots",

@@ -6,7 +6,9 @@ folder with its ``manifest.parquet``, ``links`` reads index pages, ``crawl`` fol
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from ogi.fetchers.cache import Cache
@@ -14,6 +16,19 @@ from ogi.fetchers.crawl import CrawlOptions, Fetched, Fetcher, Stats
 from ogi.fetchers.http import FetchPolicy, HttpClient, without_fragment
 
 __all__ = ["CrawlOptions", "FetchPolicy", "Fetched", "Stats", "crawl", "fetch_for_run", "fetch_urls"]
+
+
+@contextmanager
+def _fetcher(cache: Path, policy: FetchPolicy | None, options: CrawlOptions | None) -> Iterator[Fetcher]:
+    """A fetcher over ``cache`` whose manifest is saved however the work ends (so nothing fetched is lost)."""
+    from ogi.fetchers import http
+
+    store = Cache(cache)
+    with HttpClient(policy or http.DEFAULT_POLICY) as client:
+        try:
+            yield Fetcher(store, client, options)
+        finally:
+            store.save()
 
 
 def fetch_urls(
@@ -24,19 +39,12 @@ def fetch_urls(
     options: CrawlOptions | None = None,
 ) -> tuple[list[Fetched], Stats]:
     """Fetch report URLs into ``cache`` (with the report file of an attachment-only page)."""
-    from ogi.fetchers import http
-
-    store = Cache(cache)
-    with HttpClient(policy or http.DEFAULT_POLICY) as client:
-        fetcher = Fetcher(store, client, options)
+    with _fetcher(cache, policy, options) as fetcher:
         unique = list(dict.fromkeys(without_fragment(u) for u in urls))
         workers = max(1, fetcher.options.workers)
-        try:
-            # In parallel across hosts; the client's per-host gate keeps each host's pace.
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                groups = list(pool.map(lambda u: fetcher.report(u, depth=1), unique))
-        finally:
-            store.save()
+        # In parallel across hosts; the client's per-host gate keeps each host's pace.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            groups = list(pool.map(lambda u: fetcher.report(u, depth=1), unique))
     return [f for group in groups for f in group], fetcher.stats
 
 
@@ -48,17 +56,10 @@ def crawl(
     options: CrawlOptions | None = None,
 ) -> tuple[list[Fetched], Stats]:
     """Crawl report columns from their index pages into ``cache``."""
-    from ogi.fetchers import http
-
-    store = Cache(cache)
-    with HttpClient(policy or http.DEFAULT_POLICY) as client:
-        fetcher = Fetcher(store, client, options)
-        out: list[Fetched] = []
-        try:
-            for url in index_urls:
-                out += fetcher.crawl(url)
-        finally:
-            store.save()
+    out: list[Fetched] = []
+    with _fetcher(cache, policy, options) as fetcher:
+        for url in index_urls:
+            out += fetcher.crawl(url)
     return out, fetcher.stats
 
 
