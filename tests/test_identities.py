@@ -118,6 +118,19 @@ def test_blank_total_beside_printed_values_is_not_assessable() -> None:
     assert out[("T3-OUT", "natural_person")] == "pass"
 
 
+def test_placeholder_total_beside_printed_values_counts_as_zero() -> None:
+    """Contract §4: only a blank total is spared; 「/」 was written there and means 0."""
+    cells = consistent(seed_values={"granted.natural_person": 5})
+    cells["t3.granted.total"] = CellValue("t3.granted.total", "/", "placeholder", None)
+    row = next(c for c in run_identities(cells, "2021") if c.rule == "T3-ROW" and c.target == "granted")
+    assert (row.left, row.right, row.outcome) == (0, 5, "fail")
+    assert row.assumed_zero == ["t3.granted.total"]
+    cells = consistent()
+    cells["t3.granted.total"] = CellValue("t3.granted.total", "/", "placeholder", None)
+    row = next(c for c in run_identities(cells, "2021") if c.rule == "T3-ROW" and c.target == "granted")
+    assert row.outcome == "pass"
+
+
 def test_blank_total_beside_blanks_counts_as_zero() -> None:
     cells = consistent()
     for c in [*APPLICANTS, "total"]:

@@ -5,7 +5,7 @@ rows and blocks and applies the contract's counting rules (output-contract.md §
 
 - a needed cell that is missing or ``ambiguous`` makes the check ``not_assessable``;
 - a blank or placeholder cell counts as 0 and is listed in ``assumed_zero``;
-- except a blank total (the 总计 column, the （七）总计 row, a table-四 总计) beside printed values, which makes
+- except a blank (not a placeholder) total (the 总计 column, the （七）总计 row, a table-四 总计) beside printed values, which makes
   the check ``not_assessable``: agencies leave those empty when they did not add the row up. A printed 0
   is a printed value; only a blank total beside components that are all blank counts as 0.
 """
@@ -94,9 +94,10 @@ def _sum(keys: list[str], ctx: _Context, assumed: list[str]) -> tuple[float | No
             # No number and not printed empty: a value a person declared unknown (a `manual` null).
             return None, f"{key} has no value"
         if cell.value is None:
-            # A blank total beside printed values (0 included) may be a sum nobody worked out.
+            # A blank total beside printed values (0 included) may be a sum nobody worked out; a
+            # placeholder (「/」) was written there, and counts as 0 like any other.
             comps = [c for k in ctx.components(key) if (c := ctx.cells.get(k)) is not None]
-            if any(c.status == "ambiguous" or c.value is not None for c in comps):
+            if cell.status == "blank" and any(c.status == "ambiguous" or c.value is not None for c in comps):
                 return None, f"{key} blank beside printed values"
             assumed.append(key)
             continue

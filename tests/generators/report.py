@@ -668,9 +668,11 @@ def failing_checks(rep: Report) -> list[str]:
             if c.status == "ambiguous":
                 return None  # a cell the source leaves undetermined: not assessable
             if c.value is None:
-                if any(cells[x].value is not None for x in components(k) if x in cells):
+                if c.status == "blank" and any(
+                    cells[x].value is not None for x in components(k) if x in cells
+                ):
                     return None  # a blank total beside printed values (0 included): not assessable
-                continue
+                continue  # a placeholder total, or blank beside blanks: 0
             s += c.value
         return s
 
