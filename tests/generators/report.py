@@ -595,12 +595,20 @@ def _wrong_total(rep: Report, rng: random.Random) -> None:
     candidates += [f"t3.{r}.total" for r in rep.t3_rows() if r not in ("new_received", "carried_over")]
     # Not a total left blank on purpose: its printed value would not be the sum it stands for.
     candidates = [k for k in candidates if k not in rep.style.get("blanked_totals", [])]
-    key = rng.choice(candidates)
-    cells = rep.t4 if key.startswith("t4") else rep.t3
-    old = cells[key].value or 0.0
-    new = old + rng.choice([1, 2, 3, 10, -1]) if old >= 1 else old + rng.randint(1, 9)
-    cells[key] = _value(new)
-    rep.style["wrong"] = key
+    rng.shuffle(candidates)
+    for key in candidates:
+        cells = rep.t4 if key.startswith("t4") else rep.t3
+        printed = cells[key]
+        old = printed.value or 0.0
+        new = old + rng.choice([1, 2, 3, 10, -1]) if old >= 1 else old + rng.randint(1, 9)
+        cells[key] = _value(new)
+        # Only a total some check can see: one whose every check needs a blank total (a zero printed
+        # blank in the （七）总计 row, say) is not assessable, so its error could not be caught.
+        if failing_checks(rep):
+            rep.style["wrong"] = key
+            return
+        cells[key] = printed
+    rep.variants = rep.variants - {"wrong_total"}
 
 
 def _units(rep: Report, rng: random.Random) -> None:
