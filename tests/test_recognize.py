@@ -176,6 +176,26 @@ def test_table2_misaligned_span_maps_by_count() -> None:
     assert rec.cells["t2.art20_5.other_mgmt_services.change"].value == -2
 
 
+def test_a_number_inside_a_label_cell_leaves_the_row_unplaced() -> None:
+    """A PDF row without column rules read with the grid of the table below it: 「政府集中采购0 | 457000」.
+    Counting the values would put 457000 under 采购项目数量; the row goes to unmapped instead."""
+    first = grid(
+        [
+            [("第二十条第（九）项", 1, 3)],
+            ["信息内容", "采购项目数量", "采购总金额"],
+        ]
+    )
+    second = grid([[("政府集中采购0", 1, 4), ("457000", 1, 4), ("", 1, 2), ""]])
+    rec = recognize(Document("pdf", [first, second]))
+    assert not any(k.startswith("t2.art20_9") for k in rec.cells)
+    assert [(u.label, u.values[0]) for u in rec.unmapped] == [("政府集中采购0", "457000")]
+    # The same in table 三; the row printed properly is read.
+    t3 = grid([*t3_grid()[:3], [("四、结转下年度继续办理0", 1, 3), *["1"] * 6, "6"]])
+    rec = recognize(Document("html", [t3]))
+    assert "t3.carry_forward.total" not in rec.cells
+    assert recognize(Document("html", [grid(t3_grid())])).cells["t3.carry_forward.total"].value == 6
+
+
 def test_table2_pieces_joined_across_blocks_and_units() -> None:
     """Table 二 broken over a page: the （六） caption in one grid, its header and rows in the next."""
     first = grid(

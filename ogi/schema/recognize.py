@@ -117,6 +117,16 @@ def _is_value_like(cell: Cell) -> bool:
     return read_cell(cell.text).status in VALUE_LIKE
 
 
+#: A number printed at the end of a label cell (「政府集中采购0」): the cell swallowed a value, as a PDF row
+#: without column rules does when it is read with the grid of another table, so the row's values cannot be
+#: placed with certainty.
+_NUMBER_AFTER_LABEL = re.compile(r"[\u4e00-\u9fff）)]\s*[+\-−]?[0-9０-９][0-9０-９,，.．]*\s*$")
+
+
+def _swallowed_value(label: str) -> bool:
+    return _NUMBER_AFTER_LABEL.search(label.strip()) is not None
+
+
 def _row_text(cells: list[Cell]) -> str:
     return "".join(L.normalize(c.text) for c in cells)
 
@@ -337,6 +347,10 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         return
     if len(row_versions) == 1 and len(items) > 1:
         st.votes[next(iter(row_versions))] += 1
+    if _swallowed_value(label_cell.text):
+        st.rec.notes.append(f"table 二 {st.item_key}.{best.key}: a number inside the label cell")
+        st.unmapped("t2", label_cell.text.strip(), values, locator)
+        return
     cols = st.t2_cols
     if not cols:
         st.rec.notes.append(f"table 二 {st.item_key}: values without a header row")
@@ -512,6 +526,10 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         if has_values:
             label = " ".join(c.text.strip() for c in labels) or "(no label)"
             st.unmapped("t3", label, values, locator)
+        return
+    if leaf_cell is not None and _swallowed_value(leaf_cell.text):
+        st.rec.notes.append(f"table 三 {leaf.key}: a number inside the label cell")
+        st.unmapped("t3", leaf_cell.text.strip(), values, locator)
         return
     if not leaf.data:
         if leaf.may_hold_values:
