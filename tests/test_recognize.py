@@ -176,6 +176,24 @@ def test_table2_misaligned_span_maps_by_count() -> None:
     assert rec.cells["t2.art20_5.other_mgmt_services.change"].value == -2
 
 
+def test_a_short_sub_row_label_is_read_in_the_group_of_the_rows_before_it() -> None:
+    """The （六） group label split over rows by a PDF cell (「（六）其它」 / 「处理」) is not recognised; the
+    unnumbered 「其它」 after its first two sub-rows is still 3.其他 of （六）."""
+    rows = t3_grid()
+    at = next(
+        i for i, r in enumerate(rows) if any("逾期不补正" in (c if isinstance(c, str) else c[0]) for c in r)
+    )
+    for i in range(at, at + 3):
+        rows[i] = [c for c in rows[i] if (c if isinstance(c, str) else c[0]) != "（六）其他处理"]
+    rows[at] = [("（六）其它", 1, 1), *rows[at]]
+    rows[at + 1] = [("处理", 1, 1), *rows[at + 1]]
+    rows[at + 2] = [("", 1, 1), "其它", *rows[at + 2][1:]]
+    rec = recognize(Document("pdf", [grid(rows)]))
+    assert rec.cells["t3.other_other.natural_person"].value == 1
+    assert rec.cells["t3.other_other.total"].value == 6
+    assert not rec.unmapped
+
+
 def test_a_number_inside_a_label_cell_leaves_the_row_unplaced() -> None:
     """A PDF row without column rules read with the grid of the table below it: 「政府集中采购0 | 457000」.
     Counting the values would put 457000 under 采购项目数量; the row goes to unmapped instead."""

@@ -527,6 +527,11 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
             label = " ".join(c.text.strip() for c in labels) or "(no label)"
             st.unmapped("t3", label, values, locator)
         return
+    if leaf.data and leaf.group is not None:
+        # A data row puts us in its group, even when the group's own label went unread (a vertical
+        # label split over rows by a page or a PDF cell: 「（六）其它」 / 「处理」), so a short sub-row
+        # label after it (「其它」) is still read in its group.
+        st.t3_group = leaf.group
     if leaf_cell is not None and _swallowed_value(leaf_cell.text):
         st.rec.notes.append(f"table 三 {leaf.key}: a number inside the label cell")
         st.unmapped("t3", leaf_cell.text.strip(), values, locator)
