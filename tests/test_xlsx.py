@@ -184,6 +184,31 @@ def test_tables_are_grids_with_geometry():
     assert len(doc.tables) == 3
 
 
+def test_a_bordered_row_printed_blank_stays_in_its_table():
+    """Every count of a row printed blank (zeros left empty): its bordered cells keep it in the table,
+    so its cells come out blank, not missing, and the table is not cut in two."""
+    from openpyxl.styles import Border, Side
+
+    def build(wb):
+        ws = wb.active
+        ws.append(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"])
+        ws.append(["规章", None, None, None])
+        ws.append(["行政规范性文件", 3, 0, 12])
+        ws.append([None, None, None, None])
+        ws.append(["行政许可", 5, None, None])
+        thin = Side(style="thin")
+        for row in ws.iter_rows(min_row=1, max_row=5, max_col=4):
+            for cell in row:
+                cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        ws.append([])
+        ws.cell(row=9, column=2).border = Border(left=thin)  # a lone bordered cell apart: no table
+
+    doc = extract(_book(build), "xlsx")
+    assert len(doc.tables) == 1
+    assert doc.tables[0].text_grid()[3] == ["", "", "", ""]
+    assert doc.tables[0].text_grid()[4] == ["行政许可", "5", "", ""]
+
+
 def test_a_styled_empty_cell_far_down_the_sheet_costs_nothing():
     from openpyxl.styles import Font
 

@@ -91,6 +91,7 @@ def _sheet(ws: Any, formulas: Any) -> list[Paragraph | Table]:
                 if (r, c) != (rng.min_row, rng.min_col):
                     covered.add((r, c))
     texts: dict[tuple[int, int], str] = {}
+    ruled_rows: set[int] = set()
     for (r, c), cell in _existing_cells(ws):
         if (r, c) in covered:
             continue
@@ -98,6 +99,8 @@ def _sheet(ws: Any, formulas: Any) -> list[Paragraph | Table]:
             formula = _formula(formulas, r, c)
             if formula:
                 texts[(r, c)] = formula
+            elif _has_border(cell):
+                ruled_rows.add(r)
             continue
         text = display(cell.value, cell.number_format)
         if text:
@@ -105,9 +108,14 @@ def _sheet(ws: Any, formulas: Any) -> list[Paragraph | Table]:
     used_rows: set[int] = {r for r, _ in texts}
     for (r, _c), (rowspan, _colspan) in merged.items():
         used_rows.update(range(r, r + rowspan))
+    # A row of empty bordered cells is a row of the table around it (every count of a row printed
+    # blank), not a gap between two tables.
+    used_rows |= ruled_rows
     blocks: list[Paragraph | Table] = []
     for top, bottom in _runs(sorted(used_rows)):
         inside = [p for p in set(texts) | set(merged) if top <= p[0] <= bottom]
+        if not inside:
+            continue  # only empty bordered cells
         left = min(c for _, c in inside)
         right = max(c + merged.get((r, c), (1, 1))[1] - 1 for r, c in inside)
         filled = [p for p in inside if p in texts]
@@ -134,6 +142,15 @@ def _sheet(ws: Any, formulas: Any) -> list[Paragraph | Table]:
                 )
         blocks.append(Table(cells=cells, locator={"sheet": ws.title, "row": top, "col": left}))
     return blocks
+
+
+def _has_border(cell: Any) -> bool:
+    border = getattr(cell, "border", None) if getattr(cell, "has_style", False) else None
+    if border is None:
+        return False
+    return any(
+        getattr(getattr(border, side, None), "style", None) for side in ("left", "right", "top", "bottom")
+    )
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
