@@ -293,6 +293,35 @@ def test_table4_header_label_not_recognised_leaves_its_column_out_without_shifti
     assert rec.cells["t4.litigation_direct.upheld"].value == 6
 
 
+def test_table4_header_cell_holding_two_labels_names_no_column() -> None:
+    """A PDF without vertical rules reads two header cells as one (「结果结果维持纠正」): that cell names
+    neither column, its value goes to unmapped, and the columns read cleanly keep theirs."""
+    t4 = grid(
+        [
+            [("行政复议", 1, 3), ("行政诉讼", 1, 6)],
+            [
+                ("结果维持", 2, 1),
+                ("结果其他尚未纠正结果审结", 2, 1),
+                ("总计", 2, 1),
+                ("未经复议直接起诉", 1, 3),
+                ("复议后起诉", 1, 3),
+            ],
+            ["结果结果维持纠正", "其他结果", "尚未审结", "结果结果总计维持纠正", "其他尚未结果审结", "总计"],
+            ["", "4", "4", "0", "4", "6", "13", "9", "9"],
+        ]
+    )
+    rec = recognize(Document("pdf", [t4]))
+    got = {k: c.value for k, c in rec.cells.items() if k.startswith("t4.")}
+    assert got == {
+        "t4.review.upheld": None,
+        "t4.review.total": 4,
+        "t4.litigation_direct.other_result": 4,
+        "t4.litigation_direct.pending": 6,
+        "t4.litigation_after_review.total": 9,
+    }
+    assert sorted(v for u in rec.unmapped for v in u.values) == ["0", "13", "4", "9"]
+
+
 def test_conflicting_duplicate_row_is_ambiguous() -> None:
     rows = [list(r) for r in T3_HEADER_GRID]
     rows.append([("一、本年新收政府信息公开申请数量", 1, 3), "5", "0", "0", "0", "0", "0", "5"])

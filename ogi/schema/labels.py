@@ -100,6 +100,22 @@ def best_match(labels: Iterable[Label], text: str) -> Label | None:
     return best
 
 
+def sole_match(labels: Iterable[Label], text: str) -> Label | None:
+    """The label ``text`` matches best when no other label matches it as well, else None.
+
+    A PDF cell that took in the words of two header cells (「结果结果维持纠正」) names neither column."""
+    best: Label | None = None
+    score = 0
+    tied = False
+    for label in labels:
+        s = matches(label, text)
+        if s > score:
+            best, score, tied = label, s, False
+        elif s == score and s > 0 and best is not None and label.key != best.key:
+            tied = True
+    return None if tied else best
+
+
 def contains_all(text: str, words: Sequence[str]) -> bool:
     n = normalize(text)
     return all(normalize(w) in n for w in words)

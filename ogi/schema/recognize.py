@@ -598,10 +598,10 @@ def _t4_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[tuple[
                 continue
             text = cell.text
             block = L.best_match(t.t4_blocks, text)
-            col = L.best_match(t.t4_columns, text)
+            col = L.sole_match(t.t4_columns, text)
             nxt = below.get((cell.row + cell.rowspan, cell.col, cell.colspan))
             if block is None and col is None and nxt is not None and L.squash(nxt.text):
-                col = L.best_match(t.t4_columns, text + nxt.text)
+                col = L.sole_match(t.t4_columns, text + nxt.text)
                 if col is not None:
                     joined.add(id(nxt))
             if block is not None and (col is None or L.matches(block, text) >= L.matches(col, text)):
