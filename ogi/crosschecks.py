@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from ogi.analysis.agencies import agency_id_of, counted_first
+from ogi.analysis.agencies import CELLS_READ_SQL, agency_id_of, counted_first
 from ogi.schema.identities import carry_checks
 from ogi.schema.recognize import CellValue
 from ogi.store import Store
@@ -28,10 +28,10 @@ def refresh_cross_checks(store: Store) -> int:
     from ogi.pipeline import check_row
 
     reports = store.query(
-        """SELECT r.report_id, r.agency, r.year, any_value(r.status), max(r.published),
+        f"""SELECT r.report_id, r.agency, r.year, any_value(r.status), max(r.published),
                   max(coalesce(r.n_checks_failed, 0)), min(r.source), coalesce(any_value(c.n), 0)
            FROM reports r
-           LEFT JOIN (SELECT report_id, count(*) FILTER (WHERE status <> 'ambiguous') AS n
+           LEFT JOIN (SELECT report_id, {CELLS_READ_SQL} AS n
                       FROM cells GROUP BY report_id) c ON c.report_id = r.report_id
            WHERE r.agency IS NOT NULL AND r.year IS NOT NULL AND r.status IN ('ok', 'partial')
              AND r.template_version IN ('2019', '2021')

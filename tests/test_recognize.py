@@ -72,6 +72,27 @@ def t3_grid(version: str = "2021", value: str = "1", other_single: bool = False)
     return rows
 
 
+def t4_grid(review_pending: str = "尚未审结") -> Table:
+    """Table 四 as the template lays it out, its fifteen values 1 … 15 (``review_pending``: the label
+    printed over 行政复议's 尚未审结 column)."""
+    return grid(
+        [
+            [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+            [
+                ("结果维持", 2, 1),
+                ("结果纠正", 2, 1),
+                ("其他结果", 2, 1),
+                (review_pending, 2, 1),
+                ("总计", 2, 1),
+                ("未经复议直接起诉", 1, 5),
+                ("复议后起诉", 1, 5),
+            ],
+            ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+            [str(i) for i in range(1, 16)],
+        ]
+    )
+
+
 def test_geometry_table3_every_cell() -> None:
     doc = Document("html", [grid(t3_grid())])
     rec = recognize(doc)
@@ -243,22 +264,7 @@ def test_table2_pieces_joined_across_blocks_and_units() -> None:
 
 
 def test_table4_flattened_row_and_headers() -> None:
-    t4 = grid(
-        [
-            [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
-            [
-                ("结果维持", 2, 1),
-                ("结果纠正", 2, 1),
-                ("其他结果", 2, 1),
-                ("尚未审结", 2, 1),
-                ("总计", 2, 1),
-                ("未经复议直接起诉", 1, 5),
-                ("复议后起诉", 1, 5),
-            ],
-            ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
-            [str(i) for i in range(1, 16)],
-        ]
-    )
+    t4 = t4_grid()
     rec = recognize(Document("html", [t4]))
     assert rec.cells["t4.review.upheld"].value == 1
     assert rec.cells["t4.review.total"].value == 5
@@ -269,22 +275,7 @@ def test_table4_flattened_row_and_headers() -> None:
 def test_table4_header_label_not_recognised_leaves_its_column_out_without_shifting_the_others() -> None:
     """A header label that matches nothing (an OCR misreading such as 「尚木审结」): the values are
     placed by position, so the other fourteen land in their own columns and that one is left missing."""
-    t4 = grid(
-        [
-            [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
-            [
-                ("结果维持", 2, 1),
-                ("结果纠正", 2, 1),
-                ("其他结果", 2, 1),
-                ("尚木审洁", 2, 1),
-                ("总计", 2, 1),
-                ("未经复议直接起诉", 1, 5),
-                ("复议后起诉", 1, 5),
-            ],
-            ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
-            [str(i) for i in range(1, 16)],
-        ]
-    )
+    t4 = t4_grid(review_pending="尚木审洁")
     rec = recognize(Document("html", [t4]))
     assert "t4.review.pending" not in rec.cells
     assert rec.cells["t4.review.upheld"].value == 1

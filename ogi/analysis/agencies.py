@@ -140,6 +140,10 @@ def describe(agency: str | None) -> Agency:
 # -- the table ---------------------------------------------------------------------------------------
 
 
+#: The cells a report has read, as the counted-report rule counts them (SQL, over a ``cells`` table).
+CELLS_READ_SQL = "count(*) FILTER (WHERE status <> 'ambiguous')"
+
+
 def _cells_read(dataset: Path) -> dict[str, int]:
     path = dataset / "cells.parquet"
     if not path.exists():
@@ -147,7 +151,7 @@ def _cells_read(dataset: Path) -> dict[str, int]:
     con = duckdb.connect()
     try:
         rows = con.execute(
-            "SELECT report_id, count(*) FILTER (WHERE status <> 'ambiguous') FROM read_parquet(?) GROUP BY 1",
+            f"SELECT report_id, {CELLS_READ_SQL} FROM read_parquet(?) GROUP BY 1",
             [str(path)],
         ).fetchall()
     finally:

@@ -284,8 +284,9 @@ def splits(
         if col == ncells - 1:
             ends = [stop] if hi == stop else []
         elif col in sums and nonneg:
-            ends = forced(pos, hi, total_of(sums[col]))
-            if total_of(sums[col]) == 0:
+            owed = total_of(sums[col])
+            ends = forced(pos, hi, owed)
+            if owed == 0:
                 ends += [e for e in range(pos + 1, min(hi, pos + 2) + 1) if _is_placeholder(s[pos:e])]
         elif cap is not None and total is not None and last_of[total] == col:
             ends = forced(pos, hi, cap - total_of([c for c in sums[total] if c < col]))
@@ -319,7 +320,7 @@ def splits(
             spans[last] = span
             values[last] = 0.0 if value is None else value
             caps.clear()
-            caps[last] = 0.0 if value is None else value
+            caps[last] = values[last]
             rec(0, 0, q, k - 1)
             if overflow:
                 break

@@ -89,21 +89,8 @@ def matches(label: Label, text: str) -> int:
     return best
 
 
-def best_match(labels: Iterable[Label], text: str) -> Label | None:
-    """The label ``text`` matches best, or None. Ties go to the first label."""
-    best: Label | None = None
-    score = 0
-    for label in labels:
-        s = matches(label, text)
-        if s > score:
-            best, score = label, s
-    return best
-
-
-def sole_match(labels: Iterable[Label], text: str) -> Label | None:
-    """The label ``text`` matches best when no other label matches it as well, else None.
-
-    A PDF cell that took in the words of two header cells (「结果结果维持纠正」) names neither column."""
+def _ranked(labels: Iterable[Label], text: str) -> tuple[Label | None, bool]:
+    """The first label ``text`` matches best, and whether a label of another key matches it as well."""
     best: Label | None = None
     score = 0
     tied = False
@@ -113,6 +100,19 @@ def sole_match(labels: Iterable[Label], text: str) -> Label | None:
             best, score, tied = label, s, False
         elif s == score and s > 0 and best is not None and label.key != best.key:
             tied = True
+    return best, tied
+
+
+def best_match(labels: Iterable[Label], text: str) -> Label | None:
+    """The label ``text`` matches best, or None. Ties go to the first label."""
+    return _ranked(labels, text)[0]
+
+
+def sole_match(labels: Iterable[Label], text: str) -> Label | None:
+    """The label ``text`` matches best when no other label matches it as well, else None.
+
+    A PDF cell that took in the words of two header cells (「结果结果维持纠正」) names neither column."""
+    best, tied = _ranked(labels, text)
     return None if tied else best
 
 

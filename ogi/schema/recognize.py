@@ -665,7 +665,6 @@ def _t4_label_axes(t: Template, labels: list[Cell]) -> tuple[str | None, str | N
     if not L.squash(text):
         return None, None
     block = L.best_match(t.t4_blocks, text)
-    col = None
     rest = text
     if block is not None:
         for alt in block.match:

@@ -70,13 +70,13 @@ class Reading:
 def _clean(text: str) -> str:
     s = squash(text)
     s = unicodedata.normalize("NFKC", s)
-    # NFKC maps full-width digits, ＋ and ， to ASCII; the minus signs below it leaves alone.
-    s = s.replace("−", "-").replace("－", "-").replace("﹣", "-").replace("，", ",")
+    s = _unify_signs(s)
     s = s.replace("。", ".") if re.fullmatch(r"\d+。\d+", s) else s
     return s
 
 
-def _clean_keep_spaces(text: str) -> str:
+def _unify_signs(text: str) -> str:
+    # NFKC maps full-width digits, ＋ and ， to ASCII; the minus signs here it leaves alone.
     return text.replace("−", "-").replace("－", "-").replace("﹣", "-").replace("，", ",")
 
 
@@ -94,7 +94,7 @@ def read_cell(text: str | None) -> Reading:
     if _SPLIT_DIGITS.search(spaced):
         # Digits on both sides of a space: two numbers printed in one cell (or read together from two
         # cells), never one number (a number an extractor saw wrapped comes joined).
-        found = _ANY_NUMBER.findall(_clean_keep_spaces(spaced))
+        found = _ANY_NUMBER.findall(_unify_signs(spaced))
         return Reading(
             "ambiguous",
             None,
