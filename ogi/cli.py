@@ -106,8 +106,8 @@ def run(
     verbose: bool,
 ) -> None:
     """Read report files, folders (recursively) or URLs into a dataset (default: data/samples)."""
-    from ogi import pipeline
-    from ogi.corrections import CorrectionsError
+    from ogi.dataset.corrections import CorrectionsError
+    from ogi.run import pipeline
 
     items = list(inputs)
     if urls_file is not None:

@@ -1,6 +1,6 @@
 """Real reports against expected values written by hand from the sources (tests/corpus/*.json).
 
-Each report is read end to end (``ogi.pipeline.read_source``) and every expected cell is asserted: value
+Each report is read end to end (``ogi.run.pipeline.read_source``) and every expected cell is asserted: value
 and status, the blank and placeholder cells, the ambiguous cells with their candidates, that exactly the
 hard checks the source itself breaks fail, and the report's template version, agency, year and scope.
 Reports whose extractor is not in this installation are expected failures (non-strict), so they turn into
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ogi.extractors import _EXTRACTORS, detect
-from ogi.pipeline import ReportRows, extraction_options, read_source
+from ogi.run.pipeline import ReportRows, extraction_options, read_source
 from ogi.schema.identities import run_identities
 from ogi.schema.recognize import CellValue
 from ogi.schema.template import load

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from ogi.analysis.evaluate import expected_from_dict, score_report
 from ogi.extractors.model import Cell, Document, Paragraph, Table
-from ogi.pipeline import ReportRows, _fill, extraction_options, read_source
+from ogi.run.pipeline import ReportRows, _fill, extraction_options, read_source
 from ogi.schema.identities import run_identities
 from ogi.schema.recognize import CellValue
 from ogi.schema.report import interpret

@@ -12,10 +12,10 @@ import pyarrow.parquet as pq
 from ogi.analysis.show import render
 from ogi.extractors import ExtractOptions, extract
 from ogi.extractors.detect import detect
-from ogi.extractors.glued import parse
 from ogi.extractors.model import GluedRun, Paragraph
-from ogi.pipeline import RunOptions, read_source, run
-from ogi.schema.glued import free_spans, glued_labels, prepare, splits
+from ogi.extractors.text_glued import parse
+from ogi.run.pipeline import RunOptions, read_source, run
+from ogi.schema.glued_solver import free_spans, glued_labels, prepare, splits
 from ogi.schema.recognize import recognize
 from ogi.schema.sections import split_sections
 

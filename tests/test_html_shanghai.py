@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from ogi.extractors.html import extract
-from ogi.pipeline import read_source
+from ogi.extractors.html.reader import extract
+from ogi.run.pipeline import read_source
 from ogi.schema.template import load
 from tests.cms_site import SHANGHAI, cms_page
 

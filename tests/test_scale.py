@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ogi.pipeline import RunOptions, run
+from ogi.run.pipeline import RunOptions, run
 from tests.conftest import IN_CI
 from tests.contract import check_dataset
 
@@ -88,8 +88,8 @@ def test_a_crashing_reader_is_recorded(tmp_path: Path, jiaxing_bytes: bytes) -> 
     import signal
     import threading
 
-    from ogi import workers
-    from ogi.pipeline import extraction_options
+    from ogi.run import workers
+    from ogi.run.pipeline import extraction_options
 
     _slow_text(tmp_path / "huge.txt", 400_000)
     (tmp_path / "good.txt").write_bytes(jiaxing_bytes)

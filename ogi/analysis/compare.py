@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi.analysis import metrics as metric_calc
-from ogi.analysis.agencies import build_agencies, normalise_name
+from ogi.dataset.agencies import build_agencies, normalise_name
 from ogi.schema.metrics import Metric, metric, metrics
 
 DEFAULT_METRIC = "refused_rate"

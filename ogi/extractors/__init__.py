@@ -40,14 +40,14 @@ class ExtractOptions:
 _EXTRACTORS: dict[str, str] = {
     "text_tab": "ogi.extractors.text:extract_tab",
     "text_plain": "ogi.extractors.text:extract_plain",
-    "text_glued": "ogi.extractors.glued:extract",
-    "html": "ogi.extractors.html:extract",
+    "text_glued": "ogi.extractors.text_glued:extract",
+    "html": "ogi.extractors.html.reader:extract",
     "docx": "ogi.extractors.docx:extract",
     "xlsx": "ogi.extractors.xlsx:extract",
     "doc": "ogi.extractors.legacy:extract",
     "wps": "ogi.extractors.legacy:extract",
     "xls": "ogi.extractors.legacy:extract",
-    "pdf": "ogi.extractors.pdf:extract",
+    "pdf": "ogi.extractors.pdf.reader:extract",
 }
 
 

@@ -195,7 +195,7 @@ class Fetcher:
             if known is not None:
                 return known
         from ogi.extractors.detect import detect
-        from ogi.extractors.html import extract
+        from ogi.extractors.html.reader import extract
 
         data = path.read_bytes()
         found: dict[str, Any] = {"status": None}

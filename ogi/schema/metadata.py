@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from ogi.extractors.model import Document, Paragraph
-from ogi.places import place_names
 from ogi.schema.labels import squash
+from ogi.schema.places import place_names
 
 _TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报|工作报告)|年度报告")
 _TITLE_TAIL = re.compile(
@@ -128,7 +128,7 @@ def published_from(doc: Document) -> dt.date | None:
 
 
 def place_from(agency: str | None) -> tuple[str | None, str | None, str | None]:
-    """Province, city and county of the agency, placed with the gazetteer (``ogi.places``); None where
+    """Province, city and county of the agency, placed with the gazetteer (``ogi.schema.places``); None where
     the name does not make them clear."""
     return place_names(agency)
 

@@ -735,7 +735,7 @@ def recognize(doc: Document, template: Template | None = None, year_hint: int | 
     st = _State(t, rec)
 
     if any(isinstance(b, GluedRun) for b in doc.blocks):
-        from ogi.schema.glued import recognize_glued
+        from ogi.schema.glued_solver import recognize_glued
 
         return recognize_glued(doc, t, year_hint)
 

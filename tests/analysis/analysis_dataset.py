@@ -128,7 +128,7 @@ SPECS: dict[str, Spec] = {
 
 def build(folder: Path) -> tuple[Path, Path]:
     """Write the inputs to ``folder/in`` and run the pipeline into ``folder/out``."""
-    from ogi.pipeline import RunOptions, run
+    from ogi.run.pipeline import RunOptions, run
 
     inputs = folder / "in"
     paths = write(SPECS, inputs)

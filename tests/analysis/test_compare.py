@@ -178,7 +178,7 @@ def test_a_dataset_without_reports(tmp_path):
     """Only an unreadable file: nothing is ranked, and every output still works."""
     from ogi.analysis.compare import load
     from ogi.analysis.html_report import render
-    from ogi.pipeline import RunOptions, run
+    from ogi.run.pipeline import RunOptions, run
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_bytes(b"")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from reportgen import Spec, write
 
-from ogi.pipeline import RunOptions, run
+from ogi.run.pipeline import RunOptions, run
 
 NP = "natural_person"
 

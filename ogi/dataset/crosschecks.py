@@ -2,7 +2,7 @@
 
 The same agency's report for year N should carry over (上年结转) what its report for year N−1 carried
 forward (结转下年度继续办理). Reports pair up by ``agency_id`` (the versioned rule of
-``ogi.analysis.agencies``, so 浙江省嘉兴市财政局 and 嘉兴市财政局 are one body); duplicates (the same bytes
+``ogi.dataset.agencies``, so 浙江省嘉兴市财政局 and 嘉兴市财政局 are one body); duplicates (the same bytes
 under several sources) count once.
 """
 
@@ -12,10 +12,10 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from ogi.analysis.agencies import CELLS_READ_SQL, agency_id_of, counted_first
+from ogi.dataset.agencies import CELLS_READ_SQL, agency_id_of, counted_first
+from ogi.dataset.store import Store
 from ogi.schema.identities import carry_checks
 from ogi.schema.recognize import CellValue
-from ogi.store import Store
 
 
 def refresh_cross_checks(store: Store) -> int:
@@ -25,7 +25,7 @@ def refresh_cross_checks(store: Store) -> int:
     year (``counted_first``), so a re-issued or copied report adds one set of checks, never a set per
     copy (and the work stays linear in the number of reports).
     """
-    from ogi.pipeline import check_row
+    from ogi.run.pipeline import check_row
 
     reports = store.query(
         f"""SELECT r.report_id, r.agency, r.year, any_value(r.status), max(r.published),

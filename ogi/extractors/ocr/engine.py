@@ -13,7 +13,7 @@ widest crop of their batch (RapidOCR pads every crop to 320 px), which halves th
 short numbers.
 
 The readings themselves (and what follows from them without the engine) are in
-``ogi.extractors.ocrtext``. Without the extra, ``available()`` is False and ``MISSING`` says what to install; callers then leave the
+``ogi.extractors.ocr.readings``. Without the extra, ``available()`` is False and ``MISSING`` says what to install; callers then leave the
 report ``needs_ocr``.
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ogi.extractors.ocrtext import CharReading, LineReading
+from ogi.extractors.ocr.readings import CharReading, LineReading
 
 #: The reason a report stays ``needs_ocr`` when the OCR stack is not installed.
 MISSING = "OCR is not installed (pip install 'ogi[ocr]': rapidocr and onnxruntime)"

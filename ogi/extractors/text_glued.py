@@ -2,7 +2,7 @@
 
 Archives of government sites often keep only the text of a page, taken with a ``get_text()`` that drops
 every cell boundary: 「…行政规范性文件693665第二十条第（五）项…」. This extractor does not split those
-digits (that needs the template's identities, see ``ogi.schema.glued``); it finds the labels it is given
+digits (that needs the template's identities, see ``ogi.schema.glued_solver``); it finds the labels it is given
 (``ExtractOptions.glued_labels``) and hands over, in order, each label as printed and the raw run of
 characters after it, as ``GluedRun`` blocks. Everything else is prose (``Paragraph`` blocks).
 

@@ -18,8 +18,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ogi.extractors.pdfgrid import Bbox, Char
-from ogi.extractors.pdftables import PAGE_NUMBER, SPACE_NEAR_CJK
+from ogi.extractors.pdf.grid import Bbox, Char
+from ogi.extractors.pdf.tables import PAGE_NUMBER, SPACE_NEAR_CJK
 from ogi.extractors.textutil import join_wrapped
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")

@@ -1,6 +1,6 @@
 """One page image read by OCR: table grids with each cell's text, and the text outside the tables.
 
-The grid comes from the image (``ogi.extractors.imagegrid``); the OCR engine (``ogi.extractors.ocr``)
+The grid comes from the image (``ogi.extractors.ocr.grid``); the OCR engine (``ogi.extractors.ocr.engine``)
 finds text lines and reads them. Each line found is placed in the cell that holds it; a line the
 detector drew across a rule (two numbers close together) is cut at the rule and each piece read on its
 own, and a cell with ink but no line found (a lone small digit) is read from its ink. Lines of one cell
@@ -21,10 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from ogi.extractors import imagegrid as ig
-from ogi.extractors import ocr, ocrtext
-from ogi.extractors.pdfgrid import Char
-from ogi.extractors.pdftables import RawCell, RawTable
+from ogi.extractors.ocr import engine as ocr
+from ogi.extractors.ocr import readings as ocrtext
+from ogi.extractors.ocr import grid as ig
+from ogi.extractors.pdf.grid import Char
+from ogi.extractors.pdf.tables import RawCell, RawTable
 from ogi.extractors.textutil import join_wrapped
 
 #: Rendering resolution for PDF pages.

@@ -23,10 +23,10 @@ from ogi.extractors import ExtractionError, ExtractOptions, detect, extract
 from ogi.extractors.detect import unknown_reason
 from ogi.schema.identities import CheckResult
 from ogi.schema.report import Interpretation, interpret
-from ogi.util import dumps
+from ogi.utils.text import dumps
 
 if TYPE_CHECKING:
-    from ogi.store import Store
+    from ogi.dataset.store import Store
 
 #: Files that are ogi's own output or bookkeeping, never reports.
 SKIP_SUFFIXES = (".parquet", ".duckdb", ".wal", ".tmp", ".pyc")
@@ -169,7 +169,7 @@ def read_source(
 
 
 def extraction_options(pdf_engine: str = "auto") -> ExtractOptions:
-    from ogi.schema.glued import glued_labels
+    from ogi.schema.glued_solver import glued_labels
 
     return ExtractOptions(pdf_engine=pdf_engine, glued_labels=glued_labels())
 
@@ -312,7 +312,7 @@ ProgressFn = Callable[[Source, ReportRows | None], None]
 def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = None) -> RunSummary:
     """Read every input into the dataset at ``options.out``."""
     if options.corrections is not None:
-        from ogi.corrections import read_corrections
+        from ogi.dataset.corrections import read_corrections
 
         # A bad corrections file is a usage error before anything is read, not after the whole run.
         read_corrections(Path(options.corrections))
@@ -324,7 +324,7 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
     if urls:
         sources += _fetch_sources(urls, options)
     sources += resolve_sources(paths, exclude=[out])
-    from ogi.store import Store
+    from ogi.dataset.store import Store
 
     store = Store(out)
     summary = RunSummary(out=out)
@@ -402,7 +402,7 @@ def ingest(
     progress: ProgressFn | None = None,
 ) -> None:
     """Read the sources the store does not hold yet (or all with ``force``) and stream them into it."""
-    from ogi.workers import Task
+    from ogi.run.workers import Task
 
     known = store.known()
     ext = extraction_options(options.pdf_engine)
@@ -460,10 +460,10 @@ def ingest(
 
 def _read_all(tasks: list[Any], ext: ExtractOptions, options: RunOptions) -> Iterator[ReportRows]:
     """Read tasks in this process, in local worker processes, or on a Dask cluster."""
-    from ogi.workers import WorkerPool, read_task
+    from ogi.run.workers import WorkerPool, read_task
 
     if options.engine == "dask":
-        from ogi.cluster import dask_map
+        from ogi.run.cluster import dask_map
 
         yield from dask_map(
             tasks,
@@ -512,8 +512,8 @@ def copy_report(store: Store, report_id: str, source: str) -> None:
 
 def finish(store: Store, options: RunOptions) -> None:
     """What spans reports, recomputed at the end of every run, then the export."""
-    from ogi.corrections import apply_corrections
-    from ogi.crosschecks import refresh_cross_checks
+    from ogi.dataset.corrections import apply_corrections
+    from ogi.dataset.crosschecks import refresh_cross_checks
     from ogi.schema.dictionary import write_dictionary
 
     store.refresh_duplicates()
@@ -522,7 +522,7 @@ def finish(store: Store, options: RunOptions) -> None:
     store.export()
     write_dictionary(Path(options.out))
     try:
-        from ogi.analysis.agencies import write_agencies
+        from ogi.dataset.agencies import write_agencies
     except ImportError:
         return
     write_agencies(Path(options.out))

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from ogi.extractors import ExtractOptions
-from ogi.workers import Task, read_task
+from ogi.run.workers import Task, read_task
 
 IN_FLIGHT_PER_WORKER = 4
 
 
 def _run_one(task: Task, options: ExtractOptions, timeout: float | None, data: bytes | None) -> Any:
     """Executed on a Dask worker."""
-    from ogi.pipeline import failed_rows, file_sha256, read_source, sha256_of
+    from ogi.run.pipeline import failed_rows, file_sha256, read_source, sha256_of
 
     def work() -> Any:
         if data is not None:
@@ -64,7 +64,7 @@ def dask_map(
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise RuntimeError("the Dask engine needs the extra: pip install 'ogi[dask]'") from exc
-    from ogi.pipeline import failed_rows, file_sha256, read_file_bytes
+    from ogi.run.pipeline import failed_rows, file_sha256, read_file_bytes
 
     cluster = None
     if scheduler:

@@ -18,12 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ogi.dataset.store import Store
 from ogi.schema.identities import run_identities, run_prose_checks
 from ogi.schema.recognize import CellValue
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
-from ogi.store import Store
-from ogi.util import dumps
+from ogi.utils.text import dumps
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def stored_cells(con: object, report_id: str) -> dict[str, CellValue]:
 
 def recheck(store: Store, con: object, report_id: str) -> None:
     """Recompute one report's checks (all but X-CARRY), n_cells, n_checks_failed and status."""
-    from ogi.pipeline import check_row
+    from ogi.run.pipeline import check_row
 
     meta = con.execute(  # type: ignore[attr-defined]
         """SELECT template_version, other_single_row, year, found, status FROM reports

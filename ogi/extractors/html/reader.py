@@ -1082,7 +1082,7 @@ def extract(data: bytes, fmt: str = "html", name: str = "", options: object = No
 def _read_pictures(doc: Document, page_url: str, options: object) -> None:
     """A page whose tables are pictures: OCR reads the pictures whose bytes were handed over
     (``ExtractOptions.images``, keyed by URL; the fetcher keeps them), and their blocks follow the text."""
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
 
     given: dict[str, bytes] = dict(getattr(options, "images", None) or {})
     if not ocr.available():
@@ -1090,7 +1090,7 @@ def _read_pictures(doc: Document, page_url: str, options: object) -> None:
         return
     if not given or not getattr(options, "ocr", True):
         return
-    from ogi.extractors.ocrimages import Picture, read_pictures
+    from ogi.extractors.ocr.pictures import Picture, read_pictures
 
     page_url = getattr(options, "page_url", "") or page_url
     pictures = []

@@ -1,7 +1,7 @@
 """PDF pages without a usable text layer, rendered with pypdfium2 and read by OCR.
 
 A page is rendered at ``DPI`` (200: the resolution OCR was measured at), greyscale, as it would print,
-and read by ``ogi.extractors.ocrpage``; its tables and characters come back in PDF points (pdfplumber's
+and read by ``ogi.extractors.ocr.page``; its tables and characters come back in PDF points (pdfplumber's
 coordinates, origin at the top left), so the PDF extractor builds, stitches and assembles them as if the
 page had a text layer. Pages are rendered one at a time (a 200-dpi A4 page is about 4 MB of pixels).
 """
@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ogi.extractors.ocrpage import DPI, OcrPage, read_image
-from ogi.extractors.pdfium_reader import PDFIUM_LOCK
+from ogi.extractors.ocr.page import DPI, OcrPage, read_image
+from ogi.extractors.pdf.pdfium import PDFIUM_LOCK
 
 
 def render(data: bytes, number: int, dpi: float = DPI) -> np.ndarray:

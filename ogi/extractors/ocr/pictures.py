@@ -1,6 +1,6 @@
 """Pictures read by OCR: tables pasted into Word files or web pages as images, and scanned pages.
 
-Each picture is read like a page (``ogi.extractors.ocrpage``) and the pictures of one document are
+Each picture is read like a page (``ogi.extractors.ocr.page``) and the pictures of one document are
 assembled in order like the pages of a PDF: tables with their spans, a table continuing from one picture
 into the next stitched, text lines into paragraphs. Locators name the picture:
 ``{"image": name, "bbox": [x0, top, x1, bottom]}`` in the picture's own pixels, plus the cell's
@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from ogi.extractors.model import Block, Table
-from ogi.extractors.ocrpage import DPI, read_image
-from ogi.extractors.pdfium_reader import PageData
+from ogi.extractors.ocr.page import DPI, read_image
+from ogi.extractors.pdf.pdfium import PageData
 
 #: Resolution assumed for a picture whose printed size is unknown (a screenshot, a web image).
 ASSUMED_DPI = 150.0
@@ -58,7 +58,7 @@ def read_pictures(pictures: Sequence[Picture]) -> tuple[list[Block], list[str]]:
     """The blocks OCR reads from ``pictures`` (in order), and the names of pictures it could not decode."""
     import cv2
 
-    from ogi.extractors.pdf import assemble
+    from ogi.extractors.pdf.reader import assemble
 
     pages: list[PageData] = []
     tables = {}

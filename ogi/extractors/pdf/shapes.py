@@ -21,9 +21,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ogi.extractors.pdfgrid import Char, Edge
-from ogi.extractors.pdfium_reader import Shape
-from ogi.extractors.pdfopen import EDGE, Rule, clusters, open_grid
+from ogi.extractors.pdf.grid import Char, Edge
+from ogi.extractors.pdf.pdfium import Shape
+from ogi.extractors.pdf.unruled import EDGE, Rule, clusters, open_grid
 
 #: A filled shape thinner than this (pt) is a drawn rule, not a background.
 THIN = 2.0

@@ -3,19 +3,19 @@
 Two engines read the tables and give the same grids:
 
 - ``plumber``: pdfplumber (the reference), whose pdfminer content-stream parse costs 100-200 ms a page;
-- ``pdfium``: the same ``lines`` strategy (``ogi.extractors.pdfgrid``) run on characters and ruling lines
-  read through pdfium's raw API (``ogi.extractors.pdfium_reader``), several times faster;
+- ``pdfium``: the same ``lines`` strategy (``ogi.extractors.pdf.grid``) run on characters and ruling lines
+  read through pdfium's raw API (``ogi.extractors.pdf.pdfium``), several times faster;
 - ``auto`` (default): pdfium, and pdfplumber for any page with content the port does not reproduce
   (Form XObjects, rotation, rotated text, Unicode-map errors). ``Document.meta["pdf_engine"]`` says which
   engine read the table pages: ``pdfium``, ``plumber`` or ``mixed``.
 
 Whatever the engine, pdfium opens the file and reads the characters of every page: table pages are found
 by their ruling lines, prose comes from the characters outside the tables, and fill-only backgrounds and
-三线表 are settled the same way for both engines (``ogi.extractors.pdfshapes``) before tables are found.
-Grids then become model tables with spans, stitched across page breaks (``ogi.extractors.pdftables``).
+三线表 are settled the same way for both engines (``ogi.extractors.pdf.shapes``) before tables are found.
+Grids then become model tables with spans, stitched across page breaks (``ogi.extractors.pdf.tables``).
 
 Pages without a usable text layer (scans, or glyphs without Unicode) are rendered and read by OCR
-(``ogi.extractors.pdfocr``) when the ``ocr`` extra is installed; their tables and text then go through the
+(``ogi.extractors.ocr.scanned_pdf``) when the ``ocr`` extra is installed; their tables and text then go through the
 same building, stitching and assembly, page by page, so a PDF mixing text pages and scanned table pages
 reads as one document. A PDF without usable text on any page is ``pdf_scanned``; without OCR it gets
 status ``needs_ocr`` (the reason names the extra), and pages without text in an otherwise readable PDF
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ogi.extractors.model import Block, Document, ExtractionError, Paragraph
-from ogi.extractors.pdfgrid import (
+from ogi.extractors.pdf.grid import (
     Char,
     Edge,
     curve_edges,
@@ -41,19 +41,19 @@ from ogi.extractors.pdfgrid import (
     table_edges,
     table_rows,
 )
-from ogi.extractors.pdfium_reader import PageData, PdfiumDocument, Shape
-from ogi.extractors.pdfshapes import (
+from ogi.extractors.pdf.pdfium import PageData, PdfiumDocument, Shape
+from ogi.extractors.pdf.shapes import (
     Region,
     backgrounds_to_drop,
     is_table_page,
     ruled_table_edges,
     rules,
 )
-from ogi.extractors.pdftables import PdfTable, RawCell, RawTable, build_table, same_columns, stitch
-from ogi.extractors.pdftext import Line, ParagraphBuilder, gap_limit, margins, page_lines, remove_furniture
+from ogi.extractors.pdf.tables import PdfTable, RawCell, RawTable, build_table, same_columns, stitch
+from ogi.extractors.pdf.text import Line, ParagraphBuilder, gap_limit, margins, page_lines, remove_furniture
 
 if TYPE_CHECKING:
-    from ogi.extractors.ocrpage import OcrPage
+    from ogi.extractors.ocr.page import OcrPage
 
 ENGINES = ("auto", "pdfium", "plumber")
 #: A page with fewer usable characters than this has no text layer worth reading.
@@ -148,7 +148,7 @@ def plan_pages(pages: Sequence[PageData]) -> list[PagePlan]:
 
 
 def pdfium_tables(plan: PagePlan) -> list[RawTable]:
-    """The lines strategy over pdfium's shapes and characters (``ogi.extractors.pdfgrid``)."""
+    """The lines strategy over pdfium's shapes and characters (``ogi.extractors.pdf.grid``)."""
     page = plan.page
     raw: list[Edge] = [line_edge(s.x0, s.top, s.x1, s.bottom, s.width, s.height) for s in page.lines]
     for i, s in enumerate(page.rects):
@@ -365,7 +365,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
 
 def _ocr_pages(data: bytes, numbers: list[int], wanted: bool) -> tuple[dict[int, OcrPage], str]:
     """OCR of the pages ``numbers``, or nothing and why not."""
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
 
     if not numbers:
         return {}, "needs OCR"
@@ -373,7 +373,7 @@ def _ocr_pages(data: bytes, numbers: list[int], wanted: bool) -> tuple[dict[int,
         return {}, "needs OCR (OCR switched off)"
     if not ocr.available():
         return {}, f"needs OCR: {ocr.MISSING}"
-    from ogi.extractors.pdfocr import read_scanned
+    from ogi.extractors.ocr.scanned_pdf import read_scanned
 
     pages, failed = read_scanned(data, numbers)
     if failed:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ogi.extractors.pdfgrid import Char, Edge
+from ogi.extractors.pdf.grid import Char, Edge
 
 #: Fewer rules than this (top, under the header, bottom) is a 三线表, read from its text rows.
 MIN_RULES = 4

@@ -38,7 +38,7 @@ class Task:
 
 def read_task(task: Task, options: ExtractOptions) -> Any:
     """Read one task's file into ReportRows (in whatever process runs it)."""
-    from ogi.pipeline import failed_rows, file_sha256, read_file_bytes, read_source
+    from ogi.run.pipeline import failed_rows, file_sha256, read_file_bytes, read_source
 
     data = read_file_bytes(Path(task.path), task.max_bytes)
     if isinstance(data, str):
@@ -153,7 +153,7 @@ class WorkerPool:
 
     def map(self, tasks: Iterable[Task]) -> Iterator[Any]:
         """ReportRows for every task, in the order they finish."""
-        from ogi.pipeline import failed_rows, file_sha256
+        from ogi.run.pipeline import failed_rows, file_sha256
 
         pending = deque(tasks)
         while len(self.workers) < min(self.jobs, len(pending)):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ogi.extractors.model import Cell, Table
-from ogi.extractors.pdfgrid import Bbox
+from ogi.extractors.pdf.grid import Bbox
 from ogi.extractors.textutil import join_wrapped
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"

@@ -27,7 +27,7 @@ import pypdfium2  # noqa: F401  (initialises the library)
 import pypdfium2.raw as R
 
 from ogi.extractors.model import ExtractionError
-from ogi.extractors.pdfgrid import Char
+from ogi.extractors.pdf.grid import Char
 
 _SEG_LINE = R.FPDF_SEGMENT_LINETO
 _SEG_BEZIER = R.FPDF_SEGMENT_BEZIERTO

@@ -6,7 +6,7 @@ row per ``reports`` row. Reads the dataset only.
 **agency_id, rule v1.** The printed name is normalised (``normalise_name``): NFKC; whitespace,
 punctuation and bracketed notes (「（本级）」「(原XX局)」) removed; 「中华人民共和国」 removed; the
 variants in ``NAME_VARIANTS`` unified (市政府 → 市人民政府, 管委会 → 管理委员会, 政府办 → 政府办公室,
-…街道 → …街道办事处). The normalised name is placed with the gazetteer (``ogi.places``); the key is the text
+…街道 → …街道办事处). The normalised name is placed with the gazetteer (``ogi.schema.places``); the key is the text
 before the place names, the gazetteer's province, city and county names, the township and zone as printed
 and the rest of the name, joined by ``|``; ``agency_id`` = ``v1:`` + the first 12 hex digits of SHA-1 of
 that key. So 「浙江省嘉兴市统计局」 and 「嘉兴市统计局」 are one body, and so are 「嘉兴市政府」 and
@@ -35,9 +35,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ogi.places import Place, place
+from ogi.dataset.store import write_parquet_atomic
 from ogi.schema.dataset import arrow_schema
-from ogi.store import write_parquet_atomic
+from ogi.schema.places import Place, place
 
 ID_RULE = "v1"
 
