@@ -40,7 +40,7 @@ from tests.generators.report import Report, generate  # noqa: E402
 #: format → (renderer module, file extension, extractor module)
 RENDERERS: dict[str, tuple[str, str, str]] = {
     "text_tab": ("tests.generators.text_tab", "txt", "ogi.extractors.text"),
-    "html": ("tests.generators.html", "html", "ogi.extractors.html.reader"),
+    "html": ("tests.generators.html", "html", "ogi.extractors.html.walk"),
     "docx": ("tests.generators.docx", "docx", "ogi.extractors.docx"),
     "xlsx": ("tests.generators.xlsx", "xlsx", "ogi.extractors.xlsx"),
     "text_glued": ("tests.generators.glued", "txt", "ogi.extractors.text_glued"),

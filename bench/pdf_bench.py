@@ -60,7 +60,7 @@ def methods() -> dict[str, Callable[[bytes], object]]:
 
     from ogi.extractors import ExtractOptions
     from ogi.extractors.pdf.reader import extract
-    from ogi.run.pipeline import extraction_options, read_source
+    from ogi.run.source import extraction_options, read_source
 
     def engine(name: str) -> Callable[[bytes], object]:
         options = ExtractOptions(pdf_engine=name)

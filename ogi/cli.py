@@ -240,8 +240,9 @@ def fetch(
     """
     import re
 
-    from ogi import fetchers
-    from ogi.fetchers.http import is_http_url
+    from ogi.extractors.html.walk import page_links
+    from ogi.fetchers import jobs as fetchers
+    from ogi.utils.urls import is_http_url
 
     items = list(urls)
     if urls_file is not None:
@@ -271,6 +272,7 @@ def fetch(
         any_host=any_host,
         refresh=refresh,
         max_images=max_images,
+        read_page=page_links,
     )
     lines: list[str] = []
     failed = fetched = 0
@@ -379,12 +381,17 @@ def compare(
     """Rank agencies by a metric in a year, follow an agency across years (--agency), or list the
     reports whose own numbers do not add up (--failed). HTML gives all of it on one page."""
     from ogi.analysis import compare as cmp
+    from ogi.analysis.html_report import render
+    from ogi.analysis.load import DatasetError, load
 
     filters = cmp.Filters(year=year, province=province, city=city, level=level, agency=agency, scope=scope)
     try:
-        ds = cmp.load(dataset)
-        text = cmp.run_compare(ds, metric, filters, failed=failed, fmt=fmt, out=out)
-    except cmp.CompareError as exc:
+        ds = load(dataset)
+        if fmt == "html":
+            text = cmp.emit(render(ds, cmp.metric_named(metric).name, filters), out)
+        else:
+            text = cmp.run_compare(ds, metric, filters, failed=failed, fmt=fmt, out=out)
+    except DatasetError as exc:
         raise click.UsageError(str(exc)) from exc
     if text is not None:
         click.echo(text, nl=False)

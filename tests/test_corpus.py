@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 
+from ogi.dataset.rows import ReportRows
 from ogi.extractors import _EXTRACTORS, detect
-from ogi.run.pipeline import ReportRows, extraction_options, read_source
+from ogi.run.source import extraction_options, read_source
+from ogi.schema.cells import CellValue
+from ogi.schema.glued_solver import GLUED_ROW_LABELS
 from ogi.schema.identities import run_identities
-from ogi.schema.recognize import CellValue
 from ogi.schema.template import load
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -46,7 +48,7 @@ def extractor_available(fmt: str) -> bool:
 
 
 def _format_of(path: Path) -> str:
-    return detect(path.read_bytes(), path.name)
+    return detect(path.read_bytes(), path.name, GLUED_ROW_LABELS)
 
 
 def _cases() -> list[Any]:

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-import ogi.run.pipeline
+import ogi.run.source
 from ogi.analysis.show import render
 from ogi.cli import main
 from ogi.run.pipeline import RunOptions, run
@@ -112,7 +112,7 @@ def test_corrections_survive_a_second_run_without_rereading(
     def no_reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("the source was read again")
 
-    monkeypatch.setattr(ogi.run.pipeline, "read_source", no_reading)
+    monkeypatch.setattr(ogi.run.source, "read_source", no_reading)
     summary = _run(src, out, fix)
     assert summary.skipped == 1 and summary.read == 0
     second = _cells(out)

@@ -19,7 +19,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ogi.run.pipeline import read_source
+from ogi.run.source import read_source
 from tests.generators.glued import GLUED_DROPS, GluedReport, reference_splits, reference_values, render_glued
 from tests.generators.report import VARIANTS, generate
 

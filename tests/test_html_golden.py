@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from ogi.extractors.html.reader import extract
+from ogi.extractors.html.walk import extract
 from ogi.extractors.model import Document, ExtractionError, Paragraph, Table
 
 GOLDEN = Path(__file__).parent / "fixtures" / "html" / "golden"
@@ -115,7 +115,8 @@ def test_link_reader_and_extractor_see_the_same_anchors(page: Path) -> None:
 
     from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-    from ogi.extractors.html.reader import decode_html, parse
+    from ogi.extractors.html.decode import decode_html
+    from ogi.extractors.html.tree import parse
 
     text, _encoding = decode_html(page.read_bytes())
     with warnings.catch_warnings():

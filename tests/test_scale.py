@@ -89,13 +89,13 @@ def test_a_crashing_reader_is_recorded(tmp_path: Path, jiaxing_bytes: bytes) -> 
     import threading
 
     from ogi.run import workers
-    from ogi.run.pipeline import extraction_options
+    from ogi.run.source import Task, extraction_options
 
     _slow_text(tmp_path / "huge.txt", 400_000)
     (tmp_path / "good.txt").write_bytes(jiaxing_bytes)
     tasks = [
-        workers.Task("huge", str(tmp_path / "huge.txt"), 10**9),
-        workers.Task("good", str(tmp_path / "good.txt"), 10**9),
+        Task("huge", str(tmp_path / "huge.txt"), 10**9),
+        Task("good", str(tmp_path / "good.txt"), 10**9),
     ]
     with workers.WorkerPool(1, extraction_options(), timeout=120) as pool:
 

@@ -35,6 +35,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ogi.dataset.datapackage import write_datapackage
 from ogi.dataset.store import write_parquet_atomic
 from ogi.schema.dataset import arrow_schema
 from ogi.schema.places import Place, place
@@ -244,7 +245,5 @@ def write_agencies(out_dir: Path) -> Path:
     table = build_agencies(out_dir)
     target = out_dir / "agencies.parquet"
     write_parquet_atomic(target, table.schema, table.to_batches())
-    from ogi.analysis.export import write_datapackage
-
     write_datapackage(out_dir)
     return target

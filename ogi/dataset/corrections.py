@@ -18,12 +18,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ogi.dataset.rows import check_row
 from ogi.dataset.store import Store
+from ogi.schema.cells import CellValue
 from ogi.schema.identities import run_identities, run_prose_checks
-from ogi.schema.recognize import CellValue
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
 from ogi.utils.text import dumps
+from ogi.utils.urls import is_http_url
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def read_corrections(path: Path) -> list[Correction]:
             report_id = (row.get("report_id") or "").strip() or None
             if source is None and report_id is None:
                 raise CorrectionsError(f"{path}:{n}: needs a source or a report_id")
-            if source and not source.startswith(("http://", "https://")):
+            if source and not is_http_url(source):
                 source = str(Path(source).expanduser().resolve())
             out.append(
                 Correction(
@@ -183,7 +185,6 @@ def stored_cells(con: object, report_id: str) -> dict[str, CellValue]:
 
 def recheck(store: Store, con: object, report_id: str) -> None:
     """Recompute one report's checks (all but X-CARRY), n_cells, n_checks_failed and status."""
-    from ogi.run.pipeline import check_row
 
     meta = con.execute(  # type: ignore[attr-defined]
         """SELECT template_version, other_single_row, year, found, status FROM reports

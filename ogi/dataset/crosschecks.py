@@ -13,9 +13,10 @@ from collections import defaultdict
 from typing import Any
 
 from ogi.dataset.agencies import CELLS_READ_SQL, agency_id_of, counted_first
+from ogi.dataset.rows import check_row
 from ogi.dataset.store import Store
+from ogi.schema.cells import CellValue
 from ogi.schema.identities import carry_checks
-from ogi.schema.recognize import CellValue
 
 
 def refresh_cross_checks(store: Store) -> int:
@@ -25,8 +26,6 @@ def refresh_cross_checks(store: Store) -> int:
     year (``counted_first``), so a re-issued or copied report adds one set of checks, never a set per
     copy (and the work stays linear in the number of reports).
     """
-    from ogi.run.pipeline import check_row
-
     reports = store.query(
         f"""SELECT r.report_id, r.agency, r.year, any_value(r.status), max(r.published),
                   max(coalesce(r.n_checks_failed, 0)), min(r.source), coalesce(any_value(c.n), 0)

@@ -8,7 +8,6 @@ temporary file renamed over the old one, so on disk they are always a complete e
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi.schema.dataset import SORT, TABLES, arrow_schema
+from ogi.utils.files import atomic_path
 
 STORE_NAME = "ogi.duckdb"
 ROW_GROUP = 64_000
@@ -226,19 +226,11 @@ class Store:
 
 def write_parquet_atomic(target: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
     """Stream record batches into ``target`` through a temporary file and an atomic rename."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            wrote = False
-            for batch in batches:
-                if batch.num_rows:
-                    writer.write_table(
-                        pa.Table.from_batches([batch], schema=schema), row_group_size=ROW_GROUP
-                    )
-                    wrote = True
-            if not wrote:
-                writer.write_table(schema.empty_table())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_path(target) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        wrote = False
+        for batch in batches:
+            if batch.num_rows:
+                writer.write_table(pa.Table.from_batches([batch], schema=schema), row_group_size=ROW_GROUP)
+                wrote = True
+        if not wrote:
+            writer.write_table(schema.empty_table())

@@ -24,6 +24,9 @@ class ExtractOptions:
     pdf_engine: str = "auto"
     #: Labels to cut glued crawled text at, in template order (``text_glued`` only).
     glued_labels: Sequence[str] = field(default_factory=tuple)
+    #: Row labels that open a row of cells: two of them each followed by a row of numbers tell glued text
+    #: from prose (format detection).
+    glued_rows: Sequence[str] = field(default_factory=tuple)
     #: Seconds a converter (LibreOffice) may take.
     convert_timeout: float = 120.0
     #: Read pages and pictures without text by OCR when the ``ocr`` extra is installed.
@@ -41,7 +44,7 @@ _EXTRACTORS: dict[str, str] = {
     "text_tab": "ogi.extractors.text:extract_tab",
     "text_plain": "ogi.extractors.text:extract_plain",
     "text_glued": "ogi.extractors.text_glued:extract",
-    "html": "ogi.extractors.html.reader:extract",
+    "html": "ogi.extractors.html.walk:extract",
     "docx": "ogi.extractors.docx:extract",
     "xlsx": "ogi.extractors.xlsx:extract",
     "doc": "ogi.extractors.legacy:extract",

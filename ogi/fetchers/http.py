@@ -17,6 +17,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from ogi import __version__
+from ogi.utils.urls import is_http_url
 
 USER_AGENT = (
     f"ogi/{__version__} (+https://github.com/ogi-project/ogi; government information-disclosure reports)"
@@ -94,11 +95,6 @@ class _Gate:
 
     def __exit__(self, *exc: object) -> None:
         self.slots.release()
-
-
-def is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def host_of(url: str) -> str:

@@ -1,7 +1,9 @@
 """Running the per-file work on a Dask distributed cluster (``ogi run --engine dask``).
 
-The same ``read_task`` as the local worker pool runs on Dask workers; results come back to the client,
-which streams them into its store exactly as a local run does, so the dataset is the same. Without a
+The same per-document path as the local worker pool (``ogi.run.source``) runs on Dask workers; results
+come back to the client, which streams them into its store exactly as a local run does, so the dataset
+is the same. Workers that do not share this machine's files get the prepared bytes and options
+(``prepare`` runs here: the file's bytes and the pictures the fetch cache kept for a web page). Without a
 scheduler address a ``LocalCluster`` is started. A bounded number of tasks is in flight at a time so
 memory stays flat however many files there are.
 
@@ -14,23 +16,20 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
+from ogi.dataset.rows import ReportRows
 from ogi.extractors import ExtractOptions
-from ogi.run.workers import Task, read_task
+from ogi.run.source import Prepared, Task, prepare, read_prepared, read_task
 
 IN_FLIGHT_PER_WORKER = 4
 
 
-def _run_one(task: Task, options: ExtractOptions, timeout: float | None, data: bytes | None) -> Any:
-    """Executed on a Dask worker."""
-    from ogi.run.pipeline import failed_rows, file_sha256, read_source, sha256_of
+def _run_one(task: Task, options: ExtractOptions, timeout: float | None, prepared: Prepared | None) -> Any:
+    """Executed on a Dask worker: the prepared bytes when the client shipped them, else the file."""
 
-    def work() -> Any:
-        if data is not None:
-            return read_source(task.source, data, options, name=task.path.rsplit("/", 1)[-1])
-        return read_task(task, options)
+    def work() -> ReportRows:
+        return read_prepared(prepared) if prepared is not None else read_task(task, options)
 
     if timeout is None:
         return work()
@@ -39,8 +38,7 @@ def _run_one(task: Task, options: ExtractOptions, timeout: float | None, data: b
     try:
         return future.result(timeout=timeout)
     except concurrent.futures.TimeoutError:
-        sha = sha256_of(data) if data is not None else file_sha256(task.path)
-        return failed_rows(task.source, sha, f"timed out after {timeout:g} s")
+        return task.failed(f"timed out after {timeout:g} s")
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -64,8 +62,6 @@ def dask_map(
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise RuntimeError("the Dask engine needs the extra: pip install 'ogi[dask]'") from exc
-    from ogi.run.pipeline import failed_rows, file_sha256, read_file_bytes
-
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -84,18 +80,18 @@ def dask_map(
         window = n_workers * IN_FLIGHT_PER_WORKER
         todo = iter(tasks)
         futures: dict[Any, Task] = {}
-        unreadable: list[Any] = []
+        unreadable: list[ReportRows] = []
         done = as_completed()
 
         def submit(task: Task) -> None:
-            data = None
+            prepared = None
             if ship:
-                read = read_file_bytes(Path(task.path), task.max_bytes)
-                if isinstance(read, str):
-                    unreadable.append(failed_rows(task.source, file_sha256(task.path), read))
+                p = prepare(task, options)
+                if isinstance(p, ReportRows):
+                    unreadable.append(p)
                     return
-                data = read
-            fut = client.submit(_run_one, task, options, timeout, data, pure=False, retries=0)
+                prepared = p
+            fut = client.submit(_run_one, task, options, timeout, prepared, pure=False, retries=0)
             futures[fut] = task
             done.add(fut)
 
@@ -113,7 +109,7 @@ def dask_map(
             try:
                 yield fut.result()
             except Exception as exc:  # a worker killed for memory, or lost
-                yield failed_rows(task.source, file_sha256(task.path), _reason(exc, max_memory_mb))
+                yield task.failed(_reason(exc, max_memory_mb))
             fut.release()
             nxt = next(todo, None)
             if nxt is not None:

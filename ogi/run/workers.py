@@ -10,58 +10,20 @@ handled the same way. Results are yielded as they finish, so the caller can stre
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import multiprocessing as mp
 import signal
 import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 from typing import Any
 
+from ogi.dataset.rows import ReportRows
 from ogi.extractors import ExtractOptions
+from ogi.run.source import Task, read_task
 
 POLL = 0.1
-
-
-@dataclass(frozen=True)
-class Task:
-    """One file to read: ``source`` identifies it, ``path`` is where its bytes are."""
-
-    source: str
-    path: str
-    max_bytes: int
-
-
-def read_task(task: Task, options: ExtractOptions) -> Any:
-    """Read one task's file into ReportRows (in whatever process runs it)."""
-    from ogi.run.pipeline import failed_rows, file_sha256, read_file_bytes, read_source
-
-    data = read_file_bytes(Path(task.path), task.max_bytes)
-    if isinstance(data, str):
-        return failed_rows(task.source, file_sha256(task.path), data)
-    options = with_page_images(task, data, options)
-    return read_source(task.source, data, options, name=Path(task.path).name)
-
-
-def with_page_images(task: Task, data: bytes, options: ExtractOptions) -> ExtractOptions:
-    """``options`` with the pictures the fetcher kept for an HTML report page (from the fetch cache the
-    page is in), so that OCR can read tables printed as pictures."""
-    if not options.ocr or not task.source.startswith(("http://", "https://")):
-        return options
-    from ogi.extractors.detect import detect
-
-    if detect(data, Path(task.path).name) != "html":
-        return options
-    try:
-        from ogi.fetchers.cache import page_images
-    except ImportError:
-        return options
-    images = page_images(Path(task.path), task.source)
-    return dataclasses.replace(options, images=images, page_url=task.source) if images else options
 
 
 def _worker_main(conn: Connection, options: ExtractOptions) -> None:
@@ -119,8 +81,13 @@ class _Worker:
 
 
 def _context() -> Any:
-    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    return mp.get_context(method)
+    if not sys.platform.startswith("linux"):
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    # The fork server imports the readers once; each worker forked from it starts warm, so a file's time
+    # limit measures reading the file, not importing ogi (and a replaced worker is ready at once).
+    ctx.set_forkserver_preload([__name__])
+    return ctx
 
 
 class WorkerPool:
@@ -151,10 +118,8 @@ class WorkerPool:
             w.stop()
         self.workers = []
 
-    def map(self, tasks: Iterable[Task]) -> Iterator[Any]:
+    def map(self, tasks: Iterable[Task]) -> Iterator[ReportRows]:
         """ReportRows for every task, in the order they finish."""
-        from ogi.run.pipeline import failed_rows, file_sha256
-
         pending = deque(tasks)
         while len(self.workers) < min(self.jobs, len(pending)):
             self.workers.append(_Worker(self.ctx, self.options))
@@ -172,7 +137,7 @@ class WorkerPool:
                 except (EOFError, OSError):
                     worker.process.join(2)
                     code = worker.process.exitcode
-                    yield failed_rows(task.source, file_sha256(task.path), _crash_reason(code))
+                    yield task.failed(_crash_reason(code))
                     self._replace(worker)
                     continue
                 worker.task = None
@@ -190,7 +155,7 @@ class WorkerPool:
                     if rss is not None and rss > self.max_memory_mb:
                         reason = f"over the memory limit ({rss:.0f} MB > {self.max_memory_mb} MB)"
                 if reason is not None:
-                    yield failed_rows(task.source, file_sha256(task.path), reason)
+                    yield task.failed(reason)
                     self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:

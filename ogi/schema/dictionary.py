@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 from ogi.schema.dataset import DERIVED, TABLES, VOCABULARIES
 from ogi.schema.metrics import metrics
 from ogi.schema.template import load
+from ogi.utils.files import write_text_atomic
 
 _VOCAB_TITLES = {
     "format": "`reports.format`",
@@ -163,16 +163,10 @@ def csv_text() -> str:
     return out.getvalue()
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_dictionary(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out_dir / "dictionary.md", markdown())
-    _atomic_write(out_dir / "dictionary.csv", csv_text())
+    write_text_atomic(out_dir / "dictionary.md", markdown())
+    write_text_atomic(out_dir / "dictionary.csv", csv_text())
 
 
 if __name__ == "__main__":  # python -m ogi.schema.dictionary: refresh docs/dictionary.md

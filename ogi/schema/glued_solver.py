@@ -34,17 +34,12 @@ from typing import Any
 
 from ogi.extractors.model import Document, GluedRun
 from ogi.schema import labels as L
-from ogi.schema.recognize import (
-    CellValue,
-    Recognition,
-    UnmappedRow,
-    header_unit,
-    match_t3_row,
-    version_for_year,
-)
+from ogi.schema.cells import CellValue, Recognition, UnmappedRow, header_unit
+from ogi.schema.labels import match_t3_row
 from ogi.schema.sections import heading_of
 from ogi.schema.template import Item, Label, Template, load
 from ogi.schema.values import read_cell
+from ogi.schema.version import decide_version
 
 #: Header words of the printed tables that are not row or column labels of the template, but must be
 #: cut at like labels (else the text between two labels is not a run and the table is lost).
@@ -85,6 +80,18 @@ def _section_headings() -> tuple[str, ...]:
         out.append(s["heading"])
         out += list(s.get("variants", ()))
     return tuple(out)
+
+
+#: Table-三 row labels that open a row of seven cells: glued text is told from prose by two of them each
+#: followed by a row of numbers (``ogi.extractors.detect``).
+GLUED_ROW_LABELS = (
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "予以公开",
+    "国家秘密",
+    "总计",
+    "继续办理",
+)
 
 
 @cache
@@ -515,21 +522,6 @@ def _read_blocks(doc: Document, t: Template) -> _Reading:
     return rd
 
 
-def _decide_version(rd: _Reading, year_hint: int | None) -> str | None:
-    """Table 二's labels decide; （六）'s sub-rows are the fallback (spec §0), then the year."""
-    v = rd.version_votes
-    if v["2021"] != v["2019"]:
-        return "2021" if v["2021"] > v["2019"] else "2019"
-    keys = rd.rows
-    if any(k.startswith(("other_overdue", "other_other")) for k in keys):
-        return "2021"
-    if "other_handling" in keys:
-        return "2019"
-    if rd.rows or rd.t4 is not None:
-        return version_for_year(year_hint)
-    return None
-
-
 # -- from splits to cells ----------------------------------------------------------------------------
 
 
@@ -896,7 +888,7 @@ def recognize_glued(
     rec.notes += rd.notes
     rec.unmapped += rd.unmapped
     rec.blocks = {k: sorted(set(v)) for k, v in rd.blocks.items()}
-    rec.version = _decide_version(rd, year_hint)
+    rec.version = decide_version(rd.version_votes, rd.rows, bool(rd.rows) or rd.t4 is not None, year_hint)
     if rec.version is None:
         return rec
     _solve_t2(t, rec.version, rd, rec)

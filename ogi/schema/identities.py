@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ogi.schema.recognize import CellValue
+from ogi.schema.cells import CellValue
 from ogi.schema.template import Rule, Template, load
 
 TOLERANCE = 1e-6

@@ -176,7 +176,7 @@ def test_cli_rejects_unknown_metric(dataset):
 
 def test_a_dataset_without_reports(tmp_path):
     """Only an unreadable file: nothing is ranked, and every output still works."""
-    from ogi.analysis.compare import load
+    from ogi.analysis.load import load
     from ogi.analysis.html_report import render
     from ogi.run.pipeline import RunOptions, run
 

@@ -74,7 +74,7 @@ def test_metadata_place_from_uses_the_gazetteer():
 
 
 def test_reports_get_province_from_the_gazetteer():
-    from ogi.run.pipeline import read_source
+    from ogi.run.source import read_source
 
     path = CORPUS / "jiaxing-stats-2022.txt"
     rows = read_source(str(path), path.read_bytes())

@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from ogi.dataset.rows import ReportRows
 from ogi.extractors import extract
 from ogi.extractors.model import Document, Table
-from ogi.run.pipeline import ReportRows, read_source
+from ogi.run.source import read_source
 from tests.ocr import fixtures as F
 
 pytestmark = pytest.mark.slow
@@ -46,10 +47,10 @@ def huaian_noisy() -> ReportRows:
 
 def _rows_of(doc: Document, data: bytes, name: str) -> ReportRows:
     """The rows of ``data`` from its document read once (OCR is the slow part)."""
-    import ogi.run.pipeline
+    import ogi.run.source
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ogi.run.pipeline, "extract", lambda *a, **k: doc)
+        mp.setattr(ogi.run.source, "extract", lambda *a, **k: doc)
         return _read(data, name)
 
 

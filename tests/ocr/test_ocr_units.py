@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ogi.extractors import ExtractOptions, extract
-from ogi.extractors.ocr import grid as imagegrid
 from ogi.extractors.model import Document, Table
+from ogi.extractors.ocr import grid as imagegrid
 from ogi.extractors.ocr.page import DASHES, cell_reading
 from ogi.extractors.ocr.readings import CharReading, LineReading, alternative_texts, as_number
 from ogi.schema.report import interpret
@@ -308,7 +308,7 @@ def test_without_the_extra_pictures_stay_needs_ocr_and_say_what_to_install(
     from PIL import Image
 
     from ogi.extractors.ocr import engine as ocr
-    from ogi.run.pipeline import read_source
+    from ogi.run.source import read_source
 
     monkeypatch.setattr(ocr, "available", lambda: False)
     d = docx.Document()

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from ogi.extractors.ocr import engine as ocr
-from ogi.extractors.ocr import readings as ocrtext
 from ogi.extractors.ocr import grid as ig
+from ogi.extractors.ocr import readings as ocrtext
 from ogi.extractors.pdf.grid import Char
 from ogi.extractors.pdf.tables import RawCell, RawTable
 from ogi.extractors.textutil import join_wrapped

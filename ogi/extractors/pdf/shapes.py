@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from ogi.extractors.pdf.grid import Char, Edge
 from ogi.extractors.pdf.pdfium import Shape
 from ogi.extractors.pdf.unruled import EDGE, Rule, clusters, open_grid
+from ogi.utils.cells import is_value
 
 #: A filled shape thinner than this (pt) is a drawn rule, not a background.
 THIN = 2.0
@@ -33,8 +34,6 @@ SIDE_TOLERANCE = 3.0
 MIN_RULE = 40.0
 #: Share of the page height at the top and bottom where running headers and footers are.
 MARGIN_SHARE = 0.08
-_NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
-_PLACEHOLDER = re.compile(r"^(?:[-－—–‐−/／]{1,3}|无)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
 )
@@ -156,15 +155,6 @@ def _tokens(line: _TextLine, seps: Sequence[float]) -> list[str]:
         k = sum(1 for s in seps if mid >= s)
         cols[k] += c.text
     return [t.strip() for t in cols]
-
-
-def _is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text.replace(" ", "")))
-
-
-def _is_value(text: str) -> bool:
-    """A number or a placeholder (「—」 「/」 「-」 「无」): what a value cell of a row holds."""
-    return _is_number(text) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
 
 
 def _continues_numbers(
@@ -379,7 +369,7 @@ def _table_like(line: _TextLine, width: float) -> bool:
     first_end = spans[0][1]
     rest = "".join(c.text for c in line.chars if c.x0 > first_end)
     tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
-    return any(_is_value(t) for t in tokens[1:] if t) and bool(rest)
+    return any(is_value(t) for t in tokens[1:] if t) and bool(rest)
 
 
 def _values_only(line: _TextLine, x0: float, width: float) -> bool:
@@ -389,7 +379,7 @@ def _values_only(line: _TextLine, x0: float, width: float) -> bool:
     if not spans or spans[0][0] - x0 <= 0.3 * width:
         return False
     tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
-    return all(_is_value(t) for t in tokens if t)
+    return all(is_value(t) for t in tokens if t)
 
 
 def _label_like(line: _TextLine, x0: float, width: float) -> bool:
@@ -399,7 +389,7 @@ def _label_like(line: _TextLine, x0: float, width: float) -> bool:
     if not spans or spans[-1][1] - spans[0][0] > 0.6 * width or spans[0][0] - x0 > 0.3 * width:
         return False
     tokens = _tokens(line, [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)])
-    return not any(_is_value(t) for t in tokens[1:] if t)
+    return not any(is_value(t) for t in tokens[1:] if t)
 
 
 def _extend(

@@ -16,8 +16,10 @@ from typing import Any
 from ogi.extractors.model import Cell, Table
 from ogi.extractors.pdf.grid import Bbox
 from ogi.extractors.textutil import join_wrapped
+from ogi.utils.cells import is_number, is_value
+from ogi.utils.text import CJK_CHARS
 
-_CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK = CJK_CHARS
 #: Spaces next to a Chinese character or full-width punctuation: layout, not text.
 SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 #: A page number printed in a line of its own: - 4 -, — 4 —, 第4页, 第4页 共6页, 4/6.
@@ -25,11 +27,6 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:[-－—–‐]+\s*\d{1,4}\s*[-－—–‐]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
-_NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
-#: What a value cell prints for "none": dashes and slashes, alone (「-」 「—」 「--」 「／」), or 「无」.
-_PLACEHOLDER = re.compile(r"^(?:[-－—–‐−/／]{1,3}|无)$")
-#: A unit printed after a number in a value cell.
-_UNIT = re.compile(r"(?<=\d)(?:万元|亿元|元|件|个|项|条|次|人次|份)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
 )
@@ -80,17 +77,6 @@ def clean_cell_text(text: str) -> str:
         if line:
             parts.append(line)
     return join_wrapped(parts, numbers_wrap=True)
-
-
-def is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text.replace(" ", "")))
-
-
-def is_value(text: str) -> bool:
-    """A number (maybe with its unit: 「251000元」), or a placeholder (「-」 「/」 「—」 「无」): what a
-    value cell holds, never label words."""
-    bare = _UNIT.sub("", text.replace(" ", ""))
-    return is_number(bare) or bool(_PLACEHOLDER.match(text.replace(" ", "")))
 
 
 @dataclass

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from ogi.extractors.pdf.grid import Bbox, Char
 from ogi.extractors.pdf.tables import PAGE_NUMBER, SPACE_NEAR_CJK
 from ogi.extractors.textutil import join_wrapped
+from ogi.utils.text import is_cjk
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 #: Share of the page height at the top and at the bottom where headers and footers live.
 MARGIN = 0.1
 
@@ -39,7 +39,7 @@ class Line:
 
 
 def _cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
+    return is_cjk(ch)
 
 
 def line_text(chars: Sequence[Char]) -> str:

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ogi.extractors.pdf.grid import Char, Edge
+from ogi.utils.cells import is_value
+from ogi.utils.text import CJK
 
 #: Fewer rules than this (top, under the header, bottom) is a 三线表, read from its text rows.
 MIN_RULES = 4
@@ -36,11 +38,7 @@ MAX_GAP = 70.0
 SAME_LINE = 2.5
 #: How far (pt) a rule may stop short of the table's outer edge and still reach it.
 EDGE = 3.0
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _VALUE_START = re.compile(r"[\d+\-−/／—]")
-_VALUE = re.compile(
-    r"^(?:[+\-−]?[\d,，.．]+%?(?:万元|亿元|元|件|个|项|条|次|人次|份)?|[-－—–‐−/／]{1,3}|无)$"
-)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def _spans(chars: Sequence[Char], gap: float) -> list[list[Char]]:
         if (
             out
             and c.x0 - max(x.x1 for x in out[-1]) <= gap
-            and not (_CJK.match(out[-1][-1].text) and _VALUE_START.match(c.text))
+            and not (CJK.match(out[-1][-1].text) and _VALUE_START.match(c.text))
         ):
             out[-1].append(c)
         else:
@@ -100,7 +98,7 @@ def _text_lines(chars: Sequence[Char]) -> list[list[Char]]:
 
 
 def _is_value(run: list[Char]) -> bool:
-    return bool(_VALUE.match("".join(c.text for c in run)))
+    return is_value("".join(c.text for c in run))
 
 
 def clusters(rules: Sequence[Rule]) -> list[list[Rule]]:
