@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ogi.analysis.evaluate import Evaluation, Totals, evaluate  # noqa: E402
-from ogi.run.pipeline import RunOptions, run  # noqa: E402
+from ogi.run.options import RunOptions  # noqa: E402
+from ogi.run.pipeline import run  # noqa: E402
 from tests.generators.report import Report, generate  # noqa: E402
 
 #: format → (renderer module, file extension, extractor module)

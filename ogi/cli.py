@@ -13,6 +13,9 @@ from pathlib import Path
 import click
 
 from ogi import __version__
+from ogi.analysis.options import COMPARE_FORMATS, DEFAULT_METRIC, EXPORT_FORMATS, SCOPES
+from ogi.extractors import PDF_ENGINES
+from ogi.run.options import RUN_ENGINES, RunOptions
 
 DEFAULT_INPUTS = ("data/samples",)
 
@@ -58,7 +61,7 @@ _CACHE_OPTION = click.option(
 )
 @_CACHE_OPTION
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--engine", type=click.Choice(RUN_ENGINES), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option(
     "--timeout",
@@ -75,9 +78,7 @@ _CACHE_OPTION = click.option(
     show_default=True,
     help="MB one worker may use reading a file before it is recorded as failed.",
 )
-@click.option(
-    "--pdf-engine", type=click.Choice(["auto", "pdfium", "plumber"]), default="auto", show_default=True
-)
+@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default="auto", show_default=True)
 @click.option(
     "--corrections",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -114,7 +115,7 @@ def run(
         items += read_url_list(urls_file)
     if not items:
         items = list(DEFAULT_INPUTS)
-    options = pipeline.RunOptions(
+    options = RunOptions(
         out=out,
         cache=cache,
         force=force,
@@ -346,13 +347,13 @@ def _metric_names() -> list[str]:
 @click.option(
     "--metric",
     type=click.Choice(_metric_names()),
-    default="refused_rate",
+    default=DEFAULT_METRIC,
     show_default=True,
     help="Metric to rank or follow (defined in the data dictionary).",
 )
 @click.option(
     "--scope",
-    type=click.Choice(["own", "aggregate", "all"]),
+    type=click.Choice(SCOPES),
     default=None,
     help="own (default for rankings, with unstated), aggregate (全市/全区 reports) or all.",
 )
@@ -360,7 +361,7 @@ def _metric_names() -> list[str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "xlsx", "html"]),
+    type=click.Choice(COMPARE_FORMATS),
     default="table",
     show_default=True,
 )
@@ -401,7 +402,7 @@ def compare(
 
 @main.command()
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["sqlite", "csv", "xlsx", "duckdb"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -409,8 +410,8 @@ def compare(
     help="sqlite: a folder (ogi.db + metadata.json) or a .db file; csv: a folder; xlsx, duckdb: a file.",
 )
 def export(dataset: Path, fmt: str, out: Path) -> None:
-    """Export the dataset: SQLite with Datasette metadata, CSV files, a spreadsheet or a DuckDB file
-    (and datapackage.json beside the parquet files)."""
+    """Export the dataset: SQLite with Datasette metadata, CSV files (with their datapackage.json), a
+    spreadsheet or a DuckDB file."""
     from ogi.analysis.export import export as do_export
 
     for path in do_export(dataset, fmt, out):

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 import ogi.run.source
 from ogi.analysis.show import render
 from ogi.cli import main
-from ogi.run.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 
 CORPUS = Path(__file__).parent / "corpus"
 FIELDS = ["source", "report_id", "cell", "value", "reason", "by"]

@@ -14,7 +14,8 @@ from ogi.extractors import ExtractOptions, extract
 from ogi.extractors.detect import detect
 from ogi.extractors.model import GluedRun, Paragraph
 from ogi.extractors.text_glued import parse
-from ogi.run.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 from ogi.run.source import read_source
 from ogi.schema.glued_solver import GLUED_ROW_LABELS, free_spans, glued_labels, prepare, splits
 from ogi.schema.recognize import recognize

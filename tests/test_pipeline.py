@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from ogi import __version__
 from ogi.cli import main
-from ogi.run.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 from ogi.run.source import read_source
 from ogi.schema.template import load
 from tests.contract import check_dataset

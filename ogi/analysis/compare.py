@@ -20,13 +20,12 @@ import pandas as pd
 
 from ogi.analysis import metrics as metric_calc
 from ogi.analysis.load import Dataset, DatasetError
+from ogi.analysis.options import DEFAULT_METRIC, SCOPES
 from ogi.dataset.agencies import normalise_name
 from ogi.schema.metrics import Metric, metric, metrics
 from ogi.utils.files import atomic_path, write_text_atomic
 from ogi.utils.urls import is_http_url
 
-DEFAULT_METRIC = "refused_rate"
-SCOPES = ("own", "aggregate", "all")
 LEVEL_ALIASES = {
     "province": "省",
     "city": "市",
@@ -35,8 +34,6 @@ LEVEL_ALIASES = {
     "department": "部门",
     "zone": "功能区",
 }
-#: A trend crossing these template versions is not one series for table 二; table 三 and 四 are the same.
-VERSION_BREAK = "template 2019→2021"
 
 
 class CompareError(DatasetError):

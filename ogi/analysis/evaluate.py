@@ -25,7 +25,6 @@ from ogi.utils.urls import is_http_url
 
 #: Cell statuses that carry a number ogi stands behind.
 READ_STATUSES = frozenset({"value", "recovered", "ocr", "ocr_corrected", "manual"})
-EMPTY_STATUSES = frozenset({"blank", "placeholder"})
 
 
 class EvalError(ValueError):

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi import __version__
+from ogi.analysis.options import EXPORT_FORMATS
 from ogi.dataset.datapackage import (
     LICENSE,
     LICENSE_URL,
@@ -34,12 +35,10 @@ from ogi.dataset.datapackage import (
     datapackage,
     descriptions,
     frame_fields,
-    write_datapackage,
 )
 from ogi.schema.template import load
 from ogi.utils.files import atomic_path, write_text_atomic
 
-FORMATS = ("sqlite", "csv", "xlsx", "duckdb")
 FACETS = {
     "reports": ["year", "status", "template_version", "scope", "format", "province"],
     "cells": ["table", "status", "year"],
@@ -311,8 +310,8 @@ def _sq(text: str) -> str:
 def export(dataset: Path, fmt: str, out: Path) -> list[Path]:
     """Export the dataset folder ``dataset`` as ``fmt`` to ``out``; returns the files written."""
     dataset, out = Path(dataset), Path(out)
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
     tables = gather(dataset)
     written = {
         "sqlite": export_sqlite,
@@ -320,5 +319,4 @@ def export(dataset: Path, fmt: str, out: Path) -> list[Path]:
         "xlsx": export_xlsx,
         "duckdb": export_duckdb,
     }[fmt](tables, out)
-    write_datapackage(dataset)
     return written

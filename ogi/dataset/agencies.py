@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi.dataset.datapackage import write_datapackage
-from ogi.dataset.store import write_parquet_atomic
+from ogi.dataset.parquet import write_parquet_atomic
 from ogi.schema.dataset import arrow_schema
 from ogi.schema.places import Place, place
 

@@ -8,20 +8,19 @@ temporary file renamed over the old one, so on disk they are always a complete e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from ogi.dataset.parquet import ROW_GROUP, write_parquet_atomic
 from ogi.schema.dataset import SORT, TABLES, arrow_schema
-from ogi.utils.files import atomic_path
 
 STORE_NAME = "ogi.duckdb"
-ROW_GROUP = 64_000
 #: DuckDB's own default is 80% of the machine's memory; the sorts of the export then grow with the
 #: dataset (several GB at 20,000 reports). Capped, DuckDB spills to ``ogi.duckdb.tmp`` beside the store.
 MEMORY_LIMIT = "256MB"
@@ -119,7 +118,10 @@ class Store:
         try:
             yield self.con
         except BaseException:
-            self.con.execute("ROLLBACK")
+            # The error that aborted the transaction is the one to report: a failing ROLLBACK (DuckDB
+            # refuses statements in an aborted transaction) must not replace it.
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
 
@@ -133,7 +135,10 @@ class Store:
         try:
             con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_rows")
         finally:
-            con.unregister("_ogi_rows")
+            # In a transaction the failed INSERT aborted, unregistering fails too; the INSERT's error is
+            # the one that says what went wrong (a column the store lacks, a type it cannot take).
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("_ogi_rows")
 
     def replace(self, reports: list[dict[str, Any]], rows: dict[str, list[dict[str, Any]]]) -> None:
         """Write whole reports in one transaction, replacing what the store held for their sources.
@@ -222,15 +227,3 @@ class Store:
                 yield pa.Table.from_batches([batch]).cast(schema).to_batches()[0] if batch.num_rows else batch
         finally:
             cur.close()
-
-
-def write_parquet_atomic(target: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
-    """Stream record batches into ``target`` through a temporary file and an atomic rename."""
-    with atomic_path(target) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        wrote = False
-        for batch in batches:
-            if batch.num_rows:
-                writer.write_table(pa.Table.from_batches([batch], schema=schema), row_group_size=ROW_GROUP)
-                wrote = True
-        if not wrote:
-            writer.write_table(schema.empty_table())

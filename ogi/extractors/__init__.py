@@ -13,14 +13,19 @@ from dataclasses import dataclass, field
 from ogi.extractors.detect import detect
 from ogi.extractors.model import Document, ExtractionError
 
-__all__ = ["Document", "ExtractOptions", "ExtractionError", "detect", "extract"]
+__all__ = ["PDF_ENGINES", "Document", "ExtractOptions", "ExtractionError", "detect", "extract"]
+
+
+#: The PDF engines (``ogi.extractors.pdf.reader``): ``auto`` is pdfium with pdfplumber for the pages the
+#: port does not reproduce.
+PDF_ENGINES = ("auto", "pdfium", "plumber")
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
     """Knobs the pipeline passes to extractors."""
 
-    #: ``auto``, ``pdfium`` or ``plumber`` (PDF only).
+    #: One of ``PDF_ENGINES`` (PDF only).
     pdf_engine: str = "auto"
     #: Labels to cut glued crawled text at, in template order (``text_glued`` only).
     glued_labels: Sequence[str] = field(default_factory=tuple)
@@ -72,8 +77,7 @@ def extract(data: bytes, fmt: str, *, name: str = "", options: ExtractOptions | 
         raise ExtractionError(
             f"unrecognised format ({name or 'input'} is not HTML, Word, Excel, PDF or text)"
         )
-    try:
-        fn = _load(target)
-    except (ImportError, AttributeError) as exc:
-        raise ExtractionError(f"no extractor for {fmt} in this installation ({exc})") from exc
+    # Every extractor's dependencies are required ones: a failing import is a broken installation, and
+    # it surfaces as itself (never as a per-file "cannot read" that would hide it in a status column).
+    fn = _load(target)
     return fn(data, fmt=fmt, name=name, options=options or ExtractOptions())

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi.utils.files import atomic_path, write_bytes_atomic
+from ogi.utils.text import IDEOGRAPHS
 
 MANIFEST = "manifest.parquet"
 STATE = ".fetch-state.json"
@@ -70,7 +71,7 @@ _EXT_BY_TYPE = {
     "image/webp": ".webp",
     "image/bmp": ".bmp",
 }
-_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+_UNSAFE = re.compile(rf"[^\w.\-{IDEOGRAPHS}]+")
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
@@ -44,9 +44,6 @@ class FetchPolicy:
     max_bytes: int = 100 * 1024 * 1024
     respect_robots: bool = True
     user_agent: str = USER_AGENT
-
-    def with_(self, **changes: object) -> FetchPolicy:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 #: What ``ogi run URL`` and ``fetch_for_run`` use; tests swap it for a fast one.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ogi.fetchers.cache import skipped_paths, urls_by_path
+from ogi.run.options import DEFAULT_MAX_BYTES
 
 #: Files that are ogi's own output or bookkeeping, never reports.
 SKIP_SUFFIXES = (".parquet", ".duckdb", ".wal", ".tmp", ".pyc")
@@ -25,7 +26,6 @@ SKIP_NAMES = (
     ".DS_Store",
     "Thumbs.db",
 )
-DEFAULT_MAX_BYTES = 300 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -25,26 +25,12 @@ from ogi.extractors.html.walk import page_links
 from ogi.fetchers.crawl import CrawlOptions
 from ogi.fetchers.jobs import fetch_for_run
 from ogi.run.cluster import dask_map
-from ogi.run.inputs import DEFAULT_MAX_BYTES, Source, file_sha256, resolve_sources
+from ogi.run.inputs import Source, file_sha256, resolve_sources
+from ogi.run.options import RunOptions
 from ogi.run.source import Task, extraction_options, read_task
 from ogi.run.workers import WorkerPool
 from ogi.schema.dictionary import write_dictionary
 from ogi.utils.urls import is_http_url
-
-
-@dataclass
-class RunOptions:
-    out: Path = Path("data/out")
-    cache: Path = Path("data/cache")
-    force: bool = False
-    corrections: Path | None = None
-    pdf_engine: str = "auto"
-    jobs: int = 1
-    timeout: float | None = None
-    max_memory_mb: int | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
-    engine: str = "local"
-    scheduler: str | None = None
 
 
 @dataclass

@@ -20,7 +20,8 @@ from ogi.dataset.rows import ReportRows, failed_rows, fill, report_row
 from ogi.extractors import ExtractionError, ExtractOptions, detect, extract
 from ogi.extractors.detect import unknown_reason
 from ogi.fetchers.cache import page_images
-from ogi.run.inputs import DEFAULT_MAX_BYTES, file_sha256, read_file_bytes
+from ogi.run.inputs import file_sha256, read_file_bytes
+from ogi.run.options import DEFAULT_MAX_BYTES
 from ogi.schema.glued_solver import GLUED_ROW_LABELS, glued_labels
 from ogi.schema.report import interpret
 from ogi.utils.text import one_line

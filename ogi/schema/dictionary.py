@@ -71,7 +71,10 @@ def metrics_markdown() -> str:
     w = out.write
     w("## Metrics\n\n")
     w("Computed per report by `ogi compare` and `ogi export` (`ogi/analysis/metrics.py`). A metric is null ")
-    w("when an input cell is missing or ambiguous, or is a blank 总计 beside printed values in its row; ")
+    w(
+        "when an input cell is missing or ambiguous, or is a blank 总计 (column, （七）总计 row or table-四 总计) "
+    )
+    w("beside printed values (0 included), the rule the checks apply; a placeholder total counts as 0, and ")
     w("other blank and placeholder cells count as 0, as in the checks; 0/0 is null. Cell patterns such as ")
     w("`t3.denied_*.total` cover every matching template row. Table-二 metrics exist for one template ")
     w("version only (suffix `_v2019` or `_v2021`): the two formats count different things and never form ")

@@ -23,6 +23,7 @@ whitespace on both sides needed no splitting and is a plain ``value``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -754,6 +755,23 @@ def _vec_sub(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(x - y for x, y in zip(a, b, strict=True))
 
 
+@cache
+def _balance(t: Template) -> tuple[tuple[str, ...], str, str]:
+    """T3-BAL and T3-OUT as ``identities.toml`` states them: the rows T3-BAL adds on its left, the total
+    row T3-OUT adds up (on T3-BAL's right), and the one other row on T3-BAL's right."""
+    rules = {r.id: r for r in t.rules}
+
+    def row(part: str) -> str:
+        return part.split(".")[1]
+
+    added = tuple(row(p) for p in rules["T3-BAL"].left)
+    total = row(rules["T3-OUT"].left[0])
+    others = [row(p) for p in rules["T3-BAL"].right if row(p) != total]
+    if len(others) != 1 or total not in {row(p) for p in rules["T3-BAL"].right}:
+        raise ValueError("the glued solver needs T3-BAL's right side to be T3-OUT's total and one other row")
+    return added, total, others[0]
+
+
 def _column_search(
     t: Template,
     version: str,
@@ -769,7 +787,8 @@ def _column_search(
     rows = [r.key for r in t.t3_data_rows(version, other_single_row=other_single_row)]
     if any(not vecs.get(key) for key in rows):
         return "unused", {}
-    outcomes = [r for r in rows if t.t3_row(r).group is not None and r != "results_total"]
+    added, total_row, other_row = _balance(t)
+    outcomes = [r for r in rows if t.t3_row(r).group is not None and r != total_row]
     width = len(next(iter(vecs.values()))[0])
     zero = tuple(0.0 for _ in range(width))
     fixed = zero
@@ -780,16 +799,18 @@ def _column_search(
         else:
             multi.append(r)
     keep: dict[str, set[int]] = {k: set() for k in rows}
-    cf_index: dict[tuple[float, ...], list[int]] = {}
-    for i, v in enumerate(vecs["carry_forward"]):
-        cf_index.setdefault(v, []).append(i)
-    for rt_i, rt in enumerate(vecs["results_total"]):
-        # T3-BAL: new + carried = results_total + carry_forward.
-        bal: list[tuple[int, int, int]] = []
-        for a, nr in enumerate(vecs["new_received"]):
-            for b, co in enumerate(vecs["carried_over"]):
-                for c in cf_index.get(_vec_sub(_vec_add(nr, co), rt), []):
-                    bal.append((a, b, c))
+    other_index: dict[tuple[float, ...], list[int]] = {}
+    for i, v in enumerate(vecs[other_row]):
+        other_index.setdefault(v, []).append(i)
+    for rt_i, rt in enumerate(vecs[total_row]):
+        # T3-BAL: the added rows (new + carried over) = the total row + the other (carried forward).
+        bal: list[tuple[tuple[int, ...], int]] = []
+        for combo in itertools.product(*(range(len(vecs[r])) for r in added)):
+            left = zero
+            for r, i in zip(added, combo, strict=True):
+                left = _vec_add(left, vecs[r][i])
+            for c in other_index.get(_vec_sub(left, rt), []):
+                bal.append((combo, c))
         if not bal:
             continue
         target = _vec_sub(rt, fixed)
@@ -802,14 +823,14 @@ def _column_search(
             continue
         if not multi and target != zero:
             continue
-        keep["results_total"].add(rt_i)
-        for a, b, c in bal:
-            keep["new_received"].add(a)
-            keep["carried_over"].add(b)
-            keep["carry_forward"].add(c)
+        keep[total_row].add(rt_i)
+        for combo, c in bal:
+            for r, i in zip(added, combo, strict=True):
+                keep[r].add(i)
+            keep[other_row].add(c)
         for r, idx in feasible.items():
             keep[r] |= idx
-    if not keep["results_total"]:
+    if not keep[total_row]:
         return "inconsistent", {}
     for r in outcomes:
         if r not in multi:

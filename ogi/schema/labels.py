@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ogi.extractors.textutil import PUNCTUATION
 from ogi.schema.template import Label, Template
+from ogi.utils.text import IDEOGRAPHS
 
 _WS = re.compile(r"\s+", re.UNICODE)
 # Numbering at the start of a label: 一、 （一） (一) 1. 1、 1． 1， (1) ①
@@ -21,7 +22,7 @@ _NUMBERING = re.compile(
     r"^(?:"
     r"[一二三四五六七八九十]+[、.．，,]"
     r"|[（(][一二三四五六七八九十\d]+[）)][、.．，,]?"
-    r"|\d{1,2}(?:[、.．，,]|(?=[\u4e00-\u9fff]))"
+    rf"|\d{{1,2}}(?:[、.．，,]|(?=[{IDEOGRAPHS}]))"
     r"|[①②③④⑤⑥⑦⑧⑨⑩]"
     r")"
 )
@@ -114,14 +115,6 @@ def sole_match(labels: Iterable[Label], text: str) -> Label | None:
     A PDF cell that took in the words of two header cells (「结果结果维持纠正」) names neither column."""
     best, tied = _ranked(labels, text)
     return None if tied else best
-
-
-def contains_all(text: str, words: Sequence[str]) -> bool:
-    n = normalize(text)
-    return all(normalize(w) in n for w in words)
-
-
-CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 def caption_item_number(text: str) -> str | None:

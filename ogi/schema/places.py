@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ogi.utils.text import IDEOGRAPHS
+
 with warnings.catch_warnings():  # cpca-new loads its table with a deprecated importlib call
     warnings.simplefilter("ignore", DeprecationWarning)
     import cpca_new
@@ -47,9 +49,9 @@ ZONE_WORDS = (
     "风景名胜区",
     "产业集聚区",
 )
-_ZONE = re.compile(r"^([\u4e00-\u9fff]{0,12}?(?:" + "|".join(ZONE_WORDS) + "))")
+_ZONE = re.compile(rf"^([{IDEOGRAPHS}]{{0,12}}?(?:" + "|".join(ZONE_WORDS) + "))")
 #: A township-level government: the name ends with its government's words (or nothing more).
-_TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:街道|镇|乡|苏木))(人民政府|政府|街道办事处|办事处|)$")
+_TOWNSHIP = re.compile(rf"^([{IDEOGRAPHS}]{{1,8}}?(?:街道|镇|乡|苏木))(人民政府|政府|街道办事处|办事处|)$")
 
 
 @dataclass(frozen=True)

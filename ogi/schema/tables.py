@@ -25,11 +25,12 @@ from ogi.schema.labels import match_t3_row
 from ogi.schema.template import Item, Label, Template, load
 from ogi.schema.values import read_cell
 from ogi.schema.version import decide_version
+from ogi.utils.text import IDEOGRAPHS
 
 #: A number printed at the end of a label cell (「政府集中采购0」): the cell swallowed a value, as a PDF row
 #: without column rules does when it is read with the grid of another table, so the row's values cannot be
 #: placed with certainty.
-_NUMBER_AFTER_LABEL = re.compile(r"[\u4e00-\u9fff）)]\s*[+\-−]?[0-9０-９][0-9０-９,，.．]*\s*$")
+_NUMBER_AFTER_LABEL = re.compile(rf"[{IDEOGRAPHS}）)]\s*[+\-−]?[0-9０-９][0-9０-９,，.．]*\s*$")
 
 
 def _swallowed_value(label: str) -> bool:
@@ -109,7 +110,6 @@ class _State:
         # table 二
         self.item_key: str | None = None
         self.t2_cols: list[_Column] = []
-        self.t2_col_labels: list[Label] = []
         # A 信息内容 header seen with no 第二十条 caption: the item comes from the row labels below it.
         self.t2_inferred = False
         self.t2_header_cells: list[Cell] | None = None

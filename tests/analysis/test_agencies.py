@@ -151,7 +151,8 @@ def test_same_bytes_without_reissue(tmp_path: Path):
     """Two copies of one file and nothing else: the smallest source counts, the other is same_bytes."""
     import shutil
 
-    from ogi.run.pipeline import RunOptions, run
+    from ogi.run.options import RunOptions
+    from ogi.run.pipeline import run
 
     src = Path(__file__).parent.parent / "corpus" / "jiaxing-stats-2022.txt"
     (tmp_path / "in").mkdir()

@@ -163,7 +163,8 @@ def test_html_page_whose_table_is_a_picture(t4_png: bytes, tmp_path: Path) -> No
     keeps it): ``ogi run`` over the cache hands the image to the HTML extractor, and OCR reads it."""
     F.require_ocr()
     from ogi.fetchers.cache import Cache
-    from ogi.run.pipeline import RunOptions, run
+    from ogi.run.options import RunOptions
+    from ogi.run.pipeline import run
 
     html = (
         "<html><head><title>某某局2023年政府信息公开工作年度报告</title></head><body>"

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ogi.extractors import PDF_ENGINES
 from ogi.extractors.model import Block, Document, ExtractionError, Paragraph
 from ogi.extractors.pdf.grid import (
     Char,
@@ -55,7 +56,6 @@ from ogi.extractors.pdf.text import Line, ParagraphBuilder, gap_limit, margins, 
 if TYPE_CHECKING:
     from ogi.extractors.ocr.page import OcrPage
 
-ENGINES = ("auto", "pdfium", "plumber")
 #: A page with fewer usable characters than this has no text layer worth reading.
 MIN_CHARS = 10
 
@@ -63,8 +63,8 @@ MIN_CHARS = 10
 def extract(data: bytes, fmt: str = "pdf", name: str = "", options: Any = None) -> Document:
     """Read a PDF report (see the module docstring)."""
     engine = getattr(options, "pdf_engine", "auto") or "auto"
-    if engine not in ENGINES:
-        raise ValueError(f"unknown PDF engine {engine!r} (one of {', '.join(ENGINES)})")
+    if engine not in PDF_ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r} (one of {', '.join(PDF_ENGINES)})")
     with PdfiumDocument(data) as pdoc:
         if pdoc.n_pages <= 0:
             raise ExtractionError("corrupt PDF (no pages)")
