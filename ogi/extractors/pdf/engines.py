@@ -80,7 +80,6 @@ def pdfium_tables(plan: PagePlan) -> list[RawTable]:
     return out
 
 
-
 class PdfiumEngine:
     """The ``lines`` strategy (``ogi.extractors.pdf.grid``) on pdfium's characters and shapes: several
     times faster than pdfplumber, and the same grids wherever the port reproduces the page."""
@@ -230,7 +229,11 @@ def read_tables(data: bytes, plans: Sequence[PagePlan], engine: str) -> TableRea
             use = engine
             if engine == "auto":
                 why = engines[FIRST].cannot_read(plan)
-                use = next((n for n in ENGINES if n != FIRST and engines[n].installed()), FIRST) if why else FIRST
+                use = (
+                    next((n for n in ENGINES if n != FIRST and engines[n].installed()), FIRST)
+                    if why
+                    else FIRST
+                )
                 if why and use != FIRST:
                     reading.fallbacks[number] = why
             try:
