@@ -108,6 +108,7 @@ def run(
 ) -> None:
     """Read report files, folders (recursively) or URLs into a dataset (default: data/samples)."""
     from ogi.dataset.corrections import CorrectionsError
+    from ogi.dataset.store import StoreError
     from ogi.run import pipeline
 
     items = list(inputs)
@@ -115,27 +116,32 @@ def run(
         items += read_url_list(urls_file)
     if not items:
         items = list(DEFAULT_INPUTS)
-    options = RunOptions(
-        out=out,
-        cache=cache,
-        force=force,
-        corrections=corrections,
-        pdf_engine=pdf_engine,
-        jobs=jobs or os.cpu_count() or 1,
-        timeout=timeout,
-        max_memory_mb=max_memory,
-        engine=engine,
-        scheduler=scheduler,
-    )
+    try:
+        options = RunOptions(
+            out=out,
+            cache=cache,
+            force=force,
+            corrections=corrections,
+            pdf_engine=pdf_engine,
+            jobs=jobs or os.cpu_count() or 1,
+            timeout=timeout,
+            max_memory_mb=max_memory,
+            engine=engine,
+            scheduler=scheduler,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     bar = _Progress(enabled=not quiet, verbose=verbose)
     try:
         summary = pipeline.run(items, options, progress=bar.update)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CorrectionsError) as exc:
         raise click.UsageError(str(exc)) from exc
-    except CorrectionsError as exc:
-        raise click.UsageError(str(exc)) from exc
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         bar.close()
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
     statuses = ", ".join(f"{s} {n}" for s, n in sorted(summary.statuses.items()))
     click.echo(
         f"{summary.read} read, {summary.skipped} unchanged; reports: {statuses or 'none'}; "

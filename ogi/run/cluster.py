@@ -38,7 +38,7 @@ def _run_one(task: Task, options: ExtractOptions, timeout: float | None, prepare
     try:
         return future.result(timeout=timeout)
     except concurrent.futures.TimeoutError:
-        return task.failed(f"timed out after {timeout:g} s")
+        return task.failed(f"timed out after {timeout:g} s", retry=True)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -109,7 +109,7 @@ def dask_map(
             try:
                 yield fut.result()
             except Exception as exc:  # a worker killed for memory, or lost
-                yield task.failed(_reason(exc, max_memory_mb))
+                yield task.failed(_reason(exc, max_memory_mb), retry=True)
             fut.release()
             nxt = next(todo, None)
             if nxt is not None:

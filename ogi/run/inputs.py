@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,13 +92,29 @@ def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | s
         return f"cannot read file: {exc.strerror or exc}"
 
 
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file, streamed (a too-large file still gets its identity)."""
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file ogi can read (a dangling link, a FIFO, a device …), or None.
+
+    Checked before anything opens the file: reading a FIFO or ``/dev/zero`` would never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if os.path.islink(path):
+            return f"a link to nothing ({os.readlink(path)})"
+        return f"cannot read file: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        return f"not a regular file ({kind})"
+    return None
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """SHA-256 of a file, streamed (a too-large file still gets its identity); None when it cannot be read."""
     h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError:
-        pass
+        return None
     return h.hexdigest()

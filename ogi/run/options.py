@@ -33,3 +33,7 @@ class RunOptions:
             raise ValueError(f"engine must be one of {', '.join(RUN_ENGINES)}, not {self.engine!r}")
         if self.pdf_engine not in PDF_ENGINES:
             raise ValueError(f"PDF engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}")
+        for name in ("timeout", "max_memory_mb", "max_bytes", "jobs"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be positive, not {value}")

@@ -8,24 +8,29 @@ and exports the dataset.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from ogi import __version__
 from ogi.dataset.agencies import write_agencies
 from ogi.dataset.corrections import apply_corrections, read_corrections
 from ogi.dataset.crosschecks import refresh_cross_checks
-from ogi.dataset.rows import ReportRows, unfetched_rows
-from ogi.dataset.store import Store
+from ogi.dataset.lock import dataset_lock
+from ogi.dataset.publish import new_run_id, publish, recover, staging_dir, write_run_file
+from ogi.dataset.rows import ReportRows, no_bytes_rows
+from ogi.dataset.store import Store, StoreError
 from ogi.extractors import ExtractOptions
 from ogi.extractors.html.walk import page_links
 from ogi.fetchers.crawl import CrawlOptions
 from ogi.fetchers.jobs import fetch_for_run
 from ogi.run.cluster import dask_map
-from ogi.run.inputs import Source, file_sha256, resolve_sources
+from ogi.run.inputs import Source, file_sha256, not_a_file, resolve_sources
 from ogi.run.options import RunOptions
 from ogi.run.source import Task, extraction_options, read_task
 from ogi.run.workers import WorkerPool
@@ -42,6 +47,8 @@ class RunSummary:
     failed_checks: int = 0
     not_ok: int = 0
     out: Path = Path()
+    #: What the run did besides reading (a store migrated, an interrupted publish finished), one line each.
+    notes: list[str] = field(default_factory=list)
 
 
 # -- a run -------------------------------------------------------------------------------------------
@@ -55,21 +62,36 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
         # A bad corrections file is a usage error before anything is read, not after the whole run.
         read_corrections(Path(options.corrections))
     out = Path(options.out)
-    out.mkdir(parents=True, exist_ok=True)
-    urls = [i for i in inputs if is_http_url(i)]
-    paths = [i for i in inputs if not is_http_url(i)]
-    sources: list[Source] = []
-    if urls:
-        sources += _fetch_sources(urls, options)
-    sources += resolve_sources(paths, exclude=[out])
-    store = Store(out)
-    summary = RunSummary(out=out)
     try:
-        ingest(store, sources, options, summary, progress)
-        finish(store, options)
-        _summarise(store, summary)
-    finally:
-        store.close()
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the dataset folder {out}: {exc.strerror or exc}") from exc
+    paths = [i for i in inputs if not is_http_url(i)]
+    sources = resolve_sources(paths, exclude=[out])
+    summary = RunSummary(out=out)
+    with dataset_lock(out):
+        done = recover(out)
+        if done:
+            summary.notes.append(done)
+        urls = [i for i in inputs if is_http_url(i)]
+        if urls:
+            sources = _fetch_sources(urls, options) + sources
+        store = Store(out)
+        if store.note:
+            summary.notes.append(store.note)
+        try:
+            ingest(store, sources, options, summary, progress)
+            finish(store, options)
+            _summarise(store, summary)
+        except (OSError, duckdb.IOException) as exc:
+            # A full or read-only disk: the store keeps every report it committed, and the parquet set
+            # of the previous run stays whole (nothing is published half-written).
+            why = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+            raise StoreError(
+                f"cannot write the dataset in {out}: {why}; the previous dataset is kept"
+            ) from exc
+        finally:
+            store.close()
     return summary
 
 
@@ -95,20 +117,23 @@ def ingest(
     """Read the sources the store does not hold yet (or all with ``force``) and stream them into it."""
     known = store.known()
     ext = extraction_options(options.pdf_engine)
-    done_sha = {sha: rid for sha, version, rid in known.values() if version == __version__}
+    done_sha = {
+        sha: rid for sha, version, rid, retry in known.values() if version == __version__ and not retry
+    }
     to_read: dict[str, Task] = {}  # sha → the first source with those bytes
     twins: dict[str, list[Source]] = {}  # sha → further sources with the same bytes
     for src in sources:
-        if src.error is not None:
-            rows = unfetched_rows(src.source, f"cannot fetch: {src.error}")
+        problem = f"cannot fetch: {src.error}" if src.error is not None else not_a_file(src.path)
+        sha = file_sha256(src.path) if problem is None else None
+        if sha is None:
+            rows = no_bytes_rows(src.source, problem or "cannot read file")
             save(store, rows)
             summary.read += 1
             if progress:
                 progress(src, rows)
             continue
-        sha = file_sha256(src.path)
         old = known.get(src.source)
-        if not options.force and old is not None and old[0] == sha and old[1] == __version__:
+        if not options.force and old is not None and old[0] == sha and old[1] == __version__ and not old[3]:
             summary.skipped += 1
             if progress:
                 progress(src, None)
@@ -192,14 +217,24 @@ def copy_report(store: Store, report_id: str, source: str) -> None:
         store.insert(con, "reports", [row])
 
 
-def finish(store: Store, options: RunOptions) -> None:
-    """What spans reports, recomputed at the end of every run, then the export."""
+def finish(store: Store, options: RunOptions) -> str:
+    """What spans reports, recomputed at the end of every run, then the export: every file written into a
+    staging folder and published as one set (``ogi.dataset.publish``). Returns the run id."""
     store.refresh_duplicates()
     apply_corrections(store, options.corrections)
     refresh_cross_checks(store)
-    store.export()
-    write_dictionary(Path(options.out))
-    write_agencies(Path(options.out))
+    out = Path(options.out)
+    run_id = new_run_id()
+    staging = staging_dir(out, run_id)
+    try:
+        store.export(staging, run_id)
+        write_dictionary(staging)
+        write_agencies(staging, run_id)
+        write_run_file(staging, run_id)
+        publish(out, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return run_id
 
 
 def _summarise(store: Store, summary: RunSummary) -> None:

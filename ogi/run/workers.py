@@ -137,7 +137,7 @@ class WorkerPool:
                 except (EOFError, OSError):
                     worker.process.join(2)
                     code = worker.process.exitcode
-                    yield task.failed(_crash_reason(code))
+                    yield task.failed(_crash_reason(code), retry=True)
                     self._replace(worker)
                     continue
                 worker.task = None
@@ -155,7 +155,7 @@ class WorkerPool:
                     if rss is not None and rss > self.max_memory_mb:
                         reason = f"over the memory limit ({rss:.0f} MB > {self.max_memory_mb} MB)"
                 if reason is not None:
-                    yield task.failed(reason)
+                    yield task.failed(reason, retry=True)
                     self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
