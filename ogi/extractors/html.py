@@ -277,6 +277,14 @@ _ICON_NAME = re.compile(
     re.IGNORECASE,
 )
 MAX_SPAN = 1000
+#: Grid positions one table may take (rows × columns, and the positions its cells' spans cover). The
+#: template's tables have a few hundred; spans are capped one by one (``MAX_SPAN``), but their product is
+#: not, so 13 KB of ``rowspan=1000 colspan=1000`` cells would ask for gigabytes. A table past this is not
+#: read as a grid: its cells are read as running text.
+MAX_GRID_AREA = 500_000
+#: Characters lxml refuses in a string it is handed (C0 controls but tab, newline and carriage return).
+#: libxml2's parser lets them into the tree, so the first string the extractor writes back would raise.
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
 _UNREADABLE = re.compile("[\ufffd\ue000-\uf8ff]")
 
 
@@ -303,13 +311,18 @@ def _codec(name: str | None) -> str | None:
 
 
 def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """The page's text and the encoding it was read with.
+    """The page's text and the encoding it was read with, C0 controls read as spaces (see ``parse``).
 
     Order: a BOM; strict UTF-8 (valid UTF-8 with non-ASCII bytes is never an accident, whatever the page
     declares); the declared charset (HTTP header first, else ``<meta>``) with the whole GB family read as
     gb18030; gb18030; a statistical guess. A page declaring gb2312 whose text has 镕 still decodes, and
     so does a GBK page declaring UTF-8.
     """
+    text, codec = _decode(data, declared)
+    return _NOT_XML.sub(" ", text), codec
+
+
+def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -364,8 +377,7 @@ _DOCTYPE = re.compile(r"<!doctype", re.IGNORECASE)
 _TEXT = etree.XPath("descendant::text()", smart_strings=False)
 #: Text nodes right after another text node (libxml2 may split a long text): one string for BeautifulSoup.
 _SPLIT_TEXT = etree.XPath("//text()[preceding-sibling::node()[1]/self::text()]")
-_ALL_TEXT = etree.XPath("//text()")
-#: Text of blanks only but for one space or newline (XPath's blanks: a form feed needs ``_ALL_TEXT``).
+#: Text of blanks only but for one space or newline (XPath's blanks; ``parse`` made form feeds spaces).
 _BLANK_TEXT = etree.XPath("//text()[normalize-space() = ''][. != ' '][. != '\n']")
 
 
@@ -382,8 +394,10 @@ def parse(text: str) -> etree._Element:
     - text outside ``<html>`` (only read when the page has no ``<body>``) is kept.
 
     The last two need the parser's events, so only pages with a misplaced doctype or no ``<body>`` are
-    parsed twice.
+    parsed twice. C0 control characters (Word's manual line break pastes as ``\\x0b``) are read as spaces:
+    every reader of the text takes them for whitespace, and lxml refuses them in the strings written back.
     """
+    text = _NOT_XML.sub(" ", text)
     document = etree.Element(DOCUMENT)
     parser = etree.HTMLParser()
     parser.feed(text)
@@ -493,8 +507,7 @@ def _collapse_whitespace(document: etree._Element) -> None:
             holder.text = holder.text
     # Elements whose text keeps its whitespace: <pre>, <textarea> and everything in them.
     kept = {e for p in document.iter(*_PRESERVE_WHITESPACE) for e in p.iter()}
-    form_feed = "\f" in etree.tostring(document, method="text", encoding=str)
-    for piece in _ALL_TEXT(document) if form_feed else _BLANK_TEXT(document):
+    for piece in _BLANK_TEXT(document):
         if piece.strip(_ASCII_SPACES):
             continue
         holder = piece.getparent()
@@ -788,11 +801,16 @@ class _Slot:
 
 def grid(table: etree._Element) -> tuple[list[_Slot], int, int]:
     """The HTML table model: each cell at the first free grid position of its row, with its spans
-    (``rowspan="0"`` and spans past the last row end at the last row)."""
+    (``rowspan="0"`` and spans past the last row end at the last row).
+
+    A table whose grid would pass ``MAX_GRID_AREA`` positions gives no slots (it is read as text): the
+    work and memory here, and in everything that lays the grid out later, stay bounded by that area.
+    """
     rows = _rows(table)
     occupied: set[tuple[int, int]] = set()
     slots: list[_Slot] = []
     n_rows = len(rows)
+    covered = 0  # positions the spans cover, overlaps counted each time
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -804,6 +822,9 @@ def grid(table: etree._Element) -> tuple[list[_Slot], int, int]:
             if rowspan == 0 or r + rowspan > n_rows:
                 rowspan = max(1, n_rows - r)
             colspan = max(1, _span(td, "colspan"))
+            covered += rowspan * colspan
+            if (c + colspan) * n_rows > MAX_GRID_AREA or covered > MAX_GRID_AREA:
+                return [], n_rows, 0
             for dr in range(rowspan):
                 for dc in range(colspan):
                     occupied.add((r + dr, c + dc))
