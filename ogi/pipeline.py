@@ -26,6 +26,7 @@ from ogi.schema.report import Interpretation, interpret
 from ogi.util import dumps
 
 if TYPE_CHECKING:
+    from ogi.fetchers.http import FetchPolicy
     from ogi.store import Store
 
 #: Files that are ogi's own output or bookkeeping, never reports.
@@ -65,6 +66,8 @@ class RunOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     engine: str = "local"
     scheduler: str | None = None
+    #: How URL inputs are fetched (None: ``ogi.fetchers.http.DEFAULT_POLICY``).
+    fetch_policy: FetchPolicy | None = None
 
 
 @dataclass
@@ -340,10 +343,14 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
 def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
     from ogi.fetchers import fetch_for_run
 
-    return [
-        Source(url, path or Path(options.cache), error)
-        for url, path, error in fetch_for_run(urls, options.cache)
-    ]
+    fetched = fetch_for_run(
+        urls,
+        options.cache,
+        options.fetch_policy,
+        read_timeout=options.timeout,
+        read_max_memory_mb=options.max_memory_mb,
+    )
+    return [Source(url, path or Path(options.cache), error) for url, path, error in fetched]
 
 
 def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | str:
