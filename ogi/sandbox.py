@@ -22,6 +22,8 @@ from typing import Any
 READ_TIMEOUT = 300.0
 READ_MAX_MEMORY_MB = 2048
 POLL = 0.1
+#: Seconds a reader process may take to start (not counted in a call's time).
+STARTUP = 120.0
 
 
 class LimitExceeded(Exception):
@@ -34,6 +36,7 @@ class LimitExceeded(Exception):
 
 def _child(conn: Connection, fn: Callable[..., Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    conn.send((True, "ready"))  # ``fn`` and its module are loaded: calls are timed from here
     while True:
         try:
             args = conn.recv()
@@ -116,6 +119,13 @@ class Limited:
         self._process.start()
         child.close()
         self._conn = parent
+        try:
+            ready = parent.poll(STARTUP) and parent.recv() == (True, "ready")
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self._kill()
+            raise LimitExceeded(f"the reader process did not start within {STARTUP:g} s")
         return parent
 
     def _kill(self) -> None:

@@ -1065,8 +1065,22 @@ def _clean_title(title: str) -> str:
 
 
 def is_attachment(href: str) -> bool:
-    path = urlsplit(href).path.lower()
+    try:
+        path = urlsplit(href).path.lower()
+    except ValueError:  # not a URL (``http://[::1/x``): the link is the fetcher's to report
+        return False
     return path.endswith(ATTACHMENT_SUFFIXES)
+
+
+def _joined(base: str, href: str) -> str:
+    """``href`` against the page's ``<base>``; as printed when either is not a URL (one bad link must
+    not fail the page)."""
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def _reportish(table: Table) -> bool:
@@ -1116,7 +1130,7 @@ def _read_pictures(doc: Document, page_url: str, options: object) -> None:
     page_url = getattr(options, "page_url", "") or page_url
     pictures = []
     for src in doc.meta.get("images", []):
-        url = urljoin(page_url, src) if page_url.startswith(("http://", "https://")) else src
+        url = _joined(page_url, src) if page_url.startswith(("http://", "https://")) else src
         data = given.get(url) or given.get(src)
         if data:
             pictures.append(Picture(url, data))
@@ -1137,7 +1151,7 @@ def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:
         return
     texts = [doc.meta.get("title") or ""] + [p.text for p in doc.paragraphs[:40]]
     attachments = [
-        (urljoin(base_href, href) if base_href else href, label)
+        (_joined(base_href, href), label)
         for href, label in walk.links
         if is_attachment(href)
     ]
@@ -1154,7 +1168,7 @@ def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:
         doc.status = "attachment_only"
         doc.reason = f"the page has no tables and links to the report file {hrefs[0]}{more}"
         return
-    images = list(dict.fromkeys(urljoin(base_href, s) if base_href else s for s in walk.images))
+    images = list(dict.fromkeys(_joined(base_href, s) for s in walk.images))
     if images:
         doc.meta["images"] = images
         doc.status = "needs_ocr"

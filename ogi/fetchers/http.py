@@ -425,6 +425,8 @@ class HttpClient:
         except httpx.TransportError as exc:
             if conn.shut_down or time.monotonic() - started >= deadline:
                 return Response(url, url, error=late), None
+            if "location header" in str(exc):  # httpx reads the Location of every redirect
+                return Response(url, url, error=f"invalid URL in a redirect ({exc})"[:300]), None
             if isinstance(exc, httpx.TimeoutException):
                 return Response(
                     url, url, error=f"timed out ({type(exc).__name__}, {self.policy.timeout:g} s)"

@@ -1,0 +1,17 @@
+"""Functions a test runs in a limited child process (``ogi.sandbox``): a module of their own, light to
+import, since the child imports it to find them."""
+
+from __future__ import annotations
+
+import time
+
+
+def sleep_for(seconds: float) -> str:
+    time.sleep(seconds)
+    return "woke"
+
+
+def allocate(mb: int) -> int:
+    block = bytearray(mb * 1024 * 1024)
+    time.sleep(5)
+    return len(block)
