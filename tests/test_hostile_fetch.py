@@ -7,6 +7,7 @@ addresses only where a test says so (``LOCAL``).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import resource
 import socket
@@ -17,13 +18,25 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ogi.cli import main
+from ogi.extractors import ExtractionError
 from ogi.extractors.html import MAX_GRID_AREA, extract, grid, parse
 from ogi.fetchers import CrawlOptions, crawl, fetch_urls, http
 from ogi.fetchers.cache import Cache, Entry, file_name
 from ogi.fetchers.crawl import Fetcher
-from ogi.fetchers.http import FetchPolicy, HttpClient, Response, is_public_address
+from ogi.fetchers.http import (
+    FetchPolicy,
+    HttpClient,
+    Response,
+    host_of,
+    is_http_url,
+    is_public_address,
+    join_url,
+    url_problem,
+)
 from ogi.fetchers.links import read_index
 from ogi.pipeline import RunOptions, run
 from ogi.sandbox import Limited, LimitExceeded
@@ -59,6 +72,33 @@ def test_a_control_character_after_a_removed_element_is_read_as_a_space(control:
     assert "全年主动公开信息 120条。" in texts and "尾注" in texts
     index = read_index(page, "http://h/nb/index.html")
     assert [link.url for link in index.links] == ["http://h/nb/2023.html"]
+
+
+_PIECES = st.sampled_from(
+    ["<p>", "</p>", '<div class="nav">', "</div>", "<script>x</script>", "<table><tr><td>", "</td></tr>",
+     '<td rowspan="0" colspan="1000">', "<br>", "<!DOCTYPE html>", '<a href="', '">', "</a>", "http://[::1/",
+     "年度报告", "12", " ", "&nbsp;", "<base href='http://[::1/'>"]
+)  # fmt: skip
+_CONTROLS = st.sampled_from([chr(i) for i in range(32)] + ["\x7f", "\ufffe", "\ud7ff"])
+
+
+@given(st.lists(st.one_of(_PIECES, _CONTROLS, st.text(max_size=5)), max_size=40))
+@settings(max_examples=200)
+def test_no_page_makes_the_reader_or_the_link_reader_raise(parts: list[str]) -> None:
+    page = "".join(parts)
+    for data in (page.encode("utf-8", "surrogatepass"), page.encode("gb18030", "replace")):
+        with contextlib.suppress(ExtractionError):  # a refusal in one line is fine; nothing else is
+            extract(data)
+        index = read_index(data, "http://h/nb/index.html")
+        assert all(is_http_url(u) for u in index.pagination)
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_urls_and_links_never_raise(base: str, href: str) -> None:
+    joined = join_url("http://h/nb/" + base, href)
+    assert joined is None or isinstance(joined, str)
+    assert url_problem(href) is None or url_problem(href)
+    host_of(href)
 
 
 # -- 2. table grids are bounded ------------------------------------------------------------------------------
