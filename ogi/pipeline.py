@@ -244,7 +244,9 @@ def _fill(rows: ReportRows, it: Interpretation) -> None:
 
 
 def is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
+    """An input that names a web address (``HTTP://`` too); whether it can be fetched is the fetcher's
+    to say, in the source's own row."""
+    return text[:8].lower().startswith(("http://", "https://"))
 
 
 def resolve_sources(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> list[Source]:
