@@ -224,7 +224,7 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(server: str, request: pyt
         resp = client.get(slow.url)
     elapsed = time.monotonic() - started
     assert resp.data is None and "deadline (1 s)" in (resp.error or "")
-    assert elapsed < 2.5  # one attempt (a retry would trickle again), cut at the deadline
+    assert elapsed < 4  # one attempt (a retry would trickle again), cut at the deadline (else 20 s)
 
 
 def test_the_deadline_is_an_option_of_fetch_and_of_run(trickler: Trickler, tmp_path: Path) -> None:
@@ -242,7 +242,7 @@ def test_the_deadline_is_an_option_of_fetch_and_of_run(trickler: Trickler, tmp_p
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "deadline" in reports_of(out).loc[trickler.url, "error"]
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 15  # (the server trickles for 20 s a request)
 
 
 def test_deadline_and_timeouts_must_be_positive(tmp_path: Path) -> None:
@@ -406,7 +406,7 @@ def test_a_limited_call_past_its_time_or_memory_is_stopped() -> None:
         started = time.monotonic()
         with pytest.raises(LimitExceeded, match=r"timed out after 0\.5 s"):
             limited(30)
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 10
         assert limited(0) == "woke"  # a fresh reader took over
     finally:
         limited.close()
