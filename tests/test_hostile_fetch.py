@@ -101,6 +101,20 @@ def test_urls_and_links_never_raise(base: str, href: str) -> None:
     host_of(href)
 
 
+@pytest.mark.parametrize("seed", [1, 6])
+def test_a_generated_page_with_words_manual_line_breaks_reads_back(seed: int) -> None:
+    """The generator's ``word_line_breaks`` page variant (``\\x0b`` after paragraphs, cell lines and the
+    site chrome): every cell read as generated (before: the page failed with lxml's ValueError)."""
+    from tests.generators import html as html_gen
+    from tests.generators.report import generate
+    from tests.test_generated import _check
+
+    rep = generate(seed)
+    data, expected = html_gen.render(rep, f"wlb-{seed}")
+    assert "word_line_breaks" in expected["variants"] and b"\x0b" in data
+    _check(rep, data, expected)
+
+
 # -- 2. table grids are bounded ------------------------------------------------------------------------------
 
 
