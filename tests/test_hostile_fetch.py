@@ -318,6 +318,24 @@ def test_private_addresses_are_refused_unless_allowed(site: CmsSite) -> None:
     assert is_public_address("202.96.134.133") and is_public_address("2400:3200::1")
 
 
+def test_a_name_is_checked_after_it_is_resolved(site: CmsSite) -> None:
+    site.page("/a.html", "a")
+    port = site.url("/").split(":")[-1].rstrip("/")
+    with HttpClient(FetchPolicy(delay=0, retries=0)) as client:
+        resp = client.get(f"http://localhost:{port}/a.html")
+    assert "refused: localhost is at a private" in (resp.error or "") and site.hits["/a.html"] == 0
+
+
+def test_the_address_connected_to_is_checked_too(site: CmsSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name that resolves to a public address when checked and to a private one when connected to
+    (DNS rebinding): the answer is refused before its body is read."""
+    site.page("/a.html", "secret")
+    monkeypatch.setattr(HttpClient, "address_block", lambda self, url: None)
+    with HttpClient(FetchPolicy(delay=0, retries=0, respect_robots=False)) as client:
+        resp = client.get(site.url("/a.html"))
+    assert resp.data is None and "refused" in (resp.error or "") and "127.0.0.1" in (resp.error or "")
+
+
 def test_a_redirect_into_a_private_address_is_refused(site: CmsSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every hop is checked after its name is resolved: here 127.0.0.1 stands for a public server and
     127.0.0.2 for the private network it redirects into."""
@@ -407,6 +425,11 @@ def test_malformed_urls_on_the_command_line_fail_alone(site: CmsSite, tmp_path: 
     )
     assert result.exit_code == 0, result.output
     assert "failed: http://[::1/x: invalid URL" in result.output
+    result = CliRunner().invoke(
+        main,
+        ["fetch", "--crawl", "http://[::1/x", site.url("/good.html"), "--cache", str(tmp_path / "c"), *FAST],
+    )
+    assert result.exit_code == 0 and "failed: http://[::1/x: invalid URL" in result.output
     result = CliRunner().invoke(main, ["fetch", "ftp://h/x", "--cache", str(tmp_path / "c")])
     assert result.exit_code == 2 and "not an http(s) URL" in result.output
 
