@@ -1150,11 +1150,7 @@ def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:
     if any(_reportish(t) for t in doc.tables):
         return
     texts = [doc.meta.get("title") or ""] + [p.text for p in doc.paragraphs[:40]]
-    attachments = [
-        (_joined(base_href, href), label)
-        for href, label in walk.links
-        if is_attachment(href)
-    ]
+    attachments = [(_joined(base_href, href), label) for href, label in walk.links if is_attachment(href)]
     attachments = list(dict.fromkeys(attachments))
     cue = any(REPORT_CUE.search(t) for t in texts) or any(
         REPORT_CUE.search(label) or REPORT_CUE.search(href) for href, label in attachments
