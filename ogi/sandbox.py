@@ -77,7 +77,13 @@ class Limited:
     def _call(self, args: tuple[Any, ...]) -> Any:
         from ogi.workers import _crash_reason, rss_mb
 
-        conn = self._start()
+        try:
+            conn = self._start()
+        except LimitExceeded:
+            raise
+        except Exception as exc:  # no child process here (a daemonic process cannot have one)
+            self._kill()
+            raise LimitExceeded(f"no reader process: {type(exc).__name__}: {exc}"[:300]) from exc
         started = time.monotonic()
         try:
             conn.send(args)

@@ -15,3 +15,14 @@ def allocate(mb: int) -> int:
     block = bytearray(mb * 1024 * 1024)
     time.sleep(5)
     return len(block)
+
+
+def crash() -> None:
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def fail() -> None:
+    raise RuntimeError("a reader bug")

@@ -41,7 +41,7 @@ from ogi.fetchers.links import read_index
 from ogi.pipeline import RunOptions, run
 from ogi.sandbox import Limited, LimitExceeded
 from tests.cms_site import CmsSite, Route, cms_page, index_page, report_body
-from tests.sandbox_calls import allocate, sleep_for
+from tests.sandbox_calls import allocate, crash, fail, sleep_for
 
 #: A fast client allowed to fetch from this machine (the test servers are on 127.0.0.1).
 LOCAL = FetchPolicy(delay=0, timeout=2, retries=0, backoff=0.01, allow_private=True)
@@ -445,6 +445,14 @@ def test_a_limited_call_past_its_time_or_memory_is_stopped() -> None:
             limited(30)
         assert time.monotonic() - started < 10
         assert limited(0) == "woke"  # a fresh reader took over
+    finally:
+        limited.close()
+    limited = Limited(crash, timeout=20, max_memory_mb=None)
+    try:
+        with pytest.raises(LimitExceeded, match="crashed"):
+            limited()
+        with pytest.raises(LimitExceeded, match="RuntimeError: a reader bug"):
+            Limited(fail, timeout=None, max_memory_mb=None)()
     finally:
         limited.close()
     limited = Limited(allocate, timeout=20, max_memory_mb=150)
