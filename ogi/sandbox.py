@@ -1,6 +1,6 @@
 """Calling a function in a child process under a time and a memory limit.
 
-What ``ogi run`` does for every file (``ogi.workers``), for work done elsewhere on bytes from outside:
+What ``ogi run`` does for every file (``ogi.run.workers``), for work done elsewhere on bytes from outside:
 the fetcher reads each downloaded page to find the report file it links to, and a hostile page must not
 take the fetch down with it. The child is started on first use, serves one call at a time, and is
 replaced after a call that ran past a limit or crashed it.
@@ -75,7 +75,7 @@ class Limited:
             return self._call(args)
 
     def _call(self, args: tuple[Any, ...]) -> Any:
-        from ogi.workers import _crash_reason, rss_mb
+        from ogi.run.workers import _crash_reason, rss_mb
 
         try:
             conn = self._start()

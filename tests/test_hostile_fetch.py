@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 
 from ogi.cli import main
 from ogi.extractors import ExtractionError
-from ogi.extractors.html import MAX_GRID_AREA, extract, grid, parse
-from ogi.fetchers import CrawlOptions, crawl, fetch_urls, http
+from ogi.extractors.html.tree import parse
+from ogi.extractors.html.walk import MAX_GRID_AREA, extract, grid, page_links
+from ogi.fetchers import http
 from ogi.fetchers.cache import Cache, Entry, file_name
-from ogi.fetchers.crawl import Fetcher
+from ogi.fetchers.crawl import CrawlOptions, Fetcher
 from ogi.fetchers.http import (
     FetchPolicy,
     HttpClient,
@@ -37,8 +38,10 @@ from ogi.fetchers.http import (
     join_url,
     url_problem,
 )
+from ogi.fetchers.jobs import crawl, fetch_urls
 from ogi.fetchers.links import read_index
-from ogi.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 from ogi.sandbox import Limited, LimitExceeded
 from tests.cms_site import CmsSite, Route, cms_page, index_page, report_body
 from tests.sandbox_calls import allocate, crash, fail, sleep_for
@@ -410,7 +413,8 @@ def test_a_crawl_leaves_bad_links_and_reads_the_rest(site: CmsSite, tmp_path: Pa
              ("/nb/good.html", REPORT_TITLE), (att, "某局2021年度报告")]  # fmt: skip
     page = index_page("年报", links, '<a href="http://[::1/index_1.html">下一页</a>')
     site.page("/nb/index.html", page.replace("</li>", "</li>\x0b"))
-    found, stats = crawl([site.url("/nb/index.html")], tmp_path / "cache", policy=LOCAL)
+    options = CrawlOptions(read_page=page_links)
+    found, stats = crawl([site.url("/nb/index.html")], tmp_path / "cache", policy=LOCAL, options=options)
     got = {f.url: f for f in found}
     assert got[site.url("/nb/good.html")].path is not None
     assert got[site.url("/f/r.docx")].path is not None
@@ -482,7 +486,7 @@ def test_fetched_pages_are_read_under_the_runs_limits(
 
 def test_a_page_past_the_read_limit_is_still_a_report_source(site: CmsSite, tmp_path: Path) -> None:
     site.file("/good.html", _huge_span_page(rows=1500), "text/html")  # about 0.5 s to read
-    options = CrawlOptions(read_timeout=0.05)
+    options = CrawlOptions(read_page=page_links, read_timeout=0.05)
     found, stats = fetch_urls([site.url("/good.html")], tmp_path / "cache", policy=LOCAL, options=options)
     assert found[0].path is not None
     assert "links not read: timed out" in stats.errors[site.url("/good.html")]

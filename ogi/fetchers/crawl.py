@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +28,10 @@ from typing import Any
 
 from ogi import __version__
 from ogi.fetchers.cache import Cache, Entry
-from ogi.fetchers.http import HostRule, HttpClient, Response, host_of, is_http_url, join_url, without_fragment
+from ogi.fetchers.http import HostRule, HttpClient, Response, host_of, join_url, without_fragment
 from ogi.fetchers.links import read_index
 from ogi.sandbox import READ_MAX_MEMORY_MB, READ_TIMEOUT, Limited, LimitExceeded
+from ogi.utils.urls import is_http_url
 
 
 @dataclass
@@ -52,7 +54,12 @@ class CrawlOptions:
     max_image_bytes: int = 10 * 1024 * 1024
     #: Articles fetched in parallel (the per-host limit of the client still applies).
     workers: int = 4
-    #: Limits for reading a downloaded page for its links (None: no limit, read in this process).
+    #: How a fetched page is read for what it links to (``{"status", "attachments", "images"}``: whether
+    #: it only links to its report file or shows its tables as pictures). Fetchers know bytes and links,
+    #: not documents: the caller hands in the HTML extractor's ``page_links``. Without it no attachment or
+    #: picture of a report page is followed. It runs in a child process (so it must be a module-level
+    #: function) under the limits ``ogi run`` reads a file with; None for both: in this process, unlimited.
+    read_page: Callable[[bytes, str], dict[str, Any]] | None = None
     read_timeout: float | None = READ_TIMEOUT
     read_max_memory_mb: int | None = READ_MAX_MEMORY_MB
 
@@ -91,10 +98,14 @@ class Fetcher:
         self._lock = threading.Lock()
         #: URLs already handled in this run (an attachment linked from two pages is fetched once).
         self._done: dict[str, Entry] = {}
-        self._reader = Limited(read_page_links, self.options.read_timeout, self.options.read_max_memory_mb)
+        read = self.options.read_page
+        self._reader = (
+            Limited(read, self.options.read_timeout, self.options.read_max_memory_mb) if read else None
+        )
 
     def close(self) -> None:
-        self._reader.close()
+        if self._reader is not None:
+            self._reader.close()
 
     def error(self, url: str, reason: str) -> None:
         """Note a failure that belongs to ``url`` alone."""
@@ -254,6 +265,8 @@ class Fetcher:
             known = self.cache.page_links(key)
             if known is not None:
                 return known
+        if self._reader is None:
+            return {"status": None}
         try:
             found: dict[str, Any] = self._reader(path.read_bytes(), path.name)
         except (LimitExceeded, OSError) as exc:
@@ -329,22 +342,6 @@ def _same_host(host: str) -> HostRule:
         return f"off the crawl's host {host} (--any-host lets a crawl leave it)"
 
     return rule
-
-
-def read_page_links(data: bytes, name: str) -> dict[str, Any]:
-    """What a downloaded page links to, if it is an attachment-only page or one whose tables are
-    pictures (runs in the reader process)."""
-    from ogi.extractors.detect import detect
-    from ogi.extractors.html import extract
-
-    if detect(data, name) != "html":
-        return {"status": None}
-    doc = extract(data)
-    return {
-        "status": doc.status,
-        "attachments": list(doc.meta.get("attachments", [])),
-        "images": list(doc.meta.get("images", [])),
-    }
 
 
 def _charset(content_type: str | None) -> str | None:

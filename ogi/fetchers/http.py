@@ -30,6 +30,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from ogi import __version__
+from ogi.utils.urls import is_http_url
 
 USER_AGENT = (
     f"ogi/{__version__} (+https://github.com/ogi-project/ogi; government information-disclosure reports)"
@@ -66,6 +67,7 @@ class FetchPolicy:
     user_agent: str = USER_AGENT
 
     def with_(self, **changes: object) -> FetchPolicy:
+        """This policy with some fields changed (the tests' fast clients are built this way)."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
@@ -131,21 +133,18 @@ def clean_url(url: str) -> str:
 
 
 def url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be fetched as it is (one line), or None."""
+    """Why ``url`` cannot be fetched as it is (one line), or None: what ``is_http_url`` asks, and a port
+    in range, a host name, no control character or space in it."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises on a port out of range)
     except ValueError as exc:
         return f"invalid URL ({exc}): {url[:100]}"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_http_url(url) or not parts.hostname:
         return f"not an http(s) URL: {url[:100]}"
     if _CONTROL.search(url) or " " in parts.netloc:
         return f"invalid URL (control character or space in it): {url[:100]!r}"
     return None
-
-
-def is_http_url(url: str) -> bool:
-    return url_problem(url) is None
 
 
 def host_of(url: str) -> str:

@@ -1,0 +1,213 @@
+"""A run: fetch → extract → recognise → validate → write, for every input.
+
+``run`` resolves the inputs (``ogi.run.inputs``), skips what the store already holds, has each source read
+by the one per-document path (``ogi.run.source``) inline, in worker processes or on Dask, writes each report
+in one transaction, and at the end recomputes what spans reports (duplicates, hand corrections, X-CARRY)
+and exports the dataset.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ogi import __version__
+from ogi.dataset.agencies import write_agencies
+from ogi.dataset.corrections import apply_corrections, read_corrections
+from ogi.dataset.crosschecks import refresh_cross_checks
+from ogi.dataset.rows import ReportRows, unfetched_rows
+from ogi.dataset.store import Store
+from ogi.extractors import ExtractOptions
+from ogi.extractors.html.walk import page_links
+from ogi.fetchers.crawl import CrawlOptions
+from ogi.fetchers.jobs import fetch_for_run
+from ogi.run.cluster import dask_map
+from ogi.run.inputs import Source, file_sha256, resolve_sources
+from ogi.run.options import RunOptions
+from ogi.run.source import Task, extraction_options, read_task
+from ogi.run.workers import WorkerPool
+from ogi.schema.dictionary import write_dictionary
+from ogi.utils.urls import names_url
+
+
+@dataclass
+class RunSummary:
+    read: int = 0
+    skipped: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    reports_with_failed_checks: int = 0
+    failed_checks: int = 0
+    not_ok: int = 0
+    out: Path = Path()
+
+
+# -- a run -------------------------------------------------------------------------------------------
+
+ProgressFn = Callable[[Source, ReportRows | None], None]
+
+
+def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = None) -> RunSummary:
+    """Read every input into the dataset at ``options.out``."""
+    if options.corrections is not None:
+        # A bad corrections file is a usage error before anything is read, not after the whole run.
+        read_corrections(Path(options.corrections))
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    urls = [i for i in inputs if names_url(i)]
+    paths = [i for i in inputs if not names_url(i)]
+    sources: list[Source] = []
+    if urls:
+        sources += _fetch_sources(urls, options)
+    sources += resolve_sources(paths, exclude=[out])
+    store = Store(out)
+    summary = RunSummary(out=out)
+    try:
+        ingest(store, sources, options, summary, progress)
+        finish(store, options)
+        _summarise(store, summary)
+    finally:
+        store.close()
+    return summary
+
+
+def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
+    crawl = CrawlOptions(
+        read_page=page_links, read_timeout=options.timeout, read_max_memory_mb=options.max_memory_mb
+    )
+    fetched = fetch_for_run(urls, options.cache, crawl, options.fetch_policy)
+    return [Source(url, path or Path(options.cache), error) for url, path, error in fetched]
+
+
+#: Reports are committed to the store in small batches (each batch one transaction, each report whole).
+FLUSH_REPORTS = 32
+FLUSH_SECONDS = 1.0
+
+
+def ingest(
+    store: Store,
+    sources: list[Source],
+    options: RunOptions,
+    summary: RunSummary,
+    progress: ProgressFn | None = None,
+) -> None:
+    """Read the sources the store does not hold yet (or all with ``force``) and stream them into it."""
+    known = store.known()
+    ext = extraction_options(options.pdf_engine)
+    done_sha = {sha: rid for sha, version, rid in known.values() if version == __version__}
+    to_read: dict[str, Task] = {}  # sha → the first source with those bytes
+    twins: dict[str, list[Source]] = {}  # sha → further sources with the same bytes
+    for src in sources:
+        if src.error is not None:
+            rows = unfetched_rows(src.source, f"cannot fetch: {src.error}")
+            save(store, rows)
+            summary.read += 1
+            if progress:
+                progress(src, rows)
+            continue
+        sha = file_sha256(src.path)
+        old = known.get(src.source)
+        if not options.force and old is not None and old[0] == sha and old[1] == __version__:
+            summary.skipped += 1
+            if progress:
+                progress(src, None)
+            continue
+        summary.read += 1
+        if sha in to_read:
+            twins.setdefault(sha, []).append(src)
+        elif sha in done_sha and not options.force:
+            copy_report(store, done_sha[sha], src.source)
+            if progress:
+                progress(src, None)
+        else:
+            to_read[sha] = Task(src.source, str(src.path), options.max_bytes, sha)
+    by_source = {s.source: s for s in sources}
+    batch: list[ReportRows] = []
+    last = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last
+        save_many(store, batch)
+        for rows in batch:
+            for twin in twins.get(rows.report["sha256"], []):
+                copy_report(store, rows.report["report_id"], twin.source)
+        batch.clear()
+        last = time.monotonic()
+
+    for rows in _read_all(list(to_read.values()), ext, options):
+        batch.append(rows)
+        if progress:
+            progress(by_source.get(rows.report["source"], Source(rows.report["source"], Path())), rows)
+        if len(batch) >= FLUSH_REPORTS or time.monotonic() - last > FLUSH_SECONDS:
+            flush()
+    flush()
+
+
+def _read_all(tasks: list[Task], ext: ExtractOptions, options: RunOptions) -> Iterator[ReportRows]:
+    """Read tasks in this process, in local worker processes, or on a Dask cluster."""
+    if options.engine == "dask":
+        yield from dask_map(
+            tasks,
+            ext,
+            scheduler=options.scheduler,
+            jobs=options.jobs,
+            timeout=options.timeout,
+            max_memory_mb=options.max_memory_mb,
+        )
+        return
+    limited = options.timeout is not None or options.max_memory_mb is not None
+    if not tasks or (options.jobs <= 1 and not limited):
+        for task in tasks:
+            yield read_task(task, ext)
+        return
+    with WorkerPool(options.jobs, ext, options.timeout, options.max_memory_mb) as pool:
+        yield from pool.map(tasks)
+
+
+def save(store: Store, rows: ReportRows) -> None:
+    """Replace whatever the store held for this source (and its report) in one transaction."""
+    save_many(store, [rows])
+
+
+def save_many(store: Store, batch: list[ReportRows]) -> None:
+    """Write several whole reports in one transaction, replacing what the store held for them."""
+    if not batch:
+        return
+    tables = {
+        t: [r for rows in batch for r in getattr(rows, t)]
+        for t in ("cells", "checks", "sections", "unmapped")
+    }
+    store.replace([rows.report for rows in batch], tables)
+
+
+def copy_report(store: Store, report_id: str, source: str) -> None:
+    """A second source with the same bytes: its own reports row, the cells stored once."""
+    row = store.report_row(report_id)
+    if row is None:
+        return
+    row["source"] = source
+    with store.transaction() as con:
+        store.forget_source(con, source)
+        store.insert(con, "reports", [row])
+
+
+def finish(store: Store, options: RunOptions) -> None:
+    """What spans reports, recomputed at the end of every run, then the export."""
+    store.refresh_duplicates()
+    apply_corrections(store, options.corrections)
+    refresh_cross_checks(store)
+    store.export()
+    write_dictionary(Path(options.out))
+    write_agencies(Path(options.out))
+
+
+def _summarise(store: Store, summary: RunSummary) -> None:
+    for status, n in store.query("SELECT status, count(*) FROM reports GROUP BY status"):
+        summary.statuses[status] = n
+    rows = store.query(
+        "SELECT count(*), coalesce(sum(n_checks_failed), 0) FROM reports WHERE n_checks_failed > 0 AND duplicate_of IS NULL"
+    )
+    summary.reports_with_failed_checks, summary.failed_checks = int(rows[0][0]), int(rows[0][1])
+    summary.not_ok = sum(n for s, n in summary.statuses.items() if s != "ok")
