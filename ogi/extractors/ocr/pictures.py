@@ -58,7 +58,7 @@ def read_pictures(pictures: Sequence[Picture]) -> tuple[list[Block], list[str]]:
     """The blocks OCR reads from ``pictures`` (in order), and the names of pictures it could not decode."""
     import cv2
 
-    from ogi.extractors.pdf.reader import assemble
+    from ogi.extractors.pdf.assemble import assemble
 
     pages: list[PageData] = []
     tables = {}
