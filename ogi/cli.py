@@ -19,7 +19,7 @@ from ogi import __version__
 from ogi.analysis.options import COMPARE_FORMATS, DEFAULT_METRIC, EXPORT_FORMATS, SCOPES
 from ogi.extractors import PDF_ENGINES
 from ogi.run.options import RUN_ENGINES, RunOptions
-from ogi.sandbox import READ_MAX_MEMORY_MB, READ_TIMEOUT
+from ogi.utils.limits import READ_MAX_MEMORY_MB, READ_TIMEOUT
 
 if TYPE_CHECKING:
     from ogi.fetchers.http import FetchPolicy

@@ -1,5 +1,5 @@
-"""Functions a test runs in a limited child process (``ogi.sandbox``): a module of their own, light to
-import, since the child imports it to find them."""
+"""Functions a test runs in a limited child process (``ogi.utils.limits.Limited``): a module of their own,
+light to import, since the child imports it to find them."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ from ogi.fetchers.jobs import crawl, fetch_urls
 from ogi.fetchers.links import read_index
 from ogi.run.options import RunOptions
 from ogi.run.pipeline import run
-from ogi.sandbox import Limited, LimitExceeded
+from ogi.utils.limits import Limited, LimitExceeded
 from tests.cms_site import CmsSite, Route, cms_page, index_page, report_body
 from tests.sandbox_calls import allocate, crash, fail, sleep_for
 

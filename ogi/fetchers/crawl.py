@@ -30,7 +30,7 @@ from ogi import __version__
 from ogi.fetchers.cache import Cache, Entry
 from ogi.fetchers.http import HostRule, HttpClient, Response, host_of, join_url, without_fragment
 from ogi.fetchers.links import read_index
-from ogi.sandbox import READ_MAX_MEMORY_MB, READ_TIMEOUT, Limited, LimitExceeded
+from ogi.utils.limits import READ_MAX_MEMORY_MB, READ_TIMEOUT, Limited, LimitExceeded
 from ogi.utils.urls import is_http_url
 
 

@@ -1,9 +1,10 @@
-"""Calling a function in a child process under a time and a memory limit.
+"""Limits on reading bytes from outside, stated once: their defaults, how a process's memory is measured,
+how a crash is told, and calling a function in a child process under a time and a memory limit.
 
-What ``ogi run`` does for every file (``ogi.run.workers``), for work done elsewhere on bytes from outside:
-the fetcher reads each downloaded page to find the report file it links to, and a hostile page must not
-take the fetch down with it. The child is started on first use, serves one call at a time, and is
-replaced after a call that ran past a limit or crashed it.
+``ogi.run.workers`` reads every file of a run under these limits; ``Limited`` does the same for work
+done elsewhere on bytes from outside: the fetcher reads each downloaded page to find the report file it
+links to, and a hostile page must not take the fetch down with it. The child is started on first use,
+serves one call at a time, and is replaced after a call that ran past a limit or crashed it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,29 @@ READ_MAX_MEMORY_MB = 2048
 POLL = 0.1
 #: Seconds a reader process may take to start (not counted in a call's time).
 STARTUP = 120.0
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB (Linux), or None where /proc is not available."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def crash_reason(code: int | None) -> str:
+    """Why a reader process ended without an answer, from its exit code (a signal by name)."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return f"the reader crashed ({name})"
+    return f"the reader crashed (exit code {code})"
 
 
 class LimitExceeded(Exception):
@@ -75,8 +99,6 @@ class Limited:
             return self._call(args)
 
     def _call(self, args: tuple[Any, ...]) -> Any:
-        from ogi.run.workers import _crash_reason, rss_mb
-
         try:
             conn = self._start()
         except LimitExceeded:
@@ -98,7 +120,7 @@ class Limited:
                     self._process.join(2)
                     code = self._process.exitcode
                     self._kill()
-                    raise LimitExceeded(_crash_reason(code)) from None
+                    raise LimitExceeded(crash_reason(code)) from None
                 if ok:
                     return value
                 raise LimitExceeded(str(value))
@@ -113,7 +135,7 @@ class Limited:
             if not self._process.is_alive() and not conn.poll(0):
                 code = self._process.exitcode
                 self._kill()
-                raise LimitExceeded(_crash_reason(code))
+                raise LimitExceeded(crash_reason(code))
 
     def _start(self) -> Connection:
         if self._conn is not None and self._process is not None and self._process.is_alive():
