@@ -24,6 +24,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi import __version__
+from ogi.analysis.compare import metric_sheet, write_xlsx
+from ogi.analysis.load import load as load_dataset
+from ogi.analysis.load import to_frame
+from ogi.analysis.metrics import long_table
 from ogi.analysis.options import EXPORT_FORMATS
 from ogi.dataset.datapackage import (
     LICENSE,
@@ -36,6 +40,7 @@ from ogi.dataset.datapackage import (
     descriptions,
     frame_fields,
 )
+from ogi.schema.dictionary import csv_text
 from ogi.schema.template import load
 from ogi.utils.files import atomic_path, write_text_atomic
 
@@ -90,10 +95,6 @@ def wide_table(reports: pd.DataFrame, cells: pd.DataFrame, agencies: pd.DataFram
 
 def gather(dataset: Path) -> dict[str, pd.DataFrame]:
     """Every exported table as a DataFrame (list columns kept as lists)."""
-    from ogi.analysis.load import load as load_dataset
-    from ogi.analysis.load import to_frame
-    from ogi.analysis.metrics import long_table
-
     ds = load_dataset(dataset)
     tables: dict[str, pd.DataFrame] = {}
     for name in RUN_TABLES:
@@ -239,8 +240,6 @@ def export_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
 
 
 def export_xlsx(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    from ogi.analysis.compare import metric_sheet, write_xlsx
-    from ogi.schema.dictionary import csv_text
 
     agencies = tables["agencies"]
     metrics_wide = tables["metrics"].pivot(index="report_id", columns="metric", values="value")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from io import BytesIO
 from pathlib import PurePath
 
+from ogi.extractors.text import looks_tabbed
 from ogi.extractors.textutil import decode_text
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -176,7 +177,6 @@ def detect(data: bytes, name: str = "", glued_rows: Sequence[str] = ()) -> str:
 
 def text_kind(text: str, glued_rows: Sequence[str] = ()) -> str:
     """``text_tab``, ``text_glued`` or ``text_plain`` for decoded text."""
-    from ogi.extractors.text import looks_tabbed
 
     if looks_tabbed(text):
         return "text_tab"

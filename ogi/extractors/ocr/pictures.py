@@ -21,6 +21,7 @@ import numpy as np
 
 from ogi.extractors.model import Block, Table
 from ogi.extractors.ocr.page import DPI, read_image
+from ogi.extractors.pdf.assemble import assemble
 from ogi.extractors.pdf.pdfium import PageData
 
 #: Resolution assumed for a picture whose printed size is unknown (a screenshot, a web image).
@@ -57,8 +58,6 @@ def decode(data: bytes) -> np.ndarray | None:
 def read_pictures(pictures: Sequence[Picture]) -> tuple[list[Block], list[str]]:
     """The blocks OCR reads from ``pictures`` (in order), and the names of pictures it could not decode."""
     import cv2
-
-    from ogi.extractors.pdf.assemble import assemble
 
     pages: list[PageData] = []
     tables = {}
