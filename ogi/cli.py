@@ -171,7 +171,9 @@ def _fetch_policy_options(timeout_flag: str) -> Callable[[Callable[..., None]], 
     help="Dataset folder.",
 )
 @_CACHE_OPTION
-@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
+)
 @click.option("--engine", type=click.Choice(RUN_ENGINES), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option(

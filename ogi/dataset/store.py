@@ -230,7 +230,7 @@ class Store:
         data = pa.table(columns, schema=schema)
         con.register("_ogi_rows", data)
         try:
-            con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_rows")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ogi_rows")
         finally:
             # In a transaction the failed INSERT aborted, unregistering fails too; the INSERT's error is
             # the one that says what went wrong (a column the store lacks, a type it cannot take).

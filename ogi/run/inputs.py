@@ -50,8 +50,8 @@ def resolve_sources(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> list
         path = Path(item).expanduser()
         if not path.exists():
             raise FileNotFoundError(f"no such file or folder: {item}")
-        if path.is_file():
-            src = _source_for(path.resolve())
+        if not path.is_dir():  # a file, or a link to one or to nothing
+            src = _source_for(Path(os.path.abspath(path)))
             out[src.source] = src
             continue
         url_of = urls_by_path(path)
@@ -78,7 +78,8 @@ def _walk(root: Path, excluded: list[Path]) -> Iterator[Path]:
         for name in sorted(filenames):
             if name.startswith(".") or name in SKIP_NAMES or name.endswith(SKIP_SUFFIXES):
                 continue
-            yield (here / name).resolve()
+            # The file as the folder lists it: a link is its own source (its target may be a device, or gone).
+            yield here / name
 
 
 def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | str:

@@ -125,7 +125,7 @@ def read_source(
         report["error"] = one_line(exc.reason)
     except MemoryError:
         report["status"] = "failed"
-        report["error"] = "out of memory while reading"
+        report["error"] = "over the memory limit (no memory left while reading)"
         report["retry"] = True
     except Exception as exc:  # a bug or an input no extractor foresaw: this file fails alone
         report["status"] = "failed"
