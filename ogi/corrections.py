@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ogi.schema.identities import run_identities, run_prose_checks
+from ogi.schema.pre2019 import cell_parts
 from ogi.schema.recognize import CellValue
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
@@ -142,8 +143,7 @@ def apply_corrections(store: Store, path: Path | None) -> set[str]:
                     "SELECT year, agency FROM reports WHERE report_id = ? LIMIT 1", [rid]
                 ).fetchall()
                 year, agency = meta[0] if meta else (None, None)
-                table, rest = c.cell.split(".", 1)
-                row_key, col_key = rest.rsplit(".", 1)
+                table, row_key, col_key = cell_parts(c.cell)
                 locator = {**extra, "corrected_from": None}
                 store.insert(
                     con,

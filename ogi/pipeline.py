@@ -22,6 +22,7 @@ from ogi import __version__
 from ogi.extractors import ExtractionError, ExtractOptions, detect, extract
 from ogi.extractors.detect import unknown_reason
 from ogi.schema.identities import CheckResult
+from ogi.schema.pre2019 import cell_parts
 from ogi.schema.report import Interpretation, interpret
 from ogi.util import dumps
 
@@ -186,6 +187,7 @@ def _fill(rows: ReportRows, it: Interpretation) -> None:
         year=meta.year,
         published=meta.published,
         template_version=it.template_version,
+        form=it.form,
         scope=it.scope,
         province=meta.province,
         city=meta.city,
@@ -194,8 +196,7 @@ def _fill(rows: ReportRows, it: Interpretation) -> None:
         found=",".join(sorted(it.found)),
     )
     for key, cell in it.cells.items():
-        table, rest = key.split(".", 1)
-        row_key, col_key = rest.rsplit(".", 1)
+        table, row_key, col_key = cell_parts(key)
         loc = dumps(cell.locator)
         rows.cells.append(
             {

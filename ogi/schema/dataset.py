@@ -57,6 +57,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("published", pa.date32(), "Publication date when the source states it."),
         _c("template_version", STRING, "`2021`, `2019`, `pre2019` or null, detected from the table labels."),
         _c(
+            "form",
+            STRING,
+            "For `pre2019` reports: the statistics form read (`fj_local` …, see the `pre.*` keys); null otherwise.",
+        ),
+        _c(
             "scope",
             STRING,
             "`aggregate` when the sentence stating the year's request total speaks for several bodies (全市, 全区 …), else `own`; null without such a sentence.",
@@ -77,14 +82,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "cells": (
         _c("report_id", STRING, "The report (see `reports`).", False),
         _c("cell", STRING, "Full key: `table.row_key.col_key`, e.g. `t3.granted.natural_person`.", False),
-        _c("table", STRING, "`t2`, `t3` or `t4`.", False),
+        _c("table", STRING, "`t2`, `t3`, `t4`, or `pre` for the pre-2019 forms and prose.", False),
         _c(
             "row_key",
             STRING,
             "Everything between table and column, e.g. `art20_1.rules`, `granted`, `review`.",
             False,
         ),
-        _c("col_key", STRING, "The column key, e.g. `natural_person`, `fee_amount`.", False),
+        _c(
+            "col_key",
+            STRING,
+            "The column key, e.g. `natural_person`, `fee_amount`; for `pre.*` cells `year` or `cumulative`.",
+            False,
+        ),
         _c("value", pa.float64(), "The number; null when blank, placeholder, ambiguous or not read."),
         _c("raw", STRING, "The cell's own text as printed (for a recovered cell, its own digits)."),
         _c("status", STRING, "Cell status (see the vocabulary below).", False),
