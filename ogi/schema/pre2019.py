@@ -481,7 +481,7 @@ def _candidates(tr: _TextRow, spaced: bool) -> tuple[list[Pair], bool]:
     if len(toks) > 2:
         return [], True
     tok = toks[0]
-    if spaced or not tok.isdigit() and not _PIECE.match(tok):
+    if spaced or (not tok.isdigit() and not _PIECE.match(tok)):
         return [(tok, None), (None, tok)], False
     if len(tok) == 1:
         return [(tok, None), (None, tok)], False
