@@ -115,7 +115,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c(
             "rule",
             STRING,
-            "Identity rule: T3-BAL, T3-OUT, T3-ROW, T3-ROW-SUB, T4-SUM, NONNEG, TXT-T3, TXT-T4, X-CARRY.",
+            "Identity rule: T3-BAL, T3-OUT, T3-ROW, T3-ROW-SUB, T4-SUM, NONNEG, TXT-T3, TXT-T4, X-CARRY; PRE-* for the pre-2019 forms.",
             False,
         ),
         _c("severity", STRING, "`hard` (true by template definition) or `soft` (flag for review).", False),
@@ -256,7 +256,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "attachment_only": "a page that only links to the report file",
         "needs_ocr": "the tables are images or the text layer is unusable, and OCR is not available",
         "needs_converter": "a legacy format (.doc, .wps, .xls) and LibreOffice is not installed",
-        "unsupported_template": "a pre-2019 report whose statistics tables are not extracted yet",
+        "unsupported_template": "a pre-2019 report printing a statistics form ogi does not know (its header in `error`, its rows in `unmapped`), or with neither a form nor a quantity in its prose",
         "failed": "unreadable: empty, corrupt, encrypted, timed out or over a resource limit",
     },
     "cell_status": {
