@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ogi.schema import pre2019
 from ogi.schema.dataset import DERIVED, TABLES, VOCABULARIES
-from ogi.schema.metrics import metrics
+from ogi.schema.metrics import Metric, metrics
 from ogi.schema.template import load
 
 _VOCAB_TITLES = {
@@ -104,9 +104,18 @@ def metrics_markdown() -> str:
     for m in metrics():
         w(
             f"| `{m.name}` | {m.label_zh} | {m.label_en} | {m.unit or ''} | {', '.join(m.versions)} "
-            f"| {m.formula} | {m.caveats} |\n"
+            f"| {m.formula}{_pre_formula(m)} | {m.caveats}{' ' + m.pre_caveats if m.pre_caveats else ''} |\n"
         )
     return out.getvalue()
+
+
+def _pre_formula(m: Metric) -> str:
+    """The metric's pre-2019 formula (``pre.*`` keys), when it has one."""
+    if m.pre_inputs:
+        return "; pre2019: " + " + ".join(m.pre_inputs)
+    if m.pre_numerator:
+        return f"; pre2019: ({' + '.join(m.pre_numerator)}) / ({' + '.join(m.pre_denominator)})"
+    return ""
 
 
 def cell_rows() -> list[dict[str, str]]:
