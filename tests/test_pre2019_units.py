@@ -127,3 +127,18 @@ def test_pre_keys_split_into_table_row_and_column() -> None:
     assert cell_parts("t3.granted.total") == ("t3", "granted", "total")
     keys = {r["key"] for r in dictionary_rows()}
     assert {"pre.proactive_total", "pre.proactive_total.cumulative", "pre.fees_charged"} <= keys
+
+
+def test_coded_form_with_period_columns_is_not_taken_for_the_fujian_form() -> None:
+    # 本期实际 | 本年累计 (a coded provincial form, docs/pre2019-forms.md) is not 本年度 | 历年累计.
+    grid = [
+        ["指标名称", "计量单位", "代码", "本期实际", "本年累计"],
+        ["主动公开信息数", "条", "01", "12", "48"],
+        ["申请总数", "条", "10", "1", "3"],
+    ]
+    cells = [Cell(t, r, c) for r, row in enumerate(grid) for c, t in enumerate(row)]
+    doc = Document("docx", [Paragraph("某某市民政局2016年政府信息公开工作年度报告"), Table(cells)])
+    it = interpret(doc)
+    assert it.status == "unsupported_template" and it.form is None
+    assert it.error is not None and "代码 | 本期实际 | 本年累计" in it.error
+    assert len(it.unmapped) == 2
