@@ -515,10 +515,12 @@ def finish(store: Store, options: RunOptions) -> None:
     """What spans reports, recomputed at the end of every run, then the export."""
     from ogi.corrections import apply_corrections
     from ogi.crosschecks import refresh_cross_checks
+    from ogi.pre2019_carry import refresh_pre2019_carry
     from ogi.schema.dictionary import write_dictionary
 
     store.refresh_duplicates()
     apply_corrections(store, options.corrections)
+    refresh_pre2019_carry(store)  # issue 17: glued pre-2019 digits decided by the neighbouring years
     refresh_cross_checks(store)
     store.export()
     write_dictionary(Path(options.out))

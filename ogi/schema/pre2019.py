@@ -263,6 +263,17 @@ def read_pre2019(doc: Document, year: int | None) -> PreReading:
     return out
 
 
+def recheck_pre2019(
+    cells: Mapping[str, CellValue], form: str | None, year: int | None
+) -> tuple[list[CheckResult], tuple[str, str | None] | None]:
+    """Checks and (for a form) status and error of a stored pre-2019 report after its cells changed (hand
+    corrections, PRE-CARRY). Without a form the status says why the report has none and stays as it is."""
+    if form is None or form not in forms():
+        return [], None
+    reading = PreReading(form, {k: c for k, c in cells.items() if is_pre_key(k)})
+    return run_checks(reading.cells, forms()[form]), reading.status(year)
+
+
 # -- tables (every format with a grid) -----------------------------------------------------------------
 
 
@@ -646,7 +657,10 @@ def _check(
 ) -> CheckResult:
     keys = [tkey, *pkeys]
     assumed = [k for k in keys if cells[k].status in ZERO]
-    if any(cells[k].status not in READ + ZERO for k in keys):
+    if any(
+        cells[k].status not in READ + ZERO or (cells[k].status in READ and cells[k].value is None)
+        for k in keys
+    ):
         return CheckResult(rule, "soft", target, keys, None, None, None, "not_assessable", assumed)
     left = cells[tkey].value or 0.0
     right = sum(cells[k].value or 0.0 for k in pkeys)
