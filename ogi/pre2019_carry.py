@@ -36,14 +36,31 @@ def _digits(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else repr(v)
 
 
-def _pairs(run: str, years: list[float], cums: list[float]) -> list[tuple[float, float]]:
-    """The splits of a glued run that both cells' candidates allow."""
-    out = []
+def _pairs(
+    run: str, years: list[float], cums: list[float], empty: bool
+) -> list[tuple[float | None, float | None]]:
+    """The readings of a glued run that both cells' candidates allow (``empty``: one cell may be blank)."""
+    out: list[tuple[float | None, float | None]] = []
     for y in years:
         for c in cums:
             if _digits(y) + _digits(c) == run:
                 out.append((y, c))
+    if empty:
+        whole = float(run)
+        out += [(whole, None)] if whole in years else []
+        out += [(None, whole)] if whole in cums else []
     return out
+
+
+def _carries(before: float, pair: tuple[float | None, float | None]) -> bool:
+    """C(y−1) + Y(y) = C(y); a cell printed empty counts as 0, as in every check (contract §4)."""
+    y, c = pair
+    return abs(before + (y or 0.0) - (c or 0.0)) < 1e-9
+
+
+def _carried_into(pair: tuple[float | None, float | None], next_y: float, next_c: float) -> bool:
+    """C(y) + Y(y+1) = C(y+1), a blank counting as 0."""
+    return abs((pair[1] or 0.0) + next_y - next_c) < 1e-9
 
 
 def refresh_pre2019_carry(store: Store) -> int:
@@ -102,7 +119,7 @@ def refresh_pre2019_carry(store: Store) -> int:
         [needed],
     ):
         cells[rid][cell] = {"status": status, "value": value, "locator": json.loads(loc or "{}")}
-    decided: list[tuple[str, str, float, dict[str, Any]]] = []
+    decided: list[tuple[str, str, float | None, dict[str, Any]]] = []
     changed = True
     while changed:
         changed = False
@@ -117,13 +134,17 @@ def refresh_pre2019_carry(store: Store) -> int:
                     run = str(cell["locator"].get("run", ""))
                     if cum is None or cum["status"] != "ambiguous" or not run.isdigit():
                         continue
+                    empty = "empty" in str(cell["locator"].get("reason", ""))
                     pairs = _pairs(
-                        run, cell["locator"].get("candidates", []), cum["locator"].get("candidates", [])
+                        run,
+                        cell["locator"].get("candidates", []),
+                        cum["locator"].get("candidates", []),
+                        empty,
                     )
                     used: dict[str, str] = {}
                     before = cells[chain[year - 1]].get(ckey) if year - 1 in chain else None
                     if before is not None and before["status"] in READ and before["value"] is not None:
-                        kept = [p for p in pairs if abs(before["value"] + p[0] - p[1]) < 1e-9]
+                        kept = [p for p in pairs if _carries(before["value"], p)]
                         if kept:
                             pairs, used["previous"] = kept, f"{chain[year - 1]}:{ckey}"
                     if year + 1 in chain:
@@ -139,24 +160,36 @@ def refresh_pre2019_carry(store: Store) -> int:
                                 nc["value"],
                             )
                         ):
-                            kept = [p for p in pairs if abs(p[1] + ny["value"] - nc["value"]) < 1e-9]
+                            kept = [p for p in pairs if _carried_into(p, ny["value"], nc["value"])]
                             if kept:
                                 pairs, used["next"] = kept, f"{chain[year + 1]}:{ckey}"
                     if len(pairs) != 1 or not used:
                         continue
                     y, c = pairs[0]
                     for k, v in ((key, y), (ckey, c)):
-                        loc = {k2: v2 for k2, v2 in cells[rid][k]["locator"].items() if k2 != "candidates"}
+                        loc = {
+                            k2: v2
+                            for k2, v2 in cells[rid][k]["locator"].items()
+                            if k2 not in ("candidates", "reason")
+                        }
                         loc.update(rule=RULE, **used)
-                        cells[rid][k] = {"status": "recovered", "value": v, "locator": loc}
+                        status = "recovered" if v is not None else "blank"
+                        cells[rid][k] = {"status": status, "value": v, "locator": loc}
                         decided.append((rid, k, v, loc))
                     changed = True
     with store.transaction() as con:
         for rid, key, value, loc in decided:
             con.execute(
-                """UPDATE cells SET value = ?, status = 'recovered', raw = ?, locator = ?
+                """UPDATE cells SET value = ?, status = ?, raw = ?, locator = ?
                    WHERE report_id = ? AND cell = ?""",
-                [value, _digits(value), dumps(loc), rid, key],
+                [
+                    value,
+                    "recovered" if value is not None else "blank",
+                    _digits(value) if value is not None else "",
+                    dumps(loc),
+                    rid,
+                    key,
+                ],
             )
     _recheck(store, reset | {rid for rid, *_ in decided}, recheck)
     return len(decided)

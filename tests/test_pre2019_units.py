@@ -33,23 +33,32 @@ def test_numbering_glued_to_the_digits_before_it_belongs_to_the_next_label() -> 
 
 
 def test_cumulative_below_the_year_is_not_a_split() -> None:
-    got = _rows("行政复议数条935")  # 9|35 or 93|5: 历年累计 is at least the year's value
-    assert got["pre.review_total"][:2] == ("recovered", 9.0)
-    assert got["pre.review_total"][3] == "PRE-CUM"
+    got = _rows("行政复议数条935")  # 93|5 has 历年累计 below the year's value; 9|35 stays, and so does 935
+    assert got["pre.review_total"][0] == "ambiguous"  # beside a cell printed empty (glued text cannot tell)
+    assert got["pre.review_total"][2] == [9, 935]
+    assert got["pre.review_total.cumulative"][2] == [35, 935]
 
 
-def test_undecidable_split_is_ambiguous_with_candidates() -> None:
+def test_a_row_without_identity_stays_ambiguous_and_an_identity_decides() -> None:
+    """Glued digits whose cumulative all have as many digits add up in both readings (521 + 713 = 1234 and
+    5|21 + 7|13 = 12|34), so a blank 历年累计 can only be ruled out where the digit counts differ."""
     got = _rows("行政诉讼数条1234")
     assert got["pre.litigation_total"][0] == "ambiguous"
-    assert got["pre.litigation_total"][2] == [1, 12]
-    assert got["pre.litigation_total.cumulative"][2] == [34, 234]
+    assert got["pre.litigation_total"][2] == [1, 12, 1234]
+    assert got["pre.litigation_total.cumulative"][2] == [34, 234, 1234]
+    # inside PRE-REQ: 受理 12|134 = 当面 5|120 + 网上 7|14, in both columns, and no other reading fits
+    got = _rows("受理依申请公开信息总数条12134其中：1.当面申请数条51204.网上申请数条714")
+    assert got["pre.requests_received"][:2] == ("recovered", 12.0)
+    assert got["pre.requests_received.cumulative"][:2] == ("recovered", 134.0)
+    assert got["pre.requests_received"][3] == "PRE-REQ"
 
 
 def test_a_source_breaking_its_identity_does_not_choose_a_split() -> None:
-    # total 1|99 or 19|9 ... parts 1|8 and 0|0: 1 = 1 + 0 holds in the year, but 99 ≠ 8 in the cumulative
-    got = _rows("主动公开信息数条1999其中：1.网站公开条182.政府公报公开条00")
+    # 1999 = 1|999, 19|99, 199|9 or 1999 beside a blank; 网站 27|35 and 公报 0|0 fit none of them in both
+    # columns: the identity chooses nothing, the total stays ambiguous
+    got = _rows("主动公开信息数条1999其中：1.网站公开条27352.政府公报公开条00")
     assert got["pre.proactive_total"][0] == "ambiguous"
-    assert got["pre.proactive_via_website"][:2] == ("recovered", 1.0)
+    assert got["pre.proactive_total"][2] == [1, 19, 1999]
 
 
 def test_one_value_for_two_spaced_columns_is_ambiguous() -> None:

@@ -494,10 +494,10 @@ def _candidates(tr: _TextRow, spaced: bool) -> tuple[list[Pair], bool]:
     tok = toks[0]
     if spaced or (not tok.isdigit() and not _PIECE.match(tok)):
         return [(tok, None), (None, tok)], False
-    if len(tok) == 1:
-        return [(tok, None), (None, tok)], False
+    # Glued: two cells, or one cell and one printed empty (a blank leaves no trace in glued text).
+    one = [(tok, None), (None, tok)] if _PIECE.match(tok) else []
     pairs = [(tok[:i], tok[i:]) for i in range(1, len(tok))]
-    return [(a, b) for a, b in pairs if _PIECE.match(a) and _PIECE.match(b)], False
+    return [(a, b) for a, b in pairs if _PIECE.match(a) and _PIECE.match(b)] + one, False
 
 
 def _cum_ok(p: Pair) -> bool:
