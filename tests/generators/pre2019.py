@@ -4,8 +4,13 @@ every format ogi reads (issue 17).
 As in ``report.py``, the form is written out here independently of ``ogi.schema`` (its TOML): the generator
 must not share a mistake with the code it tests. The period decides the labels (2011–2013 or 2014–2018, as
 seen in real tables, spec/pre2019.md §1); the numbers satisfy the form's identities, and 历年累计 is the year's
-value plus an earlier total. Variants: numbering 「1.」 or 「1、」, 其中： or not, the unit column printed, a
-zero printed as 「0」 or 「/」 (placeholder), and, for crawled text, glued or spaced cells.
+value plus an earlier total. Variants: numbering 「1.」 or 「1、」, 其中： or not, a zero printed as 「0」 or 「/」
+(placeholder), and, for crawled text, glued or spaced cells; and the quirks of the real 平潭 tables:
+
+- ``units_tiao``: 行政复议数 and the rows after it counted in 条 (平潭县) instead of 件 (平潭综合实验区);
+- ``broken_total``: 主动公开信息数 printed larger than 网站 + 公报 in the year's column (平潭县 2012: 2026 against
+  1795 + 0), so PRE-PROACTIVE fails there and cannot choose between glued splits;
+- ``blank_cumulative``: one row's 历年累计 printed empty (平潭综合实验区 2013, 「2、政府公报公开 条 0」).
 """
 
 from __future__ import annotations
@@ -106,6 +111,7 @@ class PreReport:
         """Output-contract §7 with ``pre.*`` keys (for the formats that keep cell boundaries)."""
         cells: dict[str, float] = {}
         placeholder: list[str] = []
+        blank: list[str] = []
         for r in self.rows:
             for key, text, value in (
                 (f"pre.{r.indicator}", r.year_text, r.year),
@@ -113,6 +119,8 @@ class PreReport:
             ):
                 if text == "/":
                     placeholder.append(key)
+                elif text == "":
+                    blank.append(key)
                 else:
                     cells[key] = value
         return {
@@ -122,7 +130,7 @@ class PreReport:
             "template_version": "pre2019",
             "form": "fj_local",
             "cells": cells,
-            "blank": [],
+            "blank": blank,
             "placeholder": placeholder,
             "ambiguous": {},
             "source_inconsistent": [],
@@ -143,6 +151,9 @@ def generate(seed: int, year: int | None = None) -> PreReport:
     placeholder_zero = rng.random() < 0.2
     if placeholder_zero:
         rep.variants.add("placeholder_zero")
+    for variant, p in (("units_tiao", 0.3), ("broken_total", 0.15), ("blank_cumulative", 0.15)):
+        if rng.random() < p:
+            rep.variants.add(variant)
     present = [r for r in ROWS if (r[2] if late else r[1]) is not None]
     year_v: dict[str, int] = {}
     for ind, *_ in present:
@@ -155,6 +166,14 @@ def generate(seed: int, year: int | None = None) -> PreReport:
         earlier[total] = sum(earlier.get(p, 0) for p in parts if any(r[0] == p for r in present))
     for ind in cum_v:
         cum_v[ind] += earlier[ind]
+    if "broken_total" in rep.variants:
+        year_v["proactive_total"] += rng.randint(1, 300)
+        cum_v["proactive_total"] = year_v["proactive_total"] + earlier["proactive_total"]
+    blank_row = (
+        rng.choice([r[0] for r in present if r[0] not in GROUPS])
+        if "blank_cumulative" in rep.variants
+        else None
+    )
     for ind, early, late_label, unit, number in present:
         label = late_label if late else early
         assert label is not None
@@ -166,6 +185,10 @@ def generate(seed: int, year: int | None = None) -> PreReport:
         y, c = year_v[ind], cum_v[ind]
         ytext = "/" if placeholder_zero and y == 0 and c == 0 and rng.random() < 0.5 else str(y)
         ctext = "/" if ytext == "/" else str(c)
+        if ind == blank_row:
+            ytext, ctext = str(y), ""
+        if "units_tiao" in rep.variants and unit == "件":
+            unit = "条"
         rep.rows.append(PrintedRow(ind, label, unit, y, c, ytext, ctext))
     return rep
 
@@ -263,9 +286,43 @@ def render(rep: PreReport, fmt: str, stem: str = "report") -> tuple[bytes, str]:
 
 
 def glued_truth(rep: PreReport) -> dict[str, float | None]:
-    """Every cell's true value (None for a placeholder), for glued text where only soundness is asserted."""
+    """Every cell's true value (None for a placeholder or a blank), for glued text where only soundness is
+    asserted."""
     out: dict[str, float | None] = {}
     for r in rep.rows:
-        out[f"pre.{r.indicator}"] = None if r.year_text == "/" else r.year
-        out[f"pre.{r.indicator}.cumulative"] = None if r.cumulative_text == "/" else r.cumulative
+        out[f"pre.{r.indicator}"] = None if r.year_text in ("/", "") else r.year
+        out[f"pre.{r.indicator}.cumulative"] = None if r.cumulative_text in ("/", "") else r.cumulative
     return out
+
+
+#: The form's sums as the generator knows them (rule name, total, parts), written out independently.
+RULES = {"PRE-PROACTIVE": "proactive_total", "PRE-REQ": "requests_received", "PRE-REPLY": "replies_total"}
+
+
+def failing_soft_checks(rep: PreReport) -> set[tuple[str, str]]:
+    """(rule, column) of the sums the printed numbers break (a blank or 「/」 counting as 0): ``broken_total``,
+    or a part whose 历年累计 is printed empty (``blank_cumulative``)."""
+    printed: dict[tuple[str, str], float] = {}
+    for r in rep.rows:
+        printed[(r.indicator, "year")] = 0.0 if r.year_text in ("", "/") else float(r.year)
+        printed[(r.indicator, "cumulative")] = 0.0 if r.cumulative_text in ("", "/") else float(r.cumulative)
+    out = set()
+    for rule, total in RULES.items():
+        for col in ("year", "cumulative"):
+            parts = [printed[(p, col)] for p in GROUPS[total] if (p, col) in printed]
+            if printed[(total, col)] != sum(parts):
+                out.add((rule, col))
+    return out
+
+
+def expected_spaced(rep: PreReport, file: str) -> dict[str, Any]:
+    """Expected values of the spaced crawled text: a row printing one value for two columns
+    (``blank_cumulative``) cannot say which one is empty, so both cells are ambiguous."""
+    exp = rep.expected(file)
+    for key in list(exp["blank"]):
+        year_key = key.removesuffix(".cumulative")
+        value = exp["cells"].pop(year_key)
+        exp["blank"].remove(key)
+        exp["ambiguous"][year_key] = [value]
+        exp["ambiguous"][key] = [value]
+    return exp
