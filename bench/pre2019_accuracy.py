@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ogi.pipeline import extraction_options, read_source  # noqa: E402
-from tests.generators.libreoffice import soffice  # noqa: E402
-from tests.generators.pre2019 import expected_spaced, generate, glued_truth, render  # noqa: E402
+from ogi.pipeline import extraction_options, read_source
+from tests.generators.libreoffice import soffice
+from tests.generators.pre2019 import expected_spaced, generate, glued_truth, render
 
 FAST = ("text_tab", "html", "docx", "xlsx", "text_glued spaced", "text_glued glued")
 OFFICE = ("pdf", "doc")
