@@ -82,6 +82,12 @@ class Store:
             cols = [f"{_q(c.name)} {_DUCK_TYPES[c.type]}" for c in columns]
             cols += [f"{_q(n)} {d}" for n, d, _a in _INTERNAL.get(table, [])]
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})")
+            # A store written by an earlier ogi lacks the columns added since (reports.form, issue 17).
+            have = {r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+            for col in cols:
+                name = col.split('"')[1]
+                if name not in have:
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN {col}")
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -131,7 +137,7 @@ class Store:
         data = pa.table(columns, schema=schema)
         con.register("_ogi_rows", data)
         try:
-            con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_rows")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ogi_rows")
         finally:
             con.unregister("_ogi_rows")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ogi.extractors.model import Cell, Document, Paragraph, Table
 from ogi.schema.pre2019 import cell_parts, dictionary_rows, read_pre2019, read_prose
 from ogi.schema.report import interpret
@@ -151,3 +153,36 @@ def test_coded_form_with_period_columns_is_not_taken_for_the_fujian_form() -> No
     assert it.status == "unsupported_template" and it.form is None
     assert it.error is not None and "代码 | 本期实际 | 本年累计" in it.error
     assert len(it.unmapped) == 2
+
+
+def test_a_store_from_before_the_form_column_gets_it(tmp_path: Path) -> None:
+    from ogi.store import Store
+
+    store = Store(tmp_path)
+    store.con.execute("ALTER TABLE reports DROP COLUMN form")
+    store.close()
+    store = Store(tmp_path)
+    try:
+        names = [r[0] for r in store.query("DESCRIBE reports")]
+        assert "form" in names
+        with store.transaction() as con:
+            store.insert(
+                con,
+                "reports",
+                [
+                    {
+                        "report_id": "r",
+                        "source": "s",
+                        "sha256": "h",
+                        "format": "html",
+                        "status": "ok",
+                        "form": "x",
+                        "n_cells": 0,
+                        "n_checks_failed": 0,
+                        "ogi_version": "v",
+                    }
+                ],
+            )
+        assert store.query("SELECT form, status FROM reports") == [("x", "ok")]
+    finally:
+        store.close()
