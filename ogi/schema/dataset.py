@@ -145,7 +145,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "unmapped": (
         _c("report_id", STRING, "The report.", False),
-        _c("table", STRING, "`t2`, `t3` or `t4`: the table the row or column was printed in.", False),
+        _c(
+            "table",
+            STRING,
+            "`t2`, `t3` or `t4`: the table the row or column was printed in; `pre` for a pre-2019 statistics form.",
+            False,
+        ),
         _c("label", STRING, "The row or column label as printed."),
         _c("values", LIST_STRING, "The printed values, as printed.", False),
         _c("locator", STRING, "JSON: where the row was read."),
