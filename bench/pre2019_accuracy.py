@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ogi.pipeline import extraction_options, read_source
+from ogi.run.source import extraction_options, read_source
 from tests.generators.libreoffice import soffice
 from tests.generators.pre2019 import expected_spaced, generate, glued_truth, render
 

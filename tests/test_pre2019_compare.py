@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ogi.analysis.compare import Filters, load, trend
+from ogi.analysis.compare import Filters, trend
+from ogi.analysis.load import load
 from ogi.cli import main
-from ogi.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 from tests.generators import pre2019 as pre_gen
 from tests.generators import text_tab
 from tests.generators.report import generate

@@ -19,7 +19,10 @@ import pandas as pd
 import pytest
 
 from ogi.analysis.evaluate import evaluate
-from ogi.pipeline import ReportRows, RunOptions, extraction_options, read_source, run
+from ogi.dataset.rows import ReportRows
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
+from ogi.run.source import extraction_options, read_source
 from ogi.schema.pre2019 import forms
 
 CORPUS = Path(__file__).parent / "corpus" / "pre2019"

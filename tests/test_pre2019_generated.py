@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ogi.pipeline import ReportRows, extraction_options, read_source
+from ogi.dataset.rows import ReportRows
+from ogi.run.source import extraction_options, read_source
 from tests.generators.libreoffice import soffice
 from tests.generators.pre2019 import (
     GROUPS,

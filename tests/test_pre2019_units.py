@@ -156,10 +156,11 @@ def test_coded_form_with_period_columns_is_not_taken_for_the_fujian_form() -> No
 
 
 def test_a_store_from_before_the_form_column_gets_it(tmp_path: Path) -> None:
-    from ogi.store import Store
+    from ogi.dataset.store import Store
 
     store = Store(tmp_path)
     store.con.execute("ALTER TABLE reports DROP COLUMN form")
+    store.con.execute("UPDATE ogi_store SET value = 'before issue 17' WHERE key = 'schema'")
     store.close()
     store = Store(tmp_path)
     try:

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
@@ -29,6 +28,9 @@ from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from ogi.utils.files import atomic_path, write_bytes_atomic
+from ogi.utils.text import IDEOGRAPHS
 
 MANIFEST = "manifest.parquet"
 STATE = ".fetch-state.json"
@@ -69,7 +71,7 @@ _EXT_BY_TYPE = {
     "image/webp": ".webp",
     "image/bmp": ".bmp",
 }
-_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+_UNSAFE = re.compile(rf"[^\w.\-{IDEOGRAPHS}]+")
 
 
 @dataclass
@@ -103,7 +105,8 @@ def _parts(path: str | None) -> tuple[str, ...]:
 def file_name(url: str, role: str, content_type: str | None) -> str:
     """``<host>[/_index|/_images]/<hash>-<name>``: stable for a URL, safe on every filesystem."""
     parts = urlsplit(url)
-    host = _UNSAFE.sub("_", parts.netloc.lower()) or "_"
+    # A host is one folder: never ``.``/``..`` or a hidden name (``http://../x`` through a proxy).
+    host = _UNSAFE.sub("_", parts.netloc.lower()).lstrip(".") or "_"
     base = unquote(parts.path.rsplit("/", 1)[-1]) or "index"
     stem, dot, ext = base.rpartition(".")
     if not dot:
@@ -119,16 +122,16 @@ def file_name(url: str, role: str, content_type: str | None) -> str:
     return f"{host}/{sub}/{name}" if sub else f"{host}/{name}"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+def inside(root: Path, rel: str) -> Path | None:
+    """``root / rel`` when it resolves inside the cache folder ``root`` (symbolic links followed), else
+    None: a manifest row or a name that points elsewhere is never read or written."""
+    path = root / rel
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        if path.resolve().is_relative_to(root.resolve()) and not PurePosixPath(rel).is_absolute():
+            return path
+    except (OSError, ValueError, RuntimeError):
+        pass
+    return None
 
 
 class Cache:
@@ -161,8 +164,8 @@ class Cache:
         e = self.entry(url)
         if e is None or e.path is None:
             return None
-        path = self.root / e.path
-        return path if path.is_file() else None
+        path = inside(self.root, e.path)
+        return path if path is not None and path.is_file() else None
 
     def read(self, url: str) -> bytes | None:
         path = self.file(url)
@@ -187,7 +190,10 @@ class Cache:
         with self._lock:
             old = self.entries.get(url)
         rel = old.path if old is not None and old.path else file_name(url, role, content_type)
-        _atomic_write(self.root / rel, data)
+        path = inside(self.root, rel)
+        if path is None:
+            raise ValueError(f"cache path outside the cache folder: {rel[:100]}")
+        write_bytes_atomic(path, data)
         entry = Entry(
             url=url,
             final_url=final_url,
@@ -232,7 +238,7 @@ class Cache:
         """Record a failed fetch. A good copy fetched earlier is kept (and stays the manifest's row)."""
         with self._lock:
             old = self.entries.get(url)
-            if old is not None and old.path and (self.root / old.path).is_file():
+            if old is not None and old.path and self.file(url) is not None:
                 return old
             entry = Entry(
                 url=url,
@@ -272,17 +278,10 @@ class Cache:
         with self._lock:
             rows = [asdict(e) for e in sorted(self.entries.values(), key=lambda e: e.url)]
             table = pa.Table.from_pylist(rows, schema=SCHEMA)
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".manifest", suffix=".tmp")
-            os.close(fd)
-            try:
+            with atomic_path(self.root / MANIFEST) as tmp:
                 pq.write_table(table, tmp)
-                os.replace(tmp, self.root / MANIFEST)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
             state = {"validators": self.validators, "pages": self.pages}
-            _atomic_write(
+            write_bytes_atomic(
                 self.root / STATE,
                 json.dumps(state, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8"),
             )
@@ -336,7 +335,13 @@ def urls_by_path(folder: Path) -> dict[Path, str]:
     out: dict[Path, str] = {}
     for manifest in _manifests(folder):
         root = manifest.parent
-        out.update({(root / e.path).resolve(): e.url for e in read_manifest(manifest) if e.path})
+        out.update(
+            {
+                (root / e.path).resolve(): e.url
+                for e in read_manifest(manifest)
+                if e.path and inside(root, e.path)
+            }
+        )
     return out
 
 
@@ -348,7 +353,7 @@ def skipped_paths(folder: Path) -> set[Path]:
         out |= {
             (root / e.path).resolve()
             for e in read_manifest(manifest)
-            if e.path and (e.is_image or e.is_index)
+            if e.path and (e.is_image or e.is_index) and inside(root, e.path)
         }
     return out
 
@@ -372,8 +377,8 @@ def page_images(file: Path, page_url: str) -> dict[str, bytes]:
     for e in read_manifest(manifest):
         if e.referrer != page_url or not e.path or not e.is_image:
             continue
-        path = root / e.path
-        if not path.is_file():
+        path = inside(root, e.path)
+        if path is None or not path.is_file():
             continue
         data = path.read_bytes()
         total += len(data)

@@ -38,8 +38,8 @@ from typing import Any
 
 from ogi.extractors.model import Cell, Document, GluedRun, Paragraph, Table
 from ogi.schema import labels as L
+from ogi.schema.cells import CellValue, UnmappedRow, reading_to_cell
 from ogi.schema.identities import CheckResult
-from ogi.schema.recognize import CellValue, UnmappedRow, reading_to_cell
 from ogi.schema.values import read_cell
 
 TABLE = "pre"

@@ -9,10 +9,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ogi.extractors.model import Document
+from ogi.schema.cells import CellValue, Recognition, UnmappedRow
 from ogi.schema.identities import CheckResult, prose_numbers, run_identities, run_prose_checks
 from ogi.schema.metadata import Metadata, read_metadata, scope_of, sentence_around
 from ogi.schema.ocrfix import correct as correct_ocr
-from ogi.schema.recognize import CellValue, Recognition, UnmappedRow, recognize
+from ogi.schema.pre2019 import read_pre2019
+from ogi.schema.recognize import recognize
 from ogi.schema.sections import Section, split_sections
 from ogi.schema.template import load
 
@@ -73,8 +75,6 @@ def interpret(doc: Document) -> Interpretation:
 
     # -- pre-2019 forms and prose (issue 17; the logic lives in ogi.schema.pre2019) --
     if version == "pre2019" and not rec.found and doc.status is None:
-        from ogi.schema.pre2019 import read_pre2019
-
         pre = read_pre2019(doc, meta.year)
         status, error = pre.status(meta.year)
         return Interpretation(

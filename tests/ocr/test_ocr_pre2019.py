@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ogi.pipeline import extraction_options, read_source
+from ogi.run.source import extraction_options, read_source
 from tests.generators.libreoffice import soffice
 from tests.generators.pre2019 import generate, render
 from tests.generators.scan import cached, image_pdf, render_pages
