@@ -30,7 +30,7 @@ import itertools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -67,9 +67,9 @@ class FormRow:
 
     @property
     def numbered(self) -> bool:
-        return any(label_core(x) != L.normalize(x).removeprefix("其中：") for x in self.labels) or any(
-            re.match(r"^(?:其中：)?\d", L.normalize(x)) for x in self.labels
-        )
+        """Whether the row is printed with numbering (「1.」「2、」), which glued text sticks to the digits
+        before it."""
+        return any(re.match(r"^(?:其中：)?\d", L.normalize(x)) for x in self.labels)
 
 
 @dataclass(frozen=True)
@@ -422,28 +422,22 @@ def _read_text(doc: Document, year: int | None, out: PreReading) -> None:
         return
 
 
-def _label_regex(form: Form) -> re.Pattern[str]:
-    alts: list[tuple[str, str]] = []
-    for r in form.rows:
-        for core in r.cores:
-            alts.append((core, r.indicator))
-    alts.sort(key=lambda a: -len(a[0]))
-    pattern = "|".join(f"(?P<r{i}>{_spaced(c)})" for i, (c, _ind) in enumerate(alts))
-    return re.compile(pattern)
+@cache
+def _label_regex(form_key: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern finding every label of the form in text (longest first at a position, spaces allowed
+    between characters), and the indicator of each of its groups."""
+    alts = sorted(
+        ((c, r.indicator) for r in forms()[form_key].rows for c in r.cores), key=lambda a: -len(a[0])
+    )
+    pattern = "|".join(f"(?P<r{i}>{_spaced(core)})" for i, (core, _ind) in enumerate(alts))
+    return re.compile(pattern), {f"r{i}": ind for i, (_core, ind) in enumerate(alts)}
 
 
 def _text_rows(form: Form, text: str, where: list[int], start: int) -> list[_TextRow]:
-    by_core = {}
-    alts: list[tuple[str, str]] = []
-    for r in form.rows:
-        for core in r.cores:
-            alts.append((core, r.indicator))
-    alts.sort(key=lambda a: -len(a[0]))
-    for i, (_core, ind) in enumerate(alts):
-        by_core[f"r{i}"] = ind
-    found: list[tuple[int, int, FormRow]] = []
-    for m in _label_regex(form).finditer(text, start):
-        found.append((m.start(), m.end(), form.row(by_core[m.lastgroup or ""])))
+    pattern, indicator_of = _label_regex(form.key)
+    found = [
+        (m.start(), m.end(), form.row(indicator_of[m.lastgroup or ""])) for m in pattern.finditer(text, start)
+    ]
     rows: list[_TextRow] = []
     seen: set[str] = set()
     for i, (_s, e, frow) in enumerate(found):
@@ -808,7 +802,3 @@ def read_prose(doc: Document) -> dict[str, CellValue]:
         key = pre_key(ind, YEAR_COL)
         cells[key] = CellValue(key, phrase, "value", v, unit or units[ind][1], loc)
     return cells
-
-
-def indicators(cells: Iterable[str]) -> list[str]:
-    return sorted({split_key(k)[1] for k in cells if is_pre_key(k)})
