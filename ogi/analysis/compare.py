@@ -60,7 +60,8 @@ def report_view(ds: Dataset, canonical_only: bool = True) -> pd.DataFrame:
     a = ds.agencies
     if canonical_only:
         a = a[a["canonical"]]
-    rep = ds.reports.drop_duplicates("source").set_index("source")[["format", "title"]]
+    cols = ["format", "title"] + (["form"] if "form" in ds.reports.columns else [])
+    rep = ds.reports.drop_duplicates("source").set_index("source")[cols]
     view = a.join(rep, on="source").join(ds.metrics, on="report_id")
     return view.reset_index(drop=True)
 
@@ -192,6 +193,19 @@ TREND_COLUMNS = [
 ]
 
 
+PRE_BREAK = "pre-2019 form→national template: other definitions, not one series"
+
+
+def pre2019_break(prev: Mapping[Any, Any], rec: Mapping[Any, Any]) -> str | None:
+    """The break between a pre-2019 report and a template report, or between two pre-2019 forms."""
+    a, b = prev.get("template_version"), rec.get("template_version")
+    if (a == "pre2019") != (b == "pre2019"):
+        return f"template {a}→{b} ({PRE_BREAK})"
+    if a == b == "pre2019" and (prev.get("form") or "prose") != (rec.get("form") or "prose"):
+        return f"pre-2019 form {prev.get('form') or 'prose'}→{rec.get('form') or 'prose'}"
+    return None
+
+
 def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None = None) -> pd.DataFrame:
     """Each matching agency across years: the metric, its change from the previous report, the breaks.
 
@@ -213,15 +227,18 @@ def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | Non
             rec["previous"] = rec["change"] = rec["change_pct"] = rec["break"] = None
             if prev is not None:
                 breaks = []
-                if prev["template_version"] != rec["template_version"]:
+                pre_break = pre2019_break(prev, rec)  # issue 17: 2018→2019 is never one series
+                if pre_break:
+                    breaks.append(pre_break)
+                elif prev["template_version"] != rec["template_version"]:
                     breaks.append(f"template {prev['template_version']}→{rec['template_version']}")
                 if int(rec["year"]) - int(prev["year"]) > 1:
                     breaks.append(f"no report for {int(prev['year']) + 1}–{int(rec['year']) - 1}")
-                if prev["scope"] != rec["scope"] and prev["scope"] and rec["scope"]:
+                if prev["scope"] != rec["scope"] and pd.notna(prev["scope"]) and pd.notna(rec["scope"]):
                     breaks.append(f"scope {prev['scope']}→{rec['scope']}")
                 rec["break"] = "; ".join(breaks) or None
                 rec["previous"] = prev["value"]
-                if pd.notna(rec["value"]) and pd.notna(prev["value"]):
+                if pd.notna(rec["value"]) and pd.notna(prev["value"]) and not pre_break:
                     rec["change"] = rec["value"] - prev["value"]
                     if prev["value"]:
                         rec["change_pct"] = rec["change"] / abs(prev["value"])

@@ -22,6 +22,8 @@ from ogi.dataset.rows import check_row
 from ogi.dataset.store import Store
 from ogi.schema.cells import CellValue
 from ogi.schema.identities import run_identities, run_prose_checks
+from ogi.schema.pre2019 import cell_parts
+from ogi.schema.pre2019 import dictionary_rows as pre2019_keys
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
 from ogi.utils.text import dumps
@@ -47,6 +49,7 @@ def read_corrections(path: Path) -> list[Correction]:
     """Parse and validate a corrections CSV."""
     t = load()
     known = {s.key for s in t.all_specs()} | {f"t3.{r.key}.legal_person_subtotal" for r in t.t3_rows}
+    known |= {r["key"] for r in pre2019_keys()}  # issue 17: the pre-2019 forms' and prose keys
     out: list[Correction] = []
     try:
         data = Path(path).read_bytes()
@@ -144,8 +147,7 @@ def apply_corrections(store: Store, path: Path | None) -> set[str]:
                     "SELECT year, agency FROM reports WHERE report_id = ? LIMIT 1", [rid]
                 ).fetchall()
                 year, agency = meta[0] if meta else (None, None)
-                table, rest = c.cell.split(".", 1)
-                row_key, col_key = rest.rsplit(".", 1)
+                table, row_key, col_key = cell_parts(c.cell)
                 locator = {**extra, "corrected_from": None}
                 store.insert(
                     con,
@@ -203,6 +205,21 @@ def recheck(store: Store, con: object, report_id: str) -> None:
     if prose is None:
         prose = "\n".join("\n".join(x for x in (h, t) if x) for _s, h, t in sections)
     checks = []
+    if version == "pre2019":  # issue 17: the form's PRE-* checks and status (ogi.schema.pre2019)
+        from ogi.schema.pre2019 import recheck_pre2019
+
+        form = con.execute("SELECT form FROM reports WHERE report_id = ? LIMIT 1", [report_id]).fetchall()  # type: ignore[attr-defined]
+        pre_checks, pre_status = recheck_pre2019(cells, form[0][0] if form else None, year)
+        con.execute("DELETE FROM checks WHERE report_id = ? AND rule != 'X-CARRY'", [report_id])  # type: ignore[attr-defined]
+        store.insert(con, "checks", [check_row(report_id, c) for c in pre_checks])  # type: ignore[arg-type]
+        if pre_status is not None and status in ("ok", "partial"):
+            con.execute(  # type: ignore[attr-defined]
+                "UPDATE reports SET status = ?, error = ? WHERE report_id = ?", [*pre_status, report_id]
+            )
+        con.execute(  # type: ignore[attr-defined]
+            "UPDATE reports SET n_cells = ?, n_checks_failed = 0 WHERE report_id = ?", [len(cells), report_id]
+        )
+        return
     if version in ("2019", "2021") and found:
         checks = run_identities(cells, version, bool(other_single))
         if prose:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ogi import __version__
 from ogi.schema.identities import CheckResult
+from ogi.schema.pre2019 import cell_parts
 from ogi.schema.report import Interpretation
 from ogi.utils.text import dumps, one_line
 
@@ -110,6 +111,7 @@ def fill(rows: ReportRows, it: Interpretation) -> None:
         year=meta.year,
         published=meta.published,
         template_version=it.template_version,
+        form=it.form,
         scope=it.scope,
         province=meta.province,
         city=meta.city,
@@ -118,8 +120,7 @@ def fill(rows: ReportRows, it: Interpretation) -> None:
         found=",".join(sorted(it.found)),
     )
     for key, cell in it.cells.items():
-        table, rest = key.split(".", 1)
-        row_key, col_key = rest.rsplit(".", 1)
+        table, row_key, col_key = cell_parts(key)  # pre.* keys have their own shape (issue 17)
         loc = dumps(cell.locator)
         rows.cells.append(
             {

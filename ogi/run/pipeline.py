@@ -22,6 +22,7 @@ from ogi.dataset.agencies import write_agencies
 from ogi.dataset.corrections import apply_corrections, read_corrections
 from ogi.dataset.crosschecks import refresh_cross_checks
 from ogi.dataset.lock import dataset_lock
+from ogi.dataset.pre2019_carry import refresh_pre2019_carry
 from ogi.dataset.publish import new_run_id, publish, recover, staging_dir, write_run_file
 from ogi.dataset.rows import ReportRows, no_bytes_rows
 from ogi.dataset.store import Store, StoreError
@@ -223,6 +224,7 @@ def finish(store: Store, options: RunOptions) -> str:
     staging folder and published as one set (``ogi.dataset.publish``). Returns the run id."""
     store.refresh_duplicates()
     apply_corrections(store, options.corrections)
+    refresh_pre2019_carry(store)  # issue 17: glued pre-2019 digits decided by the neighbouring years
     refresh_cross_checks(store)
     out = Path(options.out)
     run_id = new_run_id()
