@@ -20,6 +20,11 @@ same building, stitching and assembly, page by page, so a PDF mixing text pages 
 reads as one document. A PDF without usable text on any page is ``pdf_scanned``; without OCR it gets
 status ``needs_ocr`` (the reason names the extra), and pages without text in an otherwise readable PDF
 are listed in ``meta["scanned_pages"]``. ``meta["ocr_pages"]`` lists the pages OCR read.
+
+Same document on every machine: pdfium measures text in fonts that are not embedded through the machine's
+fonts (without a CJK font, vertical text in ``STSong-Light`` vanishes). The characters of such pages
+(``PageData.system_fonts``) are read by pdfminer, whatever the engine, before anything else looks at
+them; ``meta["font_fallbacks"]`` names those pages and fonts.
 """
 
 from __future__ import annotations
@@ -69,7 +74,39 @@ def extract(data: bytes, fmt: str = "pdf", name: str = "", options: Any = None) 
         if pdoc.n_pages <= 0:
             raise ExtractionError("corrupt PDF (no pages)")
         pages = [pdoc.page(i) for i in range(pdoc.n_pages)]
-    return read_pages(data, pages, engine, ocr=getattr(options, "ocr", True))
+    return read_pages(data, font_independent(data, pages), engine, ocr=getattr(options, "ocr", True))
+
+
+# -- text in fonts that are not embedded -----------------------------------------------------------------
+
+
+def font_independent(data: bytes, pages: Sequence[PageData]) -> list[PageData]:
+    """``pages`` with pdfminer's characters on the pages whose text pdfium measures through the machine's
+    fonts (``PageData.system_fonts``), so that what follows does not depend on the fonts installed.
+
+    pdfminer measures with the font's own widths and its bundled CMaps, and the pdfium port describes
+    characters as pdfminer does, so both engines' table finders read the same characters. A page turned
+    by /Rotate keeps pdfium's (pdfminer's are in turned coordinates; the ``auto`` engine already reads
+    such pages with pdfplumber), as does a page pdfminer cannot parse."""
+    wanted = [p for p in pages if p.system_fonts and not any("rotated" in u for u in p.unsupported)]
+    if not wanted:
+        return list(pages)
+    import dataclasses
+
+    import pdfplumber
+
+    replaced: dict[int, PageData] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
+            for page in wanted:
+                try:
+                    chars = _chars(pdf.pages[page.number - 1].chars)
+                except Exception:  # pdfminer cannot parse this page: pdfium's reading stays
+                    continue
+                replaced[page.number] = dataclasses.replace(page, chars=chars)
+    except Exception:  # pdfminer cannot open the file at all: pdfium's reading stays
+        pass
+    return [replaced.get(p.number, p) for p in pages]
 
 
 # -- scanned pages -------------------------------------------------------------------------------------
@@ -349,6 +386,9 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
     meta["table_pages"] = sorted(n for n, ts in reading.tables.items() if ts or n not in ocr_read)
     if reading.fallbacks:
         meta["pdf_fallbacks"] = {str(k): v for k, v in sorted(reading.fallbacks.items())}
+    fonts = {str(p.number): ", ".join(p.system_fonts) for p in pages if p.system_fonts}
+    if fonts:
+        meta["font_fallbacks"] = fonts
     scanned_pages = [p.number for p in pages if not _usable(p) and p.images]
     if scanned_pages:
         meta["scanned_pages"] = scanned_pages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pdf_helpers import assert_same_raw, grids, paragraphs, raw_tables, read
+from test_pdf_fonts import cjk_font_folders
 
 FIXTURES = ["huaian", "grid", "shaded", "threeline", "threeline-break", "wps"]
 
@@ -45,7 +46,12 @@ def test_characters_agree(pdfs: dict[str, bytes], name: str) -> None:
 
     with PdfiumDocument(pdfs[name]) as pdoc, pdfplumber.open(io.BytesIO(pdfs[name])) as pdf:
         for i, page in enumerate(pdf.pages):
-            mine = pdoc.page(i, shapes=False).chars
+            read = pdoc.page(i, shapes=False)
+            if read.system_fonts and not cjk_font_folders():
+                # ogi reads these pages' characters with pdfminer (test_pdf_fonts); the port's own
+                # reading of them needs the fonts.
+                pytest.skip(f"pdfium measures {read.system_fonts} through CJK system fonts; none installed")
+            mine = read.chars
             ref = page.chars
             assert "".join(c.text for c in mine) == "".join(c["text"] for c in ref)
             for a, b in zip(mine, ref, strict=True):
