@@ -9,9 +9,22 @@ from test_pdf_fonts import cjk_font_folders
 FIXTURES = ["huaian", "grid", "shaded", "threeline", "threeline-break", "wps"]
 
 
+class _Pdfs(dict):
+    """The fixtures by name; LibreOffice's are built on first use (without LibreOffice or a CJK font only
+    their tests skip)."""
+
+    def __init__(self, request: pytest.FixtureRequest, **known: bytes) -> None:
+        super().__init__(known)
+        self.request = request
+
+    def __missing__(self, name: str) -> bytes:
+        self.update(self.request.getfixturevalue("office_pdfs"))
+        return self[name]
+
+
 @pytest.fixture(scope="module")
-def pdfs(huaian: bytes, office_pdfs: dict[str, bytes], wps_pdf: bytes) -> dict[str, bytes]:
-    return {"huaian": huaian, "wps": wps_pdf, **office_pdfs}
+def pdfs(request: pytest.FixtureRequest, huaian: bytes, wps_pdf: bytes) -> dict[str, bytes]:
+    return _Pdfs(request, huaian=huaian, wps=wps_pdf)
 
 
 @pytest.mark.parametrize("name", FIXTURES)
