@@ -10,10 +10,13 @@ from pathlib import Path
 
 
 def pins(path: str) -> dict[str, str]:
+    """Name → the version pinned for this interpreter (lines whose marker does not hold are skipped)."""
+    from packaging.markers import Marker
+
     out = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
-        m = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)", line)
-        if m:
+        m = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)\s*(?:;\s*(.+))?$", line)
+        if m and (m.group(3) is None or Marker(m.group(3)).evaluate()):
             out[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
     return out
 

@@ -27,12 +27,13 @@ def _requirements() -> list[Requirement]:
     return [Requirement(line) for line in lines if line.strip() and not line.strip().startswith("#")]
 
 
-def _pins() -> dict[str, str]:
-    out = {}
+def _pins() -> dict[str, list[str]]:
+    """Name → pinned versions (several when markers pin one per Python version)."""
+    out: dict[str, list[str]] = {}
     for line in (ROOT / "requirements" / "constraints.txt").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line)
+        m = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", line)
         if m:
-            out[_name(m.group(1))] = m.group(2)
+            out.setdefault(_name(m.group(1)), []).append(m.group(2))
     return out
 
 
@@ -41,6 +42,7 @@ def test_every_dependency_is_pinned_inside_its_range() -> None:
     for req in _requirements():
         name = _name(req.name)
         assert name in pins, f"{req.name} is not pinned: refresh requirements/constraints.txt (README)"
-        assert req.specifier.contains(pins[name], prereleases=True), (
-            f"{req.name}=={pins[name]} is outside setup.cfg's {req.specifier}: refresh the pins (README)"
-        )
+        for version in pins[name]:
+            assert req.specifier.contains(version, prereleases=True), (
+                f"{req.name}=={version} is outside setup.cfg's {req.specifier}: refresh the pins (README)"
+            )
