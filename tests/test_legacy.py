@@ -214,3 +214,18 @@ def test_real_soffice_is_found_when_installed():
     if shutil.which("soffice") is None and not os.environ.get("OGI_CI"):
         pytest.skip("LibreOffice not installed")
     assert legacy.find_soffice() is not None
+
+
+def test_fixtures_needing_calc_are_told_apart_from_writer_only(tmp_path):
+    """Debian installs Writer and Calc as separate packages: with Writer alone, the spreadsheet fixtures
+    skip (``require_calc``) instead of failing in LibreOffice."""
+    from tests.generators.libreoffice import has_calc
+
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "soffice").write_text("")
+    (program / "libswlo.so").write_text("")
+    assert not has_calc(str(program / "soffice"))
+    (program / "libsclo.so").write_text("")
+    assert has_calc(str(program / "soffice"))
+    assert has_calc(str(tmp_path / "elsewhere" / "soffice"))  # an unknown layout: assume it is there
