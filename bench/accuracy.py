@@ -6,7 +6,7 @@
 Draws ``--n`` reports with the generator of ``tests/generators`` (random template version and layout
 variants), renders each in one of the formats whose renderer *and* extractor are in this installation
 (round robin over ``RENDERERS``: text_tab, html, docx, xlsx, text_glued, pdf, doc), runs
-``ogi.pipeline.run`` over them, and scores the dataset with ``ogi eval``'s logic
+``ogi.run.pipeline.run`` over them, and scores the dataset with ``ogi eval``'s logic
 (``ogi.analysis.evaluate``). PDFs are read a second time with the pdfplumber engine (the first run uses
 the default, ``auto``). Then it does the same for the real reports of ``tests/corpus`` against their
 hand-checked expected files. Prints, as Markdown, accuracy per format, per variant and per template
@@ -34,17 +34,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ogi.analysis.evaluate import Evaluation, Totals, evaluate  # noqa: E402
-from ogi.pipeline import RunOptions, run  # noqa: E402
+from ogi.run.options import RunOptions  # noqa: E402
+from ogi.run.pipeline import run  # noqa: E402
 from tests.generators.report import Report, generate  # noqa: E402
 
 #: format → (renderer module, file extension, extractor module)
 RENDERERS: dict[str, tuple[str, str, str]] = {
     "text_tab": ("tests.generators.text_tab", "txt", "ogi.extractors.text"),
-    "html": ("tests.generators.html", "html", "ogi.extractors.html"),
+    "html": ("tests.generators.html", "html", "ogi.extractors.html.walk"),
     "docx": ("tests.generators.docx", "docx", "ogi.extractors.docx"),
     "xlsx": ("tests.generators.xlsx", "xlsx", "ogi.extractors.xlsx"),
-    "text_glued": ("tests.generators.glued", "txt", "ogi.extractors.glued"),
-    "pdf": ("tests.generators.pdf", "pdf", "ogi.extractors.pdf"),
+    "text_glued": ("tests.generators.glued", "txt", "ogi.extractors.text_glued"),
+    "pdf": ("tests.generators.pdf", "pdf", "ogi.extractors.pdf.reader"),
     "doc": ("tests.generators.doc", "doc", "ogi.extractors.legacy"),
 }
 #: Formats made by LibreOffice from the Word rendering.

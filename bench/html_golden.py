@@ -17,7 +17,7 @@ grouped by prefix:
   this module as a plugin: inline snippets, hypothesis examples, the local CMS site's pages).
 
 The inputs are written once, so the revisions compared read the very same bytes even if the generators
-change. ``record`` runs ``extract()`` of the working tree (or of ``ogi/extractors/html.py`` at git revision
+change. ``record`` runs ``extract()`` of the working tree (or of ``ogi.extractors.html.walk.py`` at git revision
 ``REV``, or of the file ``PATH``; only that module is taken from the revision, the rest of ``ogi`` is the
 working tree's) on every input and pickles the whole ``Document`` (blocks, cell texts, spans, locators,
 meta, status, reason) or the ``ExtractionError``. ``compare`` lists the pages that differ
@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out" / "html_golden"
 INPUTS = OUT / "inputs"
-MODULE = "ogi/extractors/html.py"
+MODULE = "ogi.extractors.html.walk.py"
 #: The test files whose pages are captured (the ones that exercise the HTML extractor).
 CAPTURE_TESTS = [
     "tests/test_html_extractor.py",
@@ -152,7 +152,7 @@ def pytest_configure(config: Any) -> None:
     target = os.environ.get(_CAPTURE_ENV)
     if not target:
         return
-    import ogi.extractors.html as html
+    import ogi.extractors.html.walk as html
 
     original = html.extract
 
@@ -176,9 +176,9 @@ def inputs() -> dict[str, bytes]:
 
 
 def load_module(rev: str | None = None, path: str | None = None) -> ModuleType:
-    """``ogi.extractors.html`` of the working tree, of git revision ``rev``, or of the file ``path``."""
+    """``ogi.extractors.html.walk`` of the working tree, of git revision ``rev``, or of the file ``path``."""
     if rev is None and path is None:
-        import ogi.extractors.html as html
+        import ogi.extractors.html.walk as html
 
         return html
     if rev is not None:

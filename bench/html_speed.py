@@ -2,7 +2,7 @@
 
     python bench/html_speed.py [--against REV] [--repeat 3] [--groups gen,cms,file,test,fuzz] [--wall]
 
-Times ``extract()`` of the working tree, and with ``--against`` that of ``ogi/extractors/html.py`` at git
+Times ``extract()`` of the working tree, and with ``--against`` that of ``ogi.extractors.html.walk.py`` at git
 revision ``REV``, on every input page of ``bench/out/html_golden/inputs`` (run ``bench/html_golden.py
 collect`` first). The implementations take turns page by page, each page ``--repeat`` times, and a page's
 time is its fastest run, in CPU seconds of the process (``--wall``: elapsed time). On a shared machine

@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ogi.pipeline import read_source  # noqa: E402
+from ogi.run.source import read_source  # noqa: E402
 from tests.generators.libreoffice import convert_batch  # noqa: E402
 from tests.generators.report import generate  # noqa: E402
 from tests.generators.scan import image_pdf, render_pages, scanner_noise  # noqa: E402
@@ -164,7 +164,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
 
     if not ocr.available():
         sys.exit(ocr.MISSING)

@@ -11,9 +11,9 @@ reports and ``slowest`` the slowest report. Peak memory is measured in a separat
 timed passes.
 
 Methods:
-- ``auto``, ``pdfium``, ``plumber``: ``ogi.extractors.pdf.extract`` with that engine (tables, spans,
+- ``auto``, ``pdfium``, ``plumber``: ``ogi.extractors.pdf.reader.extract`` with that engine (tables, spans,
   page breaks, prose);
-- ``auto+recognise``: the whole per-report pipeline ``ogi.pipeline.read_source`` (extraction,
+- ``auto+recognise``: the whole per-report pipeline ``ogi.run.pipeline.read_source`` (extraction,
   recognition, checks);
 - ``naive``: pdfplumber ``extract_tables()`` on every page (what one would write without ogi);
 - ``floor``: pypdfium2 text of every page, nothing else (no reader can do less).
@@ -59,8 +59,8 @@ def methods() -> dict[str, Callable[[bytes], object]]:
     import pypdfium2 as pdfium
 
     from ogi.extractors import ExtractOptions
-    from ogi.extractors.pdf import extract
-    from ogi.pipeline import extraction_options, read_source
+    from ogi.extractors.pdf.reader import extract
+    from ogi.run.source import extraction_options, read_source
 
     def engine(name: str) -> Callable[[bytes], object]:
         options = ExtractOptions(pdf_engine=name)
@@ -97,7 +97,7 @@ def methods() -> dict[str, Callable[[bytes], object]]:
 
 
 def born_digital(data: bytes) -> bool:
-    from ogi.extractors.pdf import extract
+    from ogi.extractors.pdf.reader import extract
 
     try:
         return extract(data).format == "pdf"

@@ -13,6 +13,9 @@ from pathlib import Path
 import click
 
 from ogi import __version__
+from ogi.analysis.options import COMPARE_FORMATS, DEFAULT_METRIC, EXPORT_FORMATS, SCOPES
+from ogi.extractors import PDF_ENGINES
+from ogi.run.options import RUN_ENGINES, RunOptions
 
 DEFAULT_INPUTS = ("data/samples",)
 
@@ -58,7 +61,7 @@ _CACHE_OPTION = click.option(
 )
 @_CACHE_OPTION
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--engine", type=click.Choice(RUN_ENGINES), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option(
     "--timeout",
@@ -75,9 +78,7 @@ _CACHE_OPTION = click.option(
     show_default=True,
     help="MB one worker may use reading a file before it is recorded as failed.",
 )
-@click.option(
-    "--pdf-engine", type=click.Choice(["auto", "pdfium", "plumber"]), default="auto", show_default=True
-)
+@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default="auto", show_default=True)
 @click.option(
     "--corrections",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -106,35 +107,41 @@ def run(
     verbose: bool,
 ) -> None:
     """Read report files, folders (recursively) or URLs into a dataset (default: data/samples)."""
-    from ogi import pipeline
-    from ogi.corrections import CorrectionsError
+    from ogi.dataset.corrections import CorrectionsError
+    from ogi.dataset.store import StoreError
+    from ogi.run import pipeline
 
     items = list(inputs)
     if urls_file is not None:
         items += read_url_list(urls_file)
     if not items:
         items = list(DEFAULT_INPUTS)
-    options = pipeline.RunOptions(
-        out=out,
-        cache=cache,
-        force=force,
-        corrections=corrections,
-        pdf_engine=pdf_engine,
-        jobs=jobs or os.cpu_count() or 1,
-        timeout=timeout,
-        max_memory_mb=max_memory,
-        engine=engine,
-        scheduler=scheduler,
-    )
+    try:
+        options = RunOptions(
+            out=out,
+            cache=cache,
+            force=force,
+            corrections=corrections,
+            pdf_engine=pdf_engine,
+            jobs=jobs or os.cpu_count() or 1,
+            timeout=timeout,
+            max_memory_mb=max_memory,
+            engine=engine,
+            scheduler=scheduler,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     bar = _Progress(enabled=not quiet, verbose=verbose)
     try:
         summary = pipeline.run(items, options, progress=bar.update)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CorrectionsError) as exc:
         raise click.UsageError(str(exc)) from exc
-    except CorrectionsError as exc:
-        raise click.UsageError(str(exc)) from exc
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         bar.close()
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
     statuses = ", ".join(f"{s} {n}" for s, n in sorted(summary.statuses.items()))
     click.echo(
         f"{summary.read} read, {summary.skipped} unchanged; reports: {statuses or 'none'}; "
@@ -240,8 +247,9 @@ def fetch(
     """
     import re
 
-    from ogi import fetchers
-    from ogi.fetchers.http import is_http_url
+    from ogi.extractors.html.walk import page_links
+    from ogi.fetchers import jobs as fetchers
+    from ogi.utils.urls import is_http_url
 
     items = list(urls)
     if urls_file is not None:
@@ -271,6 +279,7 @@ def fetch(
         any_host=any_host,
         refresh=refresh,
         max_images=max_images,
+        read_page=page_links,
     )
     lines: list[str] = []
     failed = fetched = 0
@@ -344,13 +353,13 @@ def _metric_names() -> list[str]:
 @click.option(
     "--metric",
     type=click.Choice(_metric_names()),
-    default="refused_rate",
+    default=DEFAULT_METRIC,
     show_default=True,
     help="Metric to rank or follow (defined in the data dictionary).",
 )
 @click.option(
     "--scope",
-    type=click.Choice(["own", "aggregate", "all"]),
+    type=click.Choice(SCOPES),
     default=None,
     help="own (default for rankings, with unstated), aggregate (全市/全区 reports) or all.",
 )
@@ -358,7 +367,7 @@ def _metric_names() -> list[str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "xlsx", "html"]),
+    type=click.Choice(COMPARE_FORMATS),
     default="table",
     show_default=True,
 )
@@ -379,12 +388,17 @@ def compare(
     """Rank agencies by a metric in a year, follow an agency across years (--agency), or list the
     reports whose own numbers do not add up (--failed). HTML gives all of it on one page."""
     from ogi.analysis import compare as cmp
+    from ogi.analysis.html_report import render
+    from ogi.analysis.load import DatasetError, load
 
     filters = cmp.Filters(year=year, province=province, city=city, level=level, agency=agency, scope=scope)
     try:
-        ds = cmp.load(dataset)
-        text = cmp.run_compare(ds, metric, filters, failed=failed, fmt=fmt, out=out)
-    except cmp.CompareError as exc:
+        ds = load(dataset)
+        if fmt == "html":
+            text = cmp.emit(render(ds, cmp.metric_named(metric).name, filters), out)
+        else:
+            text = cmp.run_compare(ds, metric, filters, failed=failed, fmt=fmt, out=out)
+    except DatasetError as exc:
         raise click.UsageError(str(exc)) from exc
     if text is not None:
         click.echo(text, nl=False)
@@ -394,7 +408,7 @@ def compare(
 
 @main.command()
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["sqlite", "csv", "xlsx", "duckdb"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -402,8 +416,8 @@ def compare(
     help="sqlite: a folder (ogi.db + metadata.json) or a .db file; csv: a folder; xlsx, duckdb: a file.",
 )
 def export(dataset: Path, fmt: str, out: Path) -> None:
-    """Export the dataset: SQLite with Datasette metadata, CSV files, a spreadsheet or a DuckDB file
-    (and datapackage.json beside the parquet files)."""
+    """Export the dataset: SQLite with Datasette metadata, CSV files (with their datapackage.json), a
+    spreadsheet or a DuckDB file."""
     from ogi.analysis.export import export as do_export
 
     for path in do_export(dataset, fmt, out):

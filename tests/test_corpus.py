@@ -1,6 +1,6 @@
 """Real reports against expected values written by hand from the sources (tests/corpus/*.json).
 
-Each report is read end to end (``ogi.pipeline.read_source``) and every expected cell is asserted: value
+Each report is read end to end (``ogi.run.pipeline.read_source``) and every expected cell is asserted: value
 and status, the blank and placeholder cells, the ambiguous cells with their candidates, that exactly the
 hard checks the source itself breaks fail, and the report's template version, agency, year and scope.
 Reports whose extractor is not in this installation are expected failures (non-strict), so they turn into
@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 
+from ogi.dataset.rows import ReportRows
 from ogi.extractors import _EXTRACTORS, detect
-from ogi.pipeline import ReportRows, extraction_options, read_source
+from ogi.run.source import extraction_options, read_source
+from ogi.schema.cells import CellValue
+from ogi.schema.glued_solver import GLUED_ROW_LABELS
 from ogi.schema.identities import run_identities
-from ogi.schema.recognize import CellValue
 from ogi.schema.template import load
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -46,7 +48,7 @@ def extractor_available(fmt: str) -> bool:
 
 
 def _format_of(path: Path) -> str:
-    return detect(path.read_bytes(), path.name)
+    return detect(path.read_bytes(), path.name, GLUED_ROW_LABELS)
 
 
 def _cases() -> list[Any]:

@@ -12,10 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-import ogi.pipeline
+import ogi.run.source
 from ogi.analysis.show import render
 from ogi.cli import main
-from ogi.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 
 CORPUS = Path(__file__).parent / "corpus"
 FIELDS = ["source", "report_id", "cell", "value", "reason", "by"]
@@ -112,7 +113,7 @@ def test_corrections_survive_a_second_run_without_rereading(
     def no_reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("the source was read again")
 
-    monkeypatch.setattr(ogi.pipeline, "read_source", no_reading)
+    monkeypatch.setattr(ogi.run.source, "read_source", no_reading)
     summary = _run(src, out, fix)
     assert summary.skipped == 1 and summary.read == 0
     second = _cells(out)
@@ -341,7 +342,7 @@ def test_corrections_file_header_with_spaces_and_bom(src: Path, tmp_path: Path) 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "1.2.3", "13件"])
 def test_values_that_are_not_numbers(src: Path, tmp_path: Path, value: str) -> None:
-    from ogi.corrections import CorrectionsError, read_corrections
+    from ogi.dataset.corrections import CorrectionsError, read_corrections
 
     fix = _write(tmp_path / "fix.csv", [{"source": str(src), "cell": PENALTY, "value": value}])
     with pytest.raises(CorrectionsError, match="is not a number"):

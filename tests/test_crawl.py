@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from ogi.cli import main
-from ogi.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 from tests.cms_site import (
     FIXTURES,
     JIAXING_TITLE,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ogi.extractors import ExtractionError, detect, extract
 from ogi.extractors.model import Paragraph, Table
-from ogi.pipeline import read_source
+from ogi.run.source import read_source
 from tests.generators.docx import fill_template
 
 NS = (

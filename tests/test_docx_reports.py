@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ogi.pipeline import ReportRows, read_source
+from ogi.dataset.rows import ReportRows
+from ogi.run.source import read_source
 from tests.generators.docx import TEMPLATE, cell_positions, fill_template
 from tests.generators.expected import expected_cell, header_unit_of
 from tests.generators.values import cell_keys, sample_sections, sample_values

@@ -19,7 +19,8 @@ from ogi.analysis.evaluate import (
     source_stem,
 )
 from ogi.cli import main
-from ogi.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 
 CORPUS = Path(__file__).parent / "corpus"
 JIAXING = "jiaxing-stats-2022"

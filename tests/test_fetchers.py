@@ -11,7 +11,7 @@ import pytest
 from ogi.fetchers.cache import MANIFEST, Cache, file_name, skipped_paths, urls_by_path
 from ogi.fetchers.http import FetchPolicy, HttpClient
 from ogi.fetchers.links import create_page_urls, read_index
-from ogi.pipeline import resolve_sources
+from ogi.run.inputs import resolve_sources
 from tests.cms_site import CmsSite, Route
 
 FAST = FetchPolicy(delay=0, timeout=0.5, retries=2, backoff=0.01)

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from ogi.extractors import ExtractionError, extract
 from ogi.extractors.model import Document
-from ogi.pipeline import extraction_options, read_source
+from ogi.run.source import extraction_options, read_source
 from ogi.schema.dataset import REPORT_STATUSES
 from ogi.schema.report import interpret
 from tests.generators import mutate
@@ -211,7 +211,8 @@ def test_a_run_over_damaged_files_gives_each_its_row(tmp_path: Path) -> None:
 
     import pandas as pd
 
-    from ogi.pipeline import RunOptions, run
+    from ogi.run.options import RunOptions
+    from ogi.run.pipeline import run
 
     rng = random.Random(15)
     folder = tmp_path / "in"

@@ -27,10 +27,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ogi.analysis.evaluate import expected_from_dict, score_report
+from ogi.dataset.rows import ReportRows
+from ogi.dataset.rows import fill as _fill
 from ogi.extractors.model import Cell, Document, Paragraph, Table
-from ogi.pipeline import ReportRows, _fill, extraction_options, read_source
+from ogi.run.source import extraction_options, read_source
+from ogi.schema.cells import CellValue
 from ogi.schema.identities import run_identities
-from ogi.schema.recognize import CellValue
 from ogi.schema.report import interpret
 from tests.generators import docx as docx_gen
 from tests.generators import glued as glued_gen

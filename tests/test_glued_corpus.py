@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ogi.pipeline import read_source
+from ogi.run.source import read_source
 
 CORPUS = Path(__file__).parent / "corpus"
 T3_COLS = (

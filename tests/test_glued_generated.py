@@ -1,7 +1,7 @@
 """Property tests on generated glued text: the report model (tests/generators/report.py) printed as a
 crawler keeps it (tests/generators/glued.py).
 
-The generator's reference, written independently of ``ogi.schema.glued``, enumerates the splits of every
+The generator's reference, written independently of ``ogi.schema.glued_solver``, enumerates the splits of every
 printed row and, for table 三, every choice of splits that satisfies T3-BAL and T3-OUT. Then:
 
 - every recovered (or plainly read) cell equals the truth;
@@ -19,7 +19,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ogi.pipeline import read_source
+from ogi.run.source import read_source
 from tests.generators.glued import GLUED_DROPS, GluedReport, reference_splits, reference_values, render_glued
 from tests.generators.report import VARIANTS, generate
 

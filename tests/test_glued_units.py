@@ -12,10 +12,12 @@ import pyarrow.parquet as pq
 from ogi.analysis.show import render
 from ogi.extractors import ExtractOptions, extract
 from ogi.extractors.detect import detect
-from ogi.extractors.glued import parse
 from ogi.extractors.model import GluedRun, Paragraph
-from ogi.pipeline import RunOptions, read_source, run
-from ogi.schema.glued import free_spans, glued_labels, prepare, splits
+from ogi.extractors.text_glued import parse
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
+from ogi.run.source import read_source
+from ogi.schema.glued_solver import GLUED_ROW_LABELS, free_spans, glued_labels, prepare, splits
 from ogi.schema.recognize import recognize
 from ogi.schema.sections import split_sections
 
@@ -43,12 +45,12 @@ def values(run_text: str, kinds: list[str], sums: dict | None = None) -> list[tu
 
 
 def test_detection_needs_two_glued_rows():
-    assert detect((CORPUS / "pingtan-2021-crawled.txt").read_bytes()) == "text_glued"
-    assert detect((CORPUS / "pingtan-2020-crawled.txt").read_bytes()) == "text_glued"
+    assert detect((CORPUS / "pingtan-2021-crawled.txt").read_bytes(), "", GLUED_ROW_LABELS) == "text_glued"
+    assert detect((CORPUS / "pingtan-2020-crawled.txt").read_bytes(), "", GLUED_ROW_LABELS) == "text_glued"
     prose = "本年度共收到申请20件，予以公开 258 件，其中予以公开12件。".encode()
-    assert detect(prose) == "text_plain"
+    assert detect(prose, "", GLUED_ROW_LABELS) == "text_plain"
     glued = "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000".encode()
-    assert detect(glued) == "text_glued"
+    assert detect(glued, "", GLUED_ROW_LABELS) == "text_glued"
 
 
 # -- the extractor -----------------------------------------------------------------------------------

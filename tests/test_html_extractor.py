@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ogi.extractors import detect
-from ogi.extractors.html import decode_html, extract
+from ogi.extractors.html.decode import decode_html
+from ogi.extractors.html.walk import extract
 from ogi.extractors.model import Table
-from ogi.pipeline import read_source
+from ogi.run.source import read_source
 from tests.cms_site import JIAXING_TITLE, cms_page, jiaxing_body, tables_2021
 
 

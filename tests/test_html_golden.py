@@ -3,7 +3,7 @@
 ``tests/fixtures/html/golden/NAME.html`` → ``NAME.json``: the whole Document (every block in order,
 paragraph texts and locators, every cell's text, position, spans and locator, meta, status, reason).
 These are regression records, not hand-checked values: they were written by the BeautifulSoup
-implementation of ``ogi/extractors/html.py`` (``python bench/html_golden.py expected
+implementation of ``ogi/extractors/html/reader.py`` (``python bench/html_golden.py expected
 --into tests/fixtures/html/golden --rev 3fac156 PAGES``), and the lxml implementation that replaced it must read
 every page byte for byte the same. The pages: the real 上海 2019 fragment (``tests/fixtures/html``), two generated report pages covering
 the other page variants (``gbk_page``, ``layout_table``, ``misaligned_spans``), three CMS pages of
@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from ogi.extractors.html import extract
+from ogi.extractors.html.walk import extract
 from ogi.extractors.model import Document, ExtractionError, Paragraph, Table
 
 GOLDEN = Path(__file__).parent / "fixtures" / "html" / "golden"
@@ -115,7 +115,8 @@ def test_link_reader_and_extractor_see_the_same_anchors(page: Path) -> None:
 
     from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-    from ogi.extractors.html import decode_html, parse
+    from ogi.extractors.html.decode import decode_html
+    from ogi.extractors.html.tree import parse
 
     text, _encoding = decode_html(page.read_bytes())
     with warnings.catch_warnings():

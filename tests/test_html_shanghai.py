@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from ogi.extractors.html import extract
-from ogi.pipeline import read_source
+from ogi.extractors.html.walk import extract
+from ogi.run.source import read_source
 from ogi.schema.template import load
 from tests.cms_site import SHANGHAI, cms_page
 

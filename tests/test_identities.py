@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ogi.schema.cells import CellValue
 from ogi.schema.identities import carry_checks, nonneg, run_identities, run_prose_checks
-from ogi.schema.recognize import CellValue
 from ogi.schema.template import load
 
 T = load()

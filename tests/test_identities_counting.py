@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ogi.schema.cells import CellValue
 from ogi.schema.identities import run_identities
-from ogi.schema.recognize import CellValue
 from ogi.schema.template import load
 
 

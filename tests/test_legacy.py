@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ogi.extractors import ExtractionError, ExtractOptions, detect, legacy
-from ogi.pipeline import read_source
+from ogi.run.source import read_source
 from tests.generators.docx import fill_template
 from tests.generators.expected import expected_cell, header_unit_of
 from tests.generators.libreoffice import convert_batch, require_calc, require_soffice

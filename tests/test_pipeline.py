@@ -16,7 +16,9 @@ from click.testing import CliRunner
 
 from ogi import __version__
 from ogi.cli import main
-from ogi.pipeline import RunOptions, read_source, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
+from ogi.run.source import read_source
 from ogi.schema.template import load
 from tests.contract import check_dataset
 
@@ -142,7 +144,7 @@ def test_bad_inputs_fail_alone(tmp_path: Path, jiaxing_bytes: bytes) -> None:
 def test_read_source_never_raises_on_internal_error(
     monkeypatch: pytest.MonkeyPatch, jiaxing_bytes: bytes
 ) -> None:
-    import ogi.pipeline as p
+    import ogi.run.source as p
 
     def boom(doc: object) -> None:
         raise RuntimeError("bad day")

@@ -9,18 +9,19 @@ from __future__ import annotations
 import pytest
 
 from ogi.extractors.detect import text_kind
-from ogi.extractors.glued import _trailing_run, parse
 from ogi.extractors.model import Cell, Document, Table
-from ogi.extractors.pdfgrid import Char
-from ogi.extractors.pdfium_reader import Shape
-from ogi.extractors.pdfshapes import Region, ruled_table_edges, rules
-from ogi.extractors.pdftables import PdfTable, RawCell, RawTable, build_table, is_value, same_columns, stitch
-from ogi.extractors.pdftext import Line, margins
+from ogi.extractors.pdf.grid import Char
+from ogi.extractors.pdf.pdfium import Shape
+from ogi.extractors.pdf.shapes import Region, ruled_table_edges, rules
+from ogi.extractors.pdf.tables import PdfTable, RawCell, RawTable, build_table, same_columns, stitch
+from ogi.extractors.pdf.text import Line, margins
+from ogi.extractors.text_glued import _trailing_run, parse
 from ogi.extractors.textutil import join_wrapped
-from ogi.pipeline import extraction_options
-from ogi.schema.glued import glued_labels, prepare, splits
+from ogi.run.source import extraction_options
+from ogi.schema.glued_solver import GLUED_ROW_LABELS, glued_labels, prepare, splits
 from ogi.schema.recognize import recognize
 from ogi.schema.values import read_cell
+from ogi.utils.cells import is_value
 
 XS = [0.0, 30.0, 90.0, 200.0, 240.0]
 
@@ -277,7 +278,7 @@ def test_placeholders_closing_a_glued_table_are_cells(gap: str, run: str) -> Non
 def test_glued_text_with_placeholder_cells_is_detected() -> None:
     """Glued seed 3 (slash_zero): rows of 「/」 count as glued rows."""
     text = "予以公开//////国家秘密0/0/0/0/ 总计12///1/13 继续办理0 0 0 0 0 0 0"
-    assert text_kind(text) == "text_glued"
+    assert text_kind(text, GLUED_ROW_LABELS) == "text_glued"
 
 
 # -- PDF: tables ruled between rows, without vertical rules -------------------------------------------------
@@ -287,7 +288,7 @@ def test_a_table_ruled_between_rows_gets_its_column_lines_back() -> None:
     """PDF no_vertical_rules (seeds 1, 15, 16): a rule under every row, none between columns. Column
     lines come from where a rule stops (under 申请人情况) and from the values lined up in columns; a
     line is drawn only where no word crosses it, so 申请人情况 stays one cell over the value columns."""
-    from ogi.extractors.pdfopen import Rule, clusters, open_grid
+    from ogi.extractors.pdf.unruled import Rule, clusters, open_grid
 
     rules = [
         Rule(100, 50, 350),
@@ -310,7 +311,7 @@ def test_a_table_ruled_between_rows_gets_its_column_lines_back() -> None:
 
 def test_values_straddling_a_column_line_leave_the_table_alone() -> None:
     """When the values do not fall one per column, no grid is made (cells missing, never misplaced)."""
-    from ogi.extractors.pdfopen import Rule, clusters, open_grid
+    from ogi.extractors.pdf.unruled import Rule, clusters, open_grid
 
     rules = [Rule(100, 50, 350), Rule(120, 150, 350), Rule(140, 50, 350), Rule(160, 50, 350)]
     chars = _chars("一、新收", 52, 146) + _chars("12", 140, 146, step=5) + _chars("3", 252, 146)
@@ -322,7 +323,7 @@ def test_values_straddling_a_column_line_leave_the_table_alone() -> None:
 def test_a_header_over_two_grid_columns_takes_the_printed_cell() -> None:
     """PDF seed 16: a header spanning two grid columns, under it an empty grid position and the value:
     the value, not the empty position (which read as a blank)."""
-    from ogi.schema.recognize import _Column, _map_values
+    from ogi.schema.tables import _Column, _map_values
 
     columns = [_Column("new_made", 1, 2), _Column("public_total", 2, 4)]
     values = [Cell("32", 3, 1), Cell("", 3, 2), Cell("35", 3, 3)]

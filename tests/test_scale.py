@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ogi.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 from tests.conftest import IN_CI
 from tests.contract import check_dataset
 
@@ -88,14 +89,14 @@ def test_a_crashing_reader_is_recorded(tmp_path: Path, jiaxing_bytes: bytes) -> 
     import signal
     import threading
 
-    from ogi import workers
-    from ogi.pipeline import extraction_options
+    from ogi.run import workers
+    from ogi.run.source import Task, extraction_options
 
     _slow_text(tmp_path / "huge.txt", 400_000)
     (tmp_path / "good.txt").write_bytes(jiaxing_bytes)
     tasks = [
-        workers.Task("huge", str(tmp_path / "huge.txt"), 10**9),
-        workers.Task("good", str(tmp_path / "good.txt"), 10**9),
+        Task("huge", str(tmp_path / "huge.txt"), 10**9),
+        Task("good", str(tmp_path / "good.txt"), 10**9),
     ]
     with workers.WorkerPool(1, extraction_options(), timeout=120) as pool:
 
@@ -121,3 +122,53 @@ def test_dask_engine_equals_serial(tmp_path: Path, folder: Path, serial: dict[st
     out = tmp_path / "out"
     run([str(folder)], RunOptions(out=out, engine="dask", jobs=2, timeout=120))
     assert _comparable(out) == serial
+
+
+@pytest.mark.skipif(not dask_available and not IN_CI, reason="the dask extra is not installed")
+def test_dask_workers_get_the_page_images_a_local_run_gets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a cluster that does not share this machine's files, the bytes are shipped with what the local
+    path hands to OCR: the pictures the fetch cache kept for a web page whose tables are images."""
+    from distributed import LocalCluster
+
+    import ogi.run.source
+    from ogi.extractors import Document
+    from ogi.fetchers.cache import Cache
+    from ogi.run.cluster import dask_map
+    from ogi.run.source import Task, extraction_options
+
+    page = "https://www.example.gov.cn/art/2024/1/1/art_1.html"
+    picture = "https://www.example.gov.cn/pic/t4.png"
+    html = (
+        "<html><body><h1>某某局2023年政府信息公开工作年度报告</h1><p><img src='/pic/t4.png'></p></body></html>"
+    ).encode()
+    cache = Cache(tmp_path / "cache")
+    cache.store(page, final_url=page, status=200, content_type="text/html", data=html, role="page")
+    cache.store(
+        picture,
+        final_url=picture,
+        status=200,
+        content_type="image/png",
+        data=b"\x89PNG",
+        role="image",
+        referrer=page,
+    )
+    cache.save()
+    path = next(p for p in (tmp_path / "cache").rglob("*.html"))
+    seen: dict[str, object] = {}
+
+    def fake_extract(data: bytes, fmt: str, *, name: str = "", options: object = None) -> Document:
+        seen["images"] = dict(getattr(options, "images", {}))
+        seen["page_url"] = getattr(options, "page_url", "")
+        return Document(format=fmt)
+
+    monkeypatch.setattr(ogi.run.source, "extract", fake_extract)
+    # In-process workers, so the stand-in extractor is the one they call; a scheduler address makes
+    # dask_map ship prepared bytes as it does to a remote cluster.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        rows = list(
+            dask_map([Task(page, str(path))], extraction_options(), scheduler=cluster.scheduler_address)
+        )
+    assert len(rows) == 1
+    assert seen == {"images": {picture: b"\x89PNG"}, "page_url": page}

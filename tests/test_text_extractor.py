@@ -5,6 +5,7 @@ from __future__ import annotations
 from ogi.extractors.detect import detect
 from ogi.extractors.model import Paragraph, Table
 from ogi.extractors.text import parse
+from ogi.schema.glued_solver import GLUED_ROW_LABELS
 
 
 def test_cells_rows_and_tables() -> None:
@@ -59,11 +60,11 @@ def test_plain_text_has_paragraphs_only() -> None:
 
 def test_detect_text_shapes(jiaxing_bytes: bytes) -> None:
     assert detect(jiaxing_bytes, "a.txt") == "text_tab"
-    assert detect("一、总体情况\n本年度无申请。".encode(), "a.txt") == "text_plain"
+    assert detect("一、总体情况\n本年度无申请。".encode(), "a.txt", GLUED_ROW_LABELS) == "text_plain"
     glued = "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000三、"
-    assert detect(glued.encode(), "x") == "text_glued"
-    assert detect("（一）予以公开 258 件。".encode(), "x") == "text_plain"
-    assert detect("一、总体情况".encode("gb18030"), "a.txt") == "text_plain"
+    assert detect(glued.encode(), "x", GLUED_ROW_LABELS) == "text_glued"
+    assert detect("（一）予以公开 258 件。".encode(), "x", GLUED_ROW_LABELS) == "text_plain"
+    assert detect("一、总体情况".encode("gb18030"), "a.txt", GLUED_ROW_LABELS) == "text_plain"
 
 
 def test_detect_binary_formats() -> None:

@@ -12,7 +12,7 @@ import pytest
 from ogi.extractors import ExtractionError, detect, extract
 from ogi.extractors.model import Paragraph, Table
 from ogi.extractors.xlsx import display
-from ogi.pipeline import read_source
+from ogi.run.source import read_source
 from tests.generators.expected import expected_cell, header_unit_of
 from tests.generators.values import cell_keys, sample_values
 from tests.generators.xlsx import fill_workbook, sheet_positions

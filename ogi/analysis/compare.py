@@ -17,15 +17,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ogi.analysis import metrics as metric_calc
-from ogi.analysis.agencies import build_agencies, normalise_name
+from ogi.analysis.load import Dataset, DatasetError
+from ogi.analysis.options import DEFAULT_METRIC, SCOPES
+from ogi.dataset.agencies import normalise_name
 from ogi.schema.metrics import Metric, metric, metrics
+from ogi.utils.files import atomic_path, write_text_atomic
+from ogi.utils.urls import is_http_url
 
-DEFAULT_METRIC = "refused_rate"
-SCOPES = ("own", "aggregate", "all")
 LEVEL_ALIASES = {
     "province": "省",
     "city": "市",
@@ -34,57 +34,10 @@ LEVEL_ALIASES = {
     "department": "部门",
     "zone": "功能区",
 }
-#: A trend crossing these template versions is not one series for table 二; table 三 and 四 are the same.
-VERSION_BREAK = "template 2019→2021"
 
 
-class CompareError(ValueError):
-    pass
-
-
-@dataclass
-class Dataset:
-    """The dataset's tables as DataFrames, with agencies and metrics derived."""
-
-    path: Path
-    reports: pd.DataFrame
-    agencies: pd.DataFrame
-    cells: pd.DataFrame
-    checks: pd.DataFrame
-    sections: pd.DataFrame
-    metrics: pd.DataFrame  # report_id × metric
-
-
-#: Integer columns stay integers with nulls (pandas would otherwise turn a year with a null into 2022.0).
-_INTEGERS = {pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
-
-
-def to_frame(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=_INTEGERS.get)
-
-
-def _read(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        return pd.DataFrame()
-    return to_frame(pq.read_table(path))
-
-
-def load(dataset: Path) -> Dataset:
-    dataset = Path(dataset)
-    if not (dataset / "reports.parquet").exists():
-        raise CompareError(f"{dataset} is not an ogi dataset (no reports.parquet)")
-    reports = _read(dataset / "reports.parquet")
-    agencies_path = dataset / "agencies.parquet"
-    agencies = _read(agencies_path) if agencies_path.exists() else to_frame(build_agencies(dataset))
-    cells = _read(dataset / "cells.parquet")
-    checks = _read(dataset / "checks.parquet")
-    sections = _read(dataset / "sections.parquet")
-    if cells.empty:
-        cells = pd.DataFrame(
-            columns=["report_id", "cell", "table", "row_key", "col_key", "value", "status", "locator"]
-        )
-    table = metric_calc.compute(reports, cells, sections)
-    return Dataset(dataset, reports, agencies, cells, checks, sections, table)
+class CompareError(DatasetError):
+    """A comparison that cannot be made (an unknown metric, a filter that matches nothing …)."""
 
 
 @dataclass
@@ -144,7 +97,7 @@ def agency_mask(view: pd.DataFrame, text: str) -> pd.Series:
     return _contains(view["agency"], text) | _contains(view["agency_name"], norm)
 
 
-def _metric(name: str) -> Metric:
+def metric_named(name: str) -> Metric:
     try:
         return metric(name)
     except KeyError:
@@ -176,7 +129,7 @@ def rank(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None
     f = filters or Filters()
     if f.scope is None:
         f = replace(f, scope="own")
-    m = _metric(metric_name)
+    m = metric_named(metric_name)
     view = apply_filters(report_view(ds), f, use_year=False)
     if f.year is None and not view.empty and view["year"].notna().any():
         f = replace(f, year=int(view["year"].max()))
@@ -247,7 +200,7 @@ def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | Non
     the applications carried over match what the previous report carried forward.
     """
     f = filters or Filters()
-    m = _metric(metric_name)
+    m = metric_named(metric_name)
     view = apply_filters(report_view(ds), f, use_year=False)
     if f.year is not None:
         view = view[view["year"] <= f.year]
@@ -318,7 +271,7 @@ def failed_checks(ds: Dataset, filters: Filters | None = None) -> pd.DataFrame:
 
 def source_href(source: str, locator: str | None = None, fmt: str | None = None) -> str:
     """A link to the source: the URL or a file:// path, with ``#page=N`` for a PDF cell."""
-    if source.startswith(("http://", "https://")):
+    if is_http_url(source):
         href = source
     else:
         href = Path(source).as_uri() if Path(source).is_absolute() else source
@@ -434,11 +387,7 @@ def run_compare(
 ) -> str | None:
     """What ``ogi compare`` prints (or writes to ``out``, then returns None)."""
     f = filters or Filters()
-    m = _metric(metric_name)
-    if fmt == "html":
-        from ogi.analysis.html_report import render
-
-        return _emit(render(ds, m.name, f), out)
+    m = metric_named(metric_name)
     if failed:
         view, df = "failed", failed_checks(ds, f)
         title = "Failed hard checks: reports whose own numbers do not add up"
@@ -454,7 +403,7 @@ def run_compare(
             f"null values last, unranked"
         )
     if fmt == "csv":
-        return _emit(df.to_csv(index=False, lineterminator="\n"), out)
+        return emit(df.to_csv(index=False, lineterminator="\n"), out)
     if fmt == "xlsx":
         if out is None:
             raise CompareError("--format xlsx needs --out FILE")
@@ -464,18 +413,14 @@ def run_compare(
         raise CompareError(f"unknown format {fmt!r}")
     headers = {"value": m.name, "n_checks_failed": "checks_failed", "template_version": "template"}
     text = title + "\n\n" + (text_table(df, SHOWN[view], m, headers) if not df.empty else "(nothing)\n")
-    return _emit(text, out)
+    return emit(text, out)
 
 
-def _emit(text: str, out: Path | None) -> str | None:
+def emit(text: str, out: Path | None) -> str | None:
+    """``text`` returned, or written to ``out`` (atomically) and None returned."""
     if out is None:
         return text
-    import os
-
-    out = Path(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    write_text_atomic(Path(out), text)
     return None
 
 
@@ -498,11 +443,7 @@ def metric_sheet() -> pd.DataFrame:
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """Several DataFrames as sheets of one workbook (openpyxl), written atomically."""
-    import os
-
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.xlsx")
-    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+    with atomic_path(Path(path), suffix=".xlsx") as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, df in sheets.items():
             out = df.copy()
             for col in out.columns:
@@ -513,4 +454,3 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
             out.to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
             ws.freeze_panes = "A2"
-    os.replace(tmp, path)

@@ -21,9 +21,10 @@ from urllib.parse import unquote, urlparse
 
 import pyarrow.parquet as pq
 
+from ogi.utils.urls import is_http_url
+
 #: Cell statuses that carry a number ogi stands behind.
 READ_STATUSES = frozenset({"value", "recovered", "ocr", "ocr_corrected", "manual"})
-EMPTY_STATUSES = frozenset({"blank", "placeholder"})
 
 
 class EvalError(ValueError):
@@ -132,14 +133,14 @@ def load_expected_dir(folder: Path) -> dict[str, Expected]:
 
 def source_name(source: str) -> str:
     """The file name of a source: of the path, or of a URL's last path segment."""
-    if source.startswith(("http://", "https://")):
+    if is_http_url(source):
         return PurePosixPath(unquote(urlparse(source).path).rstrip("/")).name
     return Path(source).name
 
 
 def source_stem(source: str) -> str:
     """The stem a report is paired by: of the file name, or of a URL's last path segment."""
-    if source.startswith(("http://", "https://")):
+    if is_http_url(source):
         path = unquote(urlparse(source).path).rstrip("/")
         name = PurePosixPath(path).name
         return PurePosixPath(name).stem if name else urlparse(source).netloc

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,26 +24,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi import __version__
-from ogi.schema.dataset import DERIVED, TABLES, Column
-from ogi.schema.dictionary import cell_rows
+from ogi.analysis.compare import metric_sheet, write_xlsx
+from ogi.analysis.load import load as load_dataset
+from ogi.analysis.load import to_frame
+from ogi.analysis.metrics import long_table
+from ogi.analysis.options import EXPORT_FORMATS
+from ogi.dataset.datapackage import (
+    LICENSE,
+    LICENSE_URL,
+    RUN_TABLES,
+    SOURCE,
+    TABLE_TITLES,
+    TITLE,
+    datapackage,
+    descriptions,
+    frame_fields,
+)
+from ogi.schema.dictionary import csv_text
 from ogi.schema.template import load
+from ogi.utils.files import atomic_path, write_text_atomic
 
-FORMATS = ("sqlite", "csv", "xlsx", "duckdb")
-RUN_TABLES = tuple(TABLES)  # reports, cells, checks, sections, unmapped
-TITLE = "ogi: government information-disclosure annual reports (政府信息公开工作年度报告)"
-LICENSE = "Apache-2.0 (ogi and this compilation); the source reports are public government information"
-LICENSE_URL = "https://www.apache.org/licenses/LICENSE-2.0"
-SOURCE = "Published 政府信息公开工作年度报告, read by ogi; each row names its source"
-TABLE_TITLES = {
-    "reports": "Reports: one row per input source",
-    "cells": "Cells: one row per template cell read",
-    "checks": "Checks: one row per identity check",
-    "sections": "Sections 一 … 六 of each report",
-    "unmapped": "Rows and columns outside the template, verbatim",
-    "agencies": "Agencies: normalised body, place and the counted report per (agency, year)",
-    "metrics": "Metrics: one row per report and metric",
-    "wide": "One row per report, one column per cell key",
-}
 FACETS = {
     "reports": ["year", "status", "template_version", "scope", "format", "province"],
     "cells": ["table", "status", "year"],
@@ -61,10 +60,6 @@ LABEL_COLUMNS = {"reports": "agency", "agencies": "agency"}
 # -- the tables ------------------------------------------------------------------------------------
 
 
-def _columns(table: str) -> tuple[Column, ...]:
-    return TABLES[table] if table in TABLES else DERIVED[table]
-
-
 def cell_order() -> list[str]:
     """Every cell key in template order: the 2021 grid, then what only 2019 and variants have."""
     t = load()
@@ -72,26 +67,6 @@ def cell_order() -> list[str]:
     for extra in (t.cell_keys("2021", other_single_row=True), t.cell_keys("2019")):
         keys += [k for k in extra if k not in keys]
     return keys
-
-
-def descriptions(table: str) -> dict[str, str]:
-    """Column → description for a table (the wide table's cell columns from the cell labels)."""
-    if table != "wide":
-        return {c.name: c.description for c in _columns(table)}
-    out = {
-        "report_id": "The report.",
-        "source": "Its smallest source (see `reports`).",
-        "agency": "As printed.",
-        "agency_id": "See `agencies`.",
-        "year": "Year covered.",
-        "template_version": "2019 or 2021 format.",
-        "scope": "own or aggregate.",
-        "status": "Report status.",
-        "canonical": "Whether this report is the one counted for its agency and year.",
-    }
-    for s in cell_rows():
-        out[s["cell"]] = f"{s['label_zh']} — {s['label_en']} ({s['versions']})"
-    return out
 
 
 def wide_table(reports: pd.DataFrame, cells: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
@@ -120,10 +95,6 @@ def wide_table(reports: pd.DataFrame, cells: pd.DataFrame, agencies: pd.DataFram
 
 def gather(dataset: Path) -> dict[str, pd.DataFrame]:
     """Every exported table as a DataFrame (list columns kept as lists)."""
-    from ogi.analysis.compare import load as load_dataset
-    from ogi.analysis.compare import to_frame
-    from ogi.analysis.metrics import long_table
-
     ds = load_dataset(dataset)
     tables: dict[str, pd.DataFrame] = {}
     for name in RUN_TABLES:
@@ -185,19 +156,13 @@ INDEXES = {
 
 
 def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    if tmp.exists():
-        tmp.unlink()
-    con = sqlite3.connect(tmp)
-    try:
-        _fill_sqlite(con, tables)
-        con.commit()
-    except BaseException:
-        con.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    con.close()
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        con = sqlite3.connect(tmp)
+        try:
+            _fill_sqlite(con, tables)
+            con.commit()
+        finally:
+            con.close()
 
 
 def _fill_sqlite(con: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
@@ -248,14 +213,10 @@ def export_sqlite(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         db, meta_path = out / "ogi.db", out / "metadata.json"
     db.parent.mkdir(parents=True, exist_ok=True)
     write_sqlite(tables, db)
-    _write_text(meta_path, json.dumps(datasette_metadata(tables, db.stem), ensure_ascii=False, indent=2))
+    write_text_atomic(
+        meta_path, json.dumps(datasette_metadata(tables, db.stem), ensure_ascii=False, indent=2)
+    )
     return [db, meta_path]
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def export_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
@@ -269,19 +230,16 @@ def export_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
             if plain[col].dtype == object:
                 plain[col] = plain[col].map(_plain)
         target = out / f"{name}.csv"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        plain.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-        os.replace(tmp, target)
+        with atomic_path(target) as tmp:
+            plain.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
         written.append(target)
-    package = datapackage({n: _frame_fields(n, df) for n, df in tables.items()}, fmt="csv")
+    package = datapackage({n: frame_fields(n, df) for n, df in tables.items()}, fmt="csv")
     path = out / "datapackage.json"
-    _write_text(path, json.dumps(package, ensure_ascii=False, indent=2))
+    write_text_atomic(path, json.dumps(package, ensure_ascii=False, indent=2))
     return [*written, path]
 
 
 def export_xlsx(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    from ogi.analysis.compare import metric_sheet, write_xlsx
-    from ogi.schema.dictionary import csv_text
 
     agencies = tables["agencies"]
     metrics_wide = tables["metrics"].pivot(index="report_id", columns="metric", values="value")
@@ -326,24 +284,21 @@ def export_duckdb(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     import duckdb
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    if tmp.exists():
-        tmp.unlink()
-    con = duckdb.connect(str(tmp))
-    try:
-        for name, df in tables.items():
-            data = pa.Table.from_pandas(df, preserve_index=False)
-            con.register("_ogi_export", data)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _ogi_export')
-            con.unregister("_ogi_export")
-            con.execute(f"COMMENT ON TABLE \"{name}\" IS '{_sq(TABLE_TITLES.get(name, name))}'")
-            desc = descriptions(name)
-            for col in df.columns:
-                if col in desc:
-                    con.execute(f'COMMENT ON COLUMN "{name}"."{col}" IS \'{_sq(desc[col])}\'')
-    finally:
-        con.close()
-    os.replace(tmp, out)
+    with atomic_path(out) as tmp:
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, df in tables.items():
+                data = pa.Table.from_pandas(df, preserve_index=False)
+                con.register("_ogi_export", data)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _ogi_export')
+                con.unregister("_ogi_export")
+                con.execute(f"COMMENT ON TABLE \"{name}\" IS '{_sq(TABLE_TITLES.get(name, name))}'")
+                desc = descriptions(name)
+                for col in df.columns:
+                    if col in desc:
+                        con.execute(f'COMMENT ON COLUMN "{name}"."{col}" IS \'{_sq(desc[col])}\'')
+        finally:
+            con.close()
     return [out]
 
 
@@ -354,8 +309,8 @@ def _sq(text: str) -> str:
 def export(dataset: Path, fmt: str, out: Path) -> list[Path]:
     """Export the dataset folder ``dataset`` as ``fmt`` to ``out``; returns the files written."""
     dataset, out = Path(dataset), Path(out)
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
     tables = gather(dataset)
     written = {
         "sqlite": export_sqlite,
@@ -363,100 +318,4 @@ def export(dataset: Path, fmt: str, out: Path) -> list[Path]:
         "xlsx": export_xlsx,
         "duckdb": export_duckdb,
     }[fmt](tables, out)
-    write_datapackage(dataset)
     return written
-
-
-# -- datapackage.json ----------------------------------------------------------------------------------
-
-_FRICTIONLESS = {
-    "string": "string",
-    "int16": "integer",
-    "int32": "integer",
-    "int64": "integer",
-    "double": "number",
-    "float": "number",
-    "date32[day]": "date",
-    "bool": "boolean",
-}
-PRIMARY_KEYS = {"reports": ["source"], "cells": ["report_id", "cell"], "agencies": ["source"]}
-
-
-def _field(name: str, type_: str, description: str = "", required: bool = False) -> dict[str, Any]:
-    f: dict[str, Any] = {"name": name, "type": type_}
-    if description:
-        f["description"] = description
-    if required:
-        f["constraints"] = {"required": True}
-    return f
-
-
-def _arrow_fields(table: str, schema: pa.Schema) -> list[dict[str, Any]]:
-    desc = descriptions(table) if table in TABLES or table in DERIVED else {}
-    return [
-        _field(
-            f.name,
-            "array" if pa.types.is_list(f.type) else _FRICTIONLESS.get(str(f.type), "any"),
-            desc.get(f.name, ""),
-            not f.nullable,
-        )
-        for f in schema
-    ]
-
-
-def _frame_fields(table: str, df: pd.DataFrame) -> list[dict[str, Any]]:
-    desc = descriptions(table)
-    kinds = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
-    out = []
-    for col in df.columns:
-        kind = kinds.get(df[col].dtype.kind, "string")
-        if table in ("reports", "agencies") and col == "published":
-            kind = "date"
-        if table in ("checks", "unmapped") and col in ("cells", "assumed_zero", "values"):
-            kind = "array"  # written as a JSON list
-        out.append(_field(col, kind, desc.get(col, "")))
-    return out
-
-
-def datapackage(fields: dict[str, list[dict[str, Any]]], fmt: str) -> dict[str, Any]:
-    resources = []
-    for name, fs in fields.items():
-        res: dict[str, Any] = {
-            "name": name,
-            "path": f"{name}.{fmt}",
-            "title": TABLE_TITLES.get(name, name),
-            "profile": "tabular-data-resource",
-            "format": fmt,
-            "schema": {"fields": fs},
-        }
-        if fmt == "parquet":
-            res["mediatype"] = "application/vnd.apache.parquet"
-        else:
-            res["mediatype"] = "text/csv"
-            res["encoding"] = "utf-8-sig"
-        if name in PRIMARY_KEYS:
-            res["schema"]["primaryKey"] = PRIMARY_KEYS[name]
-        resources.append(res)
-    return {
-        "profile": "tabular-data-package",
-        "name": "ogi-dataset",
-        "title": TITLE,
-        "description": "Written by ogi; the data dictionary (dictionary.md) explains every column.",
-        "version": __version__,
-        "licenses": [{"name": "Apache-2.0", "path": LICENSE_URL, "title": LICENSE}],
-        "sources": [{"title": SOURCE}],
-        "resources": resources,
-    }
-
-
-def write_datapackage(dataset: Path) -> Path:
-    """``dataset/datapackage.json``: a Frictionless data package describing its parquet files."""
-    dataset = Path(dataset)
-    fields = {}
-    for name in (*RUN_TABLES, "agencies"):
-        path = dataset / f"{name}.parquet"
-        if path.exists():
-            fields[name] = _arrow_fields(name, pq.read_schema(path))
-    target = dataset / "datapackage.json"
-    _write_text(target, json.dumps(datapackage(fields, fmt="parquet"), ensure_ascii=False, indent=2))
-    return target

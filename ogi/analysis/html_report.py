@@ -17,7 +17,6 @@ import pandas as pd
 
 from ogi import __version__
 from ogi.analysis.compare import (
-    Dataset,
     Filters,
     failed_checks,
     format_value,
@@ -27,6 +26,7 @@ from ogi.analysis.compare import (
     trend,
     value_href,
 )
+from ogi.analysis.load import Dataset
 from ogi.analysis.metrics import anchor_cell
 from ogi.schema.metrics import Metric, metric, metrics
 

@@ -1,8 +1,9 @@
 """Per-report metrics, computed from the dataset as ``schema/data/metrics.toml`` defines them.
 
 The rules for missing inputs live with the definitions (and in the data dictionary): a metric is null when
-an input cell is missing, ambiguous, or a blank/placeholder 总计 beside printed non-zero values; other
-blank and placeholder cells count as 0, as the identity checks count them; 0/0 is null. A table-二 metric
+an input cell is missing, ambiguous, or a total the checks' blank-total rule says is not known
+(``schema.identities.total_unknown``, applied here to every report at once); other blank and placeholder
+cells count as 0, as the identity checks count them; 0/0 is null. A table-二 metric
 exists for one template version only, so a 2019-format value never sits in a 2021-format series.
 """
 
@@ -17,6 +18,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from ogi.schema.identities import total_parts
 from ogi.schema.metrics import Metric, metrics
 from ogi.schema.template import VERSIONS, load
 
@@ -31,17 +33,31 @@ def effective_values(cells: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(dtype="float64")
     c = cells[["report_id", "cell", "table", "row_key", "col_key", "value", "status"]]
     value = c["value"].astype("float64")
-    is_zero = c["status"].isin(ZERO)
     eff = value.where(c["status"].isin(READ), np.nan)
-    eff = eff.mask(is_zero, 0.0)
-    # A blank 总计 beside printed non-zero values in its row: the agency did not add the row up.
-    printed = (value.fillna(0) != 0) & (c["col_key"] != "total")
-    row_has_values = printed.groupby([c["report_id"], c["table"], c["row_key"]]).transform("any")
-    eff = eff.mask(is_zero & (c["col_key"] == "total") & row_has_values, np.nan)
-    frame = pd.DataFrame({"report_id": c["report_id"], "cell": c["cell"], "eff": eff})
-    wide = frame.drop_duplicates(["report_id", "cell"]).pivot(index="report_id", columns="cell", values="eff")
+    eff = eff.mask(c["status"].isin(ZERO), 0.0)
+    frame = pd.DataFrame({"report_id": c["report_id"], "cell": c["cell"], "eff": eff, "status": c["status"]})
+    frame = frame.assign(value=value).drop_duplicates(["report_id", "cell"])
+    wide = frame.pivot(index="report_id", columns="cell", values="eff").astype("float64")
     wide.columns.name = None
-    return wide.astype("float64")
+    _null_unknown_totals(wide, frame)
+    return wide
+
+
+def _null_unknown_totals(wide: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Null every total the blank-total rule (``schema.identities.total_unknown``) says is not known: the
+    same rule the checks apply, vectorised over reports."""
+    blank_totals = frame[(frame["status"] == "blank") & frame["cell"].isin(total_parts().keys())]
+    if blank_totals.empty:
+        return
+    status = frame.pivot(index="report_id", columns="cell", values="status")
+    value = frame.pivot(index="report_id", columns="cell", values="value")
+    for total in blank_totals["cell"].unique():
+        parts = [p for p in total_parts()[total] if p in status.columns]
+        if not parts:
+            continue
+        printed = (status[parts] == "ambiguous") | value[parts].notna()
+        unknown = (status[total] == "blank") & printed.any(axis=1)
+        wide.loc[unknown[unknown].index, total] = np.nan
 
 
 @cache

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from ogi.schema.template import load
 from ogi.schema.values import format_number
+from ogi.utils.urls import is_http_url
 
 MARKS = {
     "value": "",
@@ -49,7 +50,7 @@ def find_report(dataset: Path, ref: str) -> dict[str, Any]:
     """A report by report_id (or a unique prefix of it), source path or URL."""
     reports = pq.read_table(dataset / "reports.parquet").to_pylist()
     candidates = [r for r in reports if r["report_id"] == ref or r["source"] == ref]
-    if not candidates and not ref.startswith(("http://", "https://")):
+    if not candidates and not is_http_url(ref):
         resolved = str(Path(ref).expanduser().resolve())
         candidates = [r for r in reports if r["source"] == resolved]
     if not candidates and len(ref) >= 4:

@@ -13,17 +13,25 @@ from dataclasses import dataclass, field
 from ogi.extractors.detect import detect
 from ogi.extractors.model import Document, ExtractionError
 
-__all__ = ["Document", "ExtractOptions", "ExtractionError", "detect", "extract"]
+__all__ = ["PDF_ENGINES", "Document", "ExtractOptions", "ExtractionError", "detect", "extract"]
+
+
+#: The PDF engines (``ogi.extractors.pdf.reader``): ``auto`` is pdfium with pdfplumber for the pages the
+#: port does not reproduce.
+PDF_ENGINES = ("auto", "pdfium", "plumber")
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
     """Knobs the pipeline passes to extractors."""
 
-    #: ``auto``, ``pdfium`` or ``plumber`` (PDF only).
+    #: One of ``PDF_ENGINES`` (PDF only).
     pdf_engine: str = "auto"
     #: Labels to cut glued crawled text at, in template order (``text_glued`` only).
     glued_labels: Sequence[str] = field(default_factory=tuple)
+    #: Row labels that open a row of cells: two of them each followed by a row of numbers tell glued text
+    #: from prose (format detection).
+    glued_rows: Sequence[str] = field(default_factory=tuple)
     #: Seconds a converter (LibreOffice) may take.
     convert_timeout: float = 120.0
     #: Read pages and pictures without text by OCR when the ``ocr`` extra is installed.
@@ -40,14 +48,14 @@ class ExtractOptions:
 _EXTRACTORS: dict[str, str] = {
     "text_tab": "ogi.extractors.text:extract_tab",
     "text_plain": "ogi.extractors.text:extract_plain",
-    "text_glued": "ogi.extractors.glued:extract",
-    "html": "ogi.extractors.html:extract",
+    "text_glued": "ogi.extractors.text_glued:extract",
+    "html": "ogi.extractors.html.walk:extract",
     "docx": "ogi.extractors.docx:extract",
     "xlsx": "ogi.extractors.xlsx:extract",
     "doc": "ogi.extractors.legacy:extract",
     "wps": "ogi.extractors.legacy:extract",
     "xls": "ogi.extractors.legacy:extract",
-    "pdf": "ogi.extractors.pdf:extract",
+    "pdf": "ogi.extractors.pdf.reader:extract",
 }
 
 
@@ -69,8 +77,7 @@ def extract(data: bytes, fmt: str, *, name: str = "", options: ExtractOptions | 
         raise ExtractionError(
             f"unrecognised format ({name or 'input'} is not HTML, Word, Excel, PDF or text)"
         )
-    try:
-        fn = _load(target)
-    except (ImportError, AttributeError) as exc:
-        raise ExtractionError(f"no extractor for {fmt} in this installation ({exc})") from exc
+    # Every extractor's dependencies are required ones: a failing import is a broken installation, and
+    # it surfaces as itself (never as a per-file "cannot read" that would hide it in a status column).
+    fn = _load(target)
     return fn(data, fmt=fmt, name=name, options=options or ExtractOptions())

@@ -5,13 +5,16 @@ The name only breaks ties the bytes cannot (an OLE container is a ``.doc``, ``.w
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import PurePath
 
+from ogi.extractors.text import looks_tabbed
 from ogi.extractors.textutil import decode_text
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -24,14 +27,11 @@ PASSWORD_PROTECTED = (
 )
 #: Names that make an encrypted OOXML package a workbook rather than a Word document.
 _SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx"})
-# Row labels of table 三 each followed directly by a row's worth of cells (seven cells, at least seven
-# digits or placeholders 「/」「—」「-」, maybe thousands separators and some spaces): the cells of the
-# page were glued together. Two such rows are needed, so a sentence such as 「予以公开 258 件」 is not
-# enough.
-_GLUED = re.compile(
-    r"(?:本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|予以公开|国家秘密|总计|继续办理)"
-    r"[^\S\n]*(?:[\d/／—－\-][,，]?[^\S\n]*){7,}"
-)
+# Glued text: a row label directly followed by a row's worth of cells (seven cells, at least seven digits
+# or placeholders 「/」「—」「-」, maybe thousands separators and some spaces) means the page's cells were
+# glued together. Two such rows are needed, so a sentence such as 「予以公开 258 件」 is not enough. The
+# labels are the template's, passed in by the caller (extractors do not know the template).
+_GLUED_CELLS = r"[^\S\n]*(?:[\d/／—－\-][,，]?[^\S\n]*){7,}"
 MIN_GLUED_ROWS = 2
 
 
@@ -151,8 +151,12 @@ def _local_entries(data: bytes, limit: int = 200) -> tuple[list[str], bytes]:
     return names, types
 
 
-def detect(data: bytes, name: str = "") -> str:
-    """The contract's ``format`` of a source (``pdf``, ``docx``, ``text_tab`` …, or ``unknown``)."""
+def detect(data: bytes, name: str = "", glued_rows: Sequence[str] = ()) -> str:
+    """The contract's ``format`` of a source (``pdf``, ``docx``, ``text_tab`` …, or ``unknown``).
+
+    ``glued_rows``: row labels that open a row of cells (the template's); without them glued text is not
+    told from plain text.
+    """
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -168,18 +172,22 @@ def detect(data: bytes, name: str = "") -> str:
     if _HTML.search(data[:200_000]):
         return "html"
     text = decode_text(data[:400_000])
-    return text_kind(text)
+    return text_kind(text, glued_rows)
 
 
-def text_kind(text: str) -> str:
+def text_kind(text: str, glued_rows: Sequence[str] = ()) -> str:
     """``text_tab``, ``text_glued`` or ``text_plain`` for decoded text."""
-    from ogi.extractors.text import looks_tabbed
 
     if looks_tabbed(text):
         return "text_tab"
-    if len(_GLUED.findall(text)) >= MIN_GLUED_ROWS:
+    if glued_rows and len(_glued_pattern(tuple(glued_rows)).findall(text)) >= MIN_GLUED_ROWS:
         return "text_glued"
     return "text_plain"
+
+
+@functools.lru_cache(maxsize=8)
+def _glued_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(map(re.escape, labels)) + ")" + _GLUED_CELLS)
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -17,7 +17,7 @@ Cell text is the raw text as printed: wrapped lines and paragraphs of a cell are
 between Chinese characters; a cell holding only full-width spaces keeps them (``ogi.schema`` reads
 whitespace-only cells as blank). Paragraph locators ``{"paragraph": n}`` count the paragraphs read as
 running text in document order (empty ones included). Pictures in the body are listed in ``Document.meta["images"]``; report-sized ones
-are read by OCR when the ``ocr`` extra is installed (``ogi.extractors.ocrimages``: their tables go where
+are read by OCR when the ``ocr`` extra is installed (``ogi.extractors.ocr.pictures``: their tables go where
 the picture stands, their text too when the document has no tables of its own). A document with
 report-sized pictures but no tables, and no OCR to read them, is ``needs_ocr``.
 """
@@ -621,7 +621,7 @@ def _reportish(info: dict[str, Any]) -> bool:
 def _read_pictures(doc: Document, package: Any, wanted: bool) -> None:
     """Report-sized pictures read by OCR (when installed): their tables go where the pictures stand,
     and their text too when the document has no tables of its own (a report pasted as pictures)."""
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
 
     images = [
         i
@@ -630,7 +630,7 @@ def _read_pictures(doc: Document, package: Any, wanted: bool) -> None:
     ]
     if not images or not wanted or not ocr.available():
         return
-    from ogi.extractors.ocrimages import Picture, read_pictures
+    from ogi.extractors.ocr.pictures import Picture, read_pictures
 
     parts = {str(p.partname): p for p in package.iter_parts()}
     text_too = not doc.tables
@@ -656,7 +656,7 @@ def _read_pictures(doc: Document, package: Any, wanted: bool) -> None:
 
 def _flag_pictures(doc: Document) -> None:
     """A document with report-sized pictures and no tables has its tables as pictures: ``needs_ocr``."""
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
 
     images = doc.meta.get("images") or []
     big = [i for i in images if i.get("reportish")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ogi.utils.text import CJK
+
 #: Punctuation written in one form when labels are compared: half-width brackets and separators become
 #: full-width, every kind of quote becomes ”, a slash becomes ／ (applied after NFKC, which has already turned
 #: full-width forms into ASCII).
@@ -23,8 +25,6 @@ PUNCTUATION: dict[str, str] = {
     "/": "／",
 }
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
-
 
 def join_wrapped(parts: list[str], numbers_wrap: bool = False) -> str:
     """Join the lines of one wrapped cell or paragraph.
@@ -40,7 +40,7 @@ def join_wrapped(parts: list[str], numbers_wrap: bool = False) -> str:
         part = part.strip()
         if not part:
             continue
-        latin = out and not (_CJK.match(out[-1]) or _CJK.match(part[0]))
+        latin = out and not (CJK.match(out[-1]) or CJK.match(part[0]))
         if latin and not (numbers_wrap and _NUMBER_END.search(out) and _NUMBER_START.match(part)):
             out += " "
         out += part

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
@@ -29,6 +28,9 @@ from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from ogi.utils.files import atomic_path, write_bytes_atomic
+from ogi.utils.text import IDEOGRAPHS
 
 MANIFEST = "manifest.parquet"
 STATE = ".fetch-state.json"
@@ -69,7 +71,7 @@ _EXT_BY_TYPE = {
     "image/webp": ".webp",
     "image/bmp": ".bmp",
 }
-_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+_UNSAFE = re.compile(rf"[^\w.\-{IDEOGRAPHS}]+")
 
 
 @dataclass
@@ -117,18 +119,6 @@ def file_name(url: str, role: str, content_type: str | None) -> str:
     sub = {"index": INDEX_DIR, "image": IMAGE_DIR}.get(role)
     name = f"{digest}-{stem}.{ext}"
     return f"{host}/{sub}/{name}" if sub else f"{host}/{name}"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Cache:
@@ -187,7 +177,7 @@ class Cache:
         with self._lock:
             old = self.entries.get(url)
         rel = old.path if old is not None and old.path else file_name(url, role, content_type)
-        _atomic_write(self.root / rel, data)
+        write_bytes_atomic(self.root / rel, data)
         entry = Entry(
             url=url,
             final_url=final_url,
@@ -272,17 +262,10 @@ class Cache:
         with self._lock:
             rows = [asdict(e) for e in sorted(self.entries.values(), key=lambda e: e.url)]
             table = pa.Table.from_pylist(rows, schema=SCHEMA)
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".manifest", suffix=".tmp")
-            os.close(fd)
-            try:
+            with atomic_path(self.root / MANIFEST) as tmp:
                 pq.write_table(table, tmp)
-                os.replace(tmp, self.root / MANIFEST)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
             state = {"validators": self.validators, "pages": self.pages}
-            _atomic_write(
+            write_bytes_atomic(
                 self.root / STATE,
                 json.dumps(state, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8"),
             )

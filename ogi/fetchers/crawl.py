@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,9 @@ from urllib.parse import urljoin
 
 from ogi import __version__
 from ogi.fetchers.cache import Cache, Entry
-from ogi.fetchers.http import HttpClient, Response, host_of, is_http_url, without_fragment
+from ogi.fetchers.http import HttpClient, Response, host_of, without_fragment
 from ogi.fetchers.links import read_index
+from ogi.utils.urls import is_http_url
 
 
 @dataclass
@@ -47,6 +49,11 @@ class CrawlOptions:
     max_image_bytes: int = 10 * 1024 * 1024
     #: Articles fetched in parallel (the per-host limit of the client still applies).
     workers: int = 4
+    #: How a fetched page is read for what it links to (``{"status", "attachments", "images"}``: whether
+    #: it only links to its report file or shows its tables as pictures). Fetchers know bytes and links,
+    #: not documents: the caller hands in the HTML extractor's ``page_links``. Without it no attachment or
+    #: picture of a report page is followed.
+    read_page: Callable[[bytes, str], dict[str, Any]] | None = None
 
 
 @dataclass
@@ -194,18 +201,9 @@ class Fetcher:
             known = self.cache.page_links(key)
             if known is not None:
                 return known
-        from ogi.extractors.detect import detect
-        from ogi.extractors.html import extract
-
-        data = path.read_bytes()
         found: dict[str, Any] = {"status": None}
-        if detect(data, path.name) == "html":
-            doc = extract(data)
-            found = {
-                "status": doc.status,
-                "attachments": list(doc.meta.get("attachments", [])),
-                "images": list(doc.meta.get("images", [])),
-            }
+        if self.options.read_page is not None:
+            found = self.options.read_page(path.read_bytes(), path.name)
         if key:
             self.cache.remember_page(key, found)
         return found

@@ -10,13 +10,14 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from ogi import __version__
+from ogi.utils.urls import is_http_url
 
 USER_AGENT = (
     f"ogi/{__version__} (+https://github.com/ogi-project/ogi; government information-disclosure reports)"
@@ -43,9 +44,6 @@ class FetchPolicy:
     max_bytes: int = 100 * 1024 * 1024
     respect_robots: bool = True
     user_agent: str = USER_AGENT
-
-    def with_(self, **changes: object) -> FetchPolicy:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 #: What ``ogi run URL`` and ``fetch_for_run`` use; tests swap it for a fast one.
@@ -94,11 +92,6 @@ class _Gate:
 
     def __exit__(self, *exc: object) -> None:
         self.slots.release()
-
-
-def is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def host_of(url: str) -> str:

@@ -13,7 +13,9 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from ogi.extractors.html import decode_html, is_attachment, parse, strip_chrome_tree
+from ogi.extractors.html.chrome import is_attachment, strip_chrome_tree
+from ogi.extractors.html.decode import decode_html
+from ogi.extractors.html.tree import parse
 
 #: Link text (or title) of an article that is an annual report, unless ``--pattern`` says otherwise.
 REPORT_LINK = re.compile(r"年度报告|年报")

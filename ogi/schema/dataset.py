@@ -157,7 +157,7 @@ DERIVED: dict[str, tuple[Column, ...]] = {
         _c(
             "agency_id",
             STRING,
-            "Stable id of the body across years: `v1:` + 12 hex digits of SHA-1 over the gazetteer's province/city/county and the normalised rest of the name (see `ogi/analysis/agencies.py`); null without an agency.",
+            "Stable id of the body across years: `v1:` + 12 hex digits of SHA-1 over the gazetteer's province/city/county and the normalised rest of the name (see `ogi/dataset/agencies.py`); null without an agency.",
         ),
         _c(
             "level",

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 from ogi.schema.dataset import DERIVED, TABLES, VOCABULARIES
 from ogi.schema.metrics import metrics
 from ogi.schema.template import load
+from ogi.utils.files import write_text_atomic
 
 _VOCAB_TITLES = {
     "format": "`reports.format`",
@@ -71,7 +71,10 @@ def metrics_markdown() -> str:
     w = out.write
     w("## Metrics\n\n")
     w("Computed per report by `ogi compare` and `ogi export` (`ogi/analysis/metrics.py`). A metric is null ")
-    w("when an input cell is missing or ambiguous, or is a blank 总计 beside printed values in its row; ")
+    w(
+        "when an input cell is missing or ambiguous, or is a blank 总计 (column, （七）总计 row or table-四 总计) "
+    )
+    w("beside printed values (0 included), the rule the checks apply; a placeholder total counts as 0, and ")
     w("other blank and placeholder cells count as 0, as in the checks; 0/0 is null. Cell patterns such as ")
     w("`t3.denied_*.total` cover every matching template row. Table-二 metrics exist for one template ")
     w("version only (suffix `_v2019` or `_v2021`): the two formats count different things and never form ")
@@ -163,16 +166,10 @@ def csv_text() -> str:
     return out.getvalue()
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_dictionary(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out_dir / "dictionary.md", markdown())
-    _atomic_write(out_dir / "dictionary.csv", csv_text())
+    write_text_atomic(out_dir / "dictionary.md", markdown())
+    write_text_atomic(out_dir / "dictionary.csv", csv_text())
 
 
 if __name__ == "__main__":  # python -m ogi.schema.dictionary: refresh docs/dictionary.md

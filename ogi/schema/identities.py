@@ -13,10 +13,11 @@ rows and blocks and applies the contract's counting rules (output-contract.md §
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
-from ogi.schema.recognize import CellValue
+from ogi.schema.cells import CellValue
 from ogi.schema.template import Rule, Template, load
 
 TOLERANCE = 1e-6
@@ -81,6 +82,33 @@ class _Context:
         return out
 
 
+def total_unknown(status: str | None, parts: Iterable[tuple[str | None, float | None]]) -> bool:
+    """The blank-total rule (contract §4), for the checks and the metrics alike: a total printed blank
+    (not a placeholder) beside parts that print a value (0 included) or are ambiguous is not known, since
+    agencies leave a total empty when they did not add the row up. A placeholder (「/」) total was written
+    there and counts as 0, like a blank total beside blank parts."""
+    return status == "blank" and any(s == "ambiguous" or v is not None for s, v in parts)
+
+
+@cache
+def total_parts() -> dict[str, tuple[str, ...]]:
+    """Every total cell of either template version → the cells it adds up (for applying
+    ``total_unknown`` outside the checks: a report holds only its own version's cells)."""
+    t = load()
+    out: dict[str, list[str]] = {}
+    for version in ("2019", "2021"):
+        for single in (False, True):
+            ctx = _Context({}, version, single, t)
+            keys = [f"t3.{r}.{c}" for r in ctx.rows for c in ("total", *ctx.applicants)]
+            keys += [f"t4.{b}.total" for b in ctx.blocks]
+            for key in keys:
+                for part in ctx.components(key):
+                    out.setdefault(key, [])
+                    if part not in out[key]:
+                        out[key].append(part)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _sum(keys: list[str], ctx: _Context, assumed: list[str]) -> tuple[float | None, str | None]:
     """Sum of ``keys`` with the counting rules; (None, reason) when not assessable."""
     total = 0.0
@@ -94,10 +122,8 @@ def _sum(keys: list[str], ctx: _Context, assumed: list[str]) -> tuple[float | No
             # No number and not printed empty: a value a person declared unknown (a `manual` null).
             return None, f"{key} has no value"
         if cell.value is None:
-            # A blank total beside printed values (0 included) may be a sum nobody worked out; a
-            # placeholder (「/」) was written there, and counts as 0 like any other.
             comps = [c for k in ctx.components(key) if (c := ctx.cells.get(k)) is not None]
-            if cell.status == "blank" and any(c.status == "ambiguous" or c.value is not None for c in comps):
+            if total_unknown(cell.status, ((c.status, c.value) for c in comps)):
                 return None, f"{key} blank beside printed values"
             assumed.append(key)
             continue

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ogi.extractors.textutil import PUNCTUATION
-from ogi.schema.template import Label
+from ogi.schema.template import Label, Template
+from ogi.utils.text import IDEOGRAPHS
 
 _WS = re.compile(r"\s+", re.UNICODE)
 # Numbering at the start of a label: 一、 （一） (一) 1. 1、 1． 1， (1) ①
@@ -21,7 +22,7 @@ _NUMBERING = re.compile(
     r"^(?:"
     r"[一二三四五六七八九十]+[、.．，,]"
     r"|[（(][一二三四五六七八九十\d]+[）)][、.．，,]?"
-    r"|\d{1,2}(?:[、.．，,]|(?=[\u4e00-\u9fff]))"
+    rf"|\d{{1,2}}(?:[、.．，,]|(?=[{IDEOGRAPHS}]))"
     r"|[①②③④⑤⑥⑦⑧⑨⑩]"
     r")"
 )
@@ -116,16 +117,35 @@ def sole_match(labels: Iterable[Label], text: str) -> Label | None:
     return None if tied else best
 
 
-def contains_all(text: str, words: Sequence[str]) -> bool:
-    n = normalize(text)
-    return all(normalize(w) in n for w in words)
-
-
-CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
 def caption_item_number(text: str) -> str | None:
     """The item numeral of a 第二十条 caption (「第二十条 第（一）项」 → 「一」), or None."""
     n = normalize(text)
     m = re.search(r"第二十条第?（?([一二三四五六七八九十]{1,2})）?项", n)
     return m.group(1) if m else None
+
+
+def match_t3_row(t: Template, text: str, group: str | None) -> tuple[Label | None, int]:
+    """The table-三 row a printed label names, and the match score.
+
+    Rows of the current ``group`` win ties over top-level rows, which win over rows of other groups; a
+    sub-row's bare label (「3.其他」) only counts inside its own group.
+    """
+    best: Label | None = None
+    best_rank = (0, 0)
+    parent = t.t3_row(group).group if group else None
+    for row in t.t3_rows:
+        s = matches(row, text)
+        if s <= 0:
+            continue
+        if row.group is not None and row.group == group:
+            tier = 3
+        elif row.group is None or row.group == parent or row.group == "results":
+            tier = 2
+        else:
+            tier = 1
+        if row.exact and s >= 1000 and tier == 1:
+            continue
+        rank = (s, tier)
+        if rank > best_rank:
+            best, best_rank = row, rank
+    return best, best_rank[0]

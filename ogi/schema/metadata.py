@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from ogi.extractors.model import Document, Paragraph
-from ogi.places import place_names
 from ogi.schema.labels import squash
+from ogi.schema.places import place_names
+from ogi.utils.text import IDEOGRAPHS
 
 _TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报|工作报告)|年度报告")
 _TITLE_TAIL = re.compile(
@@ -47,7 +48,7 @@ class Metadata:
 #: A line that can be the agency printed above a title without one (「淮安市人民政府」 over
 #: 「2024年政府信息公开工作年度报告」): a short name ending like a body's name, no digits, no punctuation.
 _AGENCY_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）()]{1,28}"
+    rf"^[{IDEOGRAPHS}（）()]{{1,28}}"
     r"(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|署|部|中心|办|处|所|站|队|馆|会|区|县|市|旗|镇|乡|街道|办事处)$"
 )
 
@@ -128,7 +129,7 @@ def published_from(doc: Document) -> dt.date | None:
 
 
 def place_from(agency: str | None) -> tuple[str | None, str | None, str | None]:
-    """Province, city and county of the agency, placed with the gazetteer (``ogi.places``); None where
+    """Province, city and county of the agency, placed with the gazetteer (``ogi.schema.places``); None where
     the name does not make them clear."""
     return place_names(agency)
 

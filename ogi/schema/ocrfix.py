@@ -20,8 +20,8 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ogi.schema.cells import CellValue
 from ogi.schema.identities import _Context, evaluate
-from ogi.schema.recognize import CellValue
 from ogi.schema.template import Rule, Template, load
 from ogi.schema.values import read_cell
 

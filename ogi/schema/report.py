@@ -9,10 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ogi.extractors.model import Document
+from ogi.schema.cells import CellValue, Recognition, UnmappedRow
 from ogi.schema.identities import CheckResult, prose_numbers, run_identities, run_prose_checks
 from ogi.schema.metadata import Metadata, read_metadata, scope_of, sentence_around
 from ogi.schema.ocrfix import correct as correct_ocr
-from ogi.schema.recognize import CellValue, Recognition, UnmappedRow, recognize
+from ogi.schema.recognize import recognize
 from ogi.schema.sections import Section, split_sections
 from ogi.schema.template import load
 

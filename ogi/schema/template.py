@@ -121,9 +121,6 @@ class Template:
     def t3_row(self, key: str) -> Label:
         return next(r for r in self.t3_rows if r.key == key)
 
-    def t3_children(self, group: str) -> tuple[Label, ...]:
-        return tuple(r for r in self.t3_rows if r.group == group)
-
     def cell_keys(self, version: str, *, other_single_row: bool = False) -> list[str]:
         """The cell keys a complete report of ``version`` has, in template order.
 

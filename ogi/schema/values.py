@@ -13,40 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ogi.schema.labels import squash
+from ogi.utils.cells import DASHES, PLACEHOLDERS, UNITS
 
-PLACEHOLDERS = frozenset(
-    {
-        "/",
-        "／",
-        "\\",
-        "-",
-        "--",
-        "---",
-        "—",
-        "——",
-        "－",
-        "－－",
-        "–",
-        "−",
-        "~",
-        "～",
-        "空",
-        "无",
-        "暂无",
-        "没有",
-        "未发生",
-        "不涉及",
-        "不适用",
-        "x",
-        "X",
-        "×",
-        "*",
-        "…",
-        "……",
-        "、",
-    }
-)
-UNITS = ("万元", "亿元", "元", "件", "条", "个", "项", "次", "人次", "份", "起", "宗")
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>"
     + "|".join(UNITS)
@@ -88,7 +56,7 @@ def read_cell(text: str | None) -> Reading:
     raw = squash(text)
     if raw == "":
         return Reading("blank", None)
-    if raw in PLACEHOLDERS or set(raw) <= set("/／\\-—－–−_"):
+    if raw in PLACEHOLDERS or set(raw) <= DASHES:
         return Reading("placeholder", None)
     spaced = unicodedata.normalize("NFKC", text)
     if _SPLIT_DIGITS.search(spaced):

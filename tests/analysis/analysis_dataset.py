@@ -128,7 +128,8 @@ SPECS: dict[str, Spec] = {
 
 def build(folder: Path) -> tuple[Path, Path]:
     """Write the inputs to ``folder/in`` and run the pipeline into ``folder/out``."""
-    from ogi.pipeline import RunOptions, run
+    from ogi.run.options import RunOptions
+    from ogi.run.pipeline import run
 
     inputs = folder / "in"
     paths = write(SPECS, inputs)

@@ -30,6 +30,6 @@ def inputs(built: tuple[Path, Path]) -> Path:
 
 @pytest.fixture(scope="session")
 def ds(dataset: Path):
-    from ogi.analysis.compare import load
+    from ogi.analysis.load import load
 
     return load(dataset)

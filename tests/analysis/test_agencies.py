@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ogi.analysis.agencies import agency_id_of, agency_rows, describe, normalise_name
+from ogi.dataset.agencies import agency_id_of, agency_rows, describe, normalise_name
 from ogi.schema.dataset import arrow_schema
 
 
@@ -151,7 +151,8 @@ def test_same_bytes_without_reissue(tmp_path: Path):
     """Two copies of one file and nothing else: the smallest source counts, the other is same_bytes."""
     import shutil
 
-    from ogi.pipeline import RunOptions, run
+    from ogi.run.options import RunOptions
+    from ogi.run.pipeline import run
 
     src = Path(__file__).parent.parent / "corpus" / "jiaxing-stats-2022.txt"
     (tmp_path / "in").mkdir()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from reportgen import Spec, write
 
-from ogi.pipeline import RunOptions, run
+from ogi.run.options import RunOptions
+from ogi.run.pipeline import run
 
 NP = "natural_person"
 

@@ -143,7 +143,8 @@ def test_a_pdf_value_links_to_its_page():
     """A metric value links to its anchor cell's page (the numerator's first cell)."""
     import pandas as pd
 
-    from ogi.analysis.compare import Dataset, locators, value_href
+    from ogi.analysis.compare import locators, value_href
+    from ogi.analysis.load import Dataset
     from ogi.schema.metrics import metric
 
     cells = pd.DataFrame(

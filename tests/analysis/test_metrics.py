@@ -229,3 +229,33 @@ def test_fee_metric_reads_section_six():
     row = _run(_cells("r", _full("r")), {"r": "2021"}, sections=sections).loc["r"]
     assert row["info_fee_yuan"] == 3940
     assert metric("info_fee_yuan").unit == "元"
+
+
+@pytest.mark.parametrize(
+    ("total_status", "part_value", "known"),
+    [
+        ("blank", 5.0, False),  # blank （七）总计 beside printed outcomes: not added up
+        ("blank", 0.0, False),  # a printed 0 is a printed value
+        ("blank", None, True),  # blank beside blank parts: 0
+        ("placeholder", 5.0, True),  # 「/」 was written there: 0, like any placeholder
+    ],
+)
+def test_checks_and_metrics_share_the_blank_total_rule(total_status, part_value, known):
+    """One rule (contract §4) for a blank total: the check that needs it is not assessable exactly when
+    the metric built on it is null (the （七）总计 row gave ``concluded = 0`` beside printed outcomes)."""
+    from ogi.schema.cells import CellValue
+    from ogi.schema.identities import run_identities
+
+    v = _full("r", fill=None)  # every cell printed blank
+    v["t3.granted.total"] = part_value
+    v["t3.granted.natural_person"] = part_value
+    cells = _cells("r", v, {"t3.results_total.total": total_status})
+    row = _run(cells, {"r": "2021"}).loc["r"]
+    assert math.isnan(row["concluded"]) == (not known)
+    if known:
+        assert row["concluded"] == 0
+    values = {c["cell"]: CellValue(c["cell"], None, c["status"], c["value"]) for c in cells}
+    checks = run_identities(values, "2021")
+    out = [c for c in checks if c.rule == "T3-OUT" and "t3.results_total.total" in c.cells]
+    assert out, "T3-OUT covers the （七）总计 column total"
+    assert (out[0].outcome == "not_assessable") == (not known)

@@ -1,4 +1,4 @@
-"""ogi.places: the gazetteer lookup, and reports.province/city/county filled from it."""
+"""ogi.schema.places: the gazetteer lookup, and reports.province/city/county filled from it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from ogi.places import place, place_names
 from ogi.schema.metadata import place_from
+from ogi.schema.places import place, place_names
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 
@@ -74,7 +74,7 @@ def test_metadata_place_from_uses_the_gazetteer():
 
 
 def test_reports_get_province_from_the_gazetteer():
-    from ogi.pipeline import read_source
+    from ogi.run.source import read_source
 
     path = CORPUS / "jiaxing-stats-2022.txt"
     rows = read_source(str(path), path.read_bytes())

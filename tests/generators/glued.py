@@ -6,7 +6,7 @@ headings glued to their paragraphs, the tables' labels with their numbering, eac
 no separator or partly separated by spaces, a repeated 「三、本年度办理结果」 in the middle of table 三,
 prose that mentions table words and numbers. It returns the text with every multi-cell row as printed.
 
-What a glued row can mean is decided here by a reference written independently of ``ogi.schema.glued``:
+What a glued row can mean is decided here by a reference written independently of ``ogi.schema.glued_solver``:
 ``reference_splits`` enumerates the ways to cut a row into its cells (cell shapes, whitespace and units
 as boundaries, the row's own identity), ``reference_values`` adds table 三's column identities by
 brute force over the rows' splits. The expected values (``render``) follow from it: a cell with one

@@ -29,7 +29,7 @@ HUAIAN_TABLE_PAGES = (3, 4, 5)
 
 def require_ocr() -> None:
     """Skip without the ``ocr`` extra, except under CI (``OGI_CI=1``), where ``.ci/run`` installs it."""
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
 
     if not ocr.available():
         message = "OCR is not installed: pip install -e '.[ocr]'"
@@ -153,7 +153,7 @@ def split_at_a_rule(picture: Image.Image) -> list[Image.Image]:
     page, its header not repeated)."""
     import numpy as np
 
-    from ogi.extractors import imagegrid
+    from ogi.extractors.ocr import grid as imagegrid
 
     (grid,) = imagegrid.prepare(np.asarray(picture.convert("L")), 200).grids
     y = int(min(grid.ys[1:-1], key=lambda v: abs(v - picture.height / 2)))

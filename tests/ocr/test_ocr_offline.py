@@ -31,8 +31,8 @@ SCRIPT = textwrap.dedent(
     socket.getaddrinfo = refuse
 
     import numpy as np
-    from ogi.extractors import ocr
-    from ogi.extractors.ocrimages import Picture, read_pictures
+    from ogi.extractors.ocr import engine as ocr
+    from ogi.extractors.ocr.pictures import Picture, read_pictures
 
     data = open(sys.argv[1], "rb").read()
     blocks, skipped = read_pictures([Picture("t4.png", data)])

@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from ogi.dataset.rows import ReportRows
 from ogi.extractors import extract
 from ogi.extractors.model import Document, Table
-from ogi.pipeline import ReportRows, read_source
+from ogi.run.source import read_source
 from tests.ocr import fixtures as F
 
 pytestmark = pytest.mark.slow
@@ -46,10 +47,10 @@ def huaian_noisy() -> ReportRows:
 
 def _rows_of(doc: Document, data: bytes, name: str) -> ReportRows:
     """The rows of ``data`` from its document read once (OCR is the slow part)."""
-    import ogi.pipeline
+    import ogi.run.source
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ogi.pipeline, "extract", lambda *a, **k: doc)
+        mp.setattr(ogi.run.source, "extract", lambda *a, **k: doc)
         return _read(data, name)
 
 
@@ -162,7 +163,8 @@ def test_html_page_whose_table_is_a_picture(t4_png: bytes, tmp_path: Path) -> No
     keeps it): ``ogi run`` over the cache hands the image to the HTML extractor, and OCR reads it."""
     F.require_ocr()
     from ogi.fetchers.cache import Cache
-    from ogi.pipeline import RunOptions, run
+    from ogi.run.options import RunOptions
+    from ogi.run.pipeline import run
 
     html = (
         "<html><head><title>某某局2023年政府信息公开工作年度报告</title></head><body>"

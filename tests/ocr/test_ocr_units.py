@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ogi.extractors import ExtractOptions, extract, imagegrid
+from ogi.extractors import ExtractOptions, extract
 from ogi.extractors.model import Document, Table
-from ogi.extractors.ocrpage import DASHES, cell_reading
-from ogi.extractors.ocrtext import CharReading, LineReading, alternative_texts, as_number
+from ogi.extractors.ocr import grid as imagegrid
+from ogi.extractors.ocr.page import DASHES, cell_reading
+from ogi.extractors.ocr.readings import CharReading, LineReading, alternative_texts, as_number
 from ogi.schema.report import interpret
 from tests.generators.docx import cell_positions, fill_template
 from tests.generators.values import sample_values
@@ -162,7 +163,7 @@ def test_a_lone_dash_in_a_cell(text: str) -> None:
 
 
 def test_cell_text_joins_wrapped_lines_and_reports_confidence() -> None:
-    from ogi.extractors.ocrpage import _Piece
+    from ogi.extractors.ocr.page import _Piece
 
     pieces = [
         _Piece((10, 50, 60, 80), _line(("5", 0.9, (("6", 0.08),)))),
@@ -273,8 +274,8 @@ def test_a_drawn_table_is_read_cell_by_cell() -> None:
     number and a lone slash (which the recogniser reads as 1 when it stands alone)."""
     import cv2
 
-    from ogi.extractors.ocrpage import read_image
-    from ogi.extractors.pdftables import build_table
+    from ogi.extractors.ocr.page import read_image
+    from ogi.extractors.pdf.tables import build_table
     from tests.ocr.fixtures import require_ocr
 
     require_ocr()
@@ -306,8 +307,8 @@ def test_without_the_extra_pictures_stay_needs_ocr_and_say_what_to_install(
     from docx.shared import Cm
     from PIL import Image
 
-    from ogi.extractors import ocr
-    from ogi.pipeline import read_source
+    from ogi.extractors.ocr import engine as ocr
+    from ogi.run.source import read_source
 
     monkeypatch.setattr(ocr, "available", lambda: False)
     d = docx.Document()

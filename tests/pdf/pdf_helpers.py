@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from ogi.dataset.rows import ReportRows
 from ogi.extractors import ExtractOptions
 from ogi.extractors.model import Document, Paragraph, Table
-from ogi.extractors.pdf import extract, font_independent, plan_pages, read_tables
-from ogi.extractors.pdfium_reader import PdfiumDocument
-from ogi.pipeline import ReportRows, extraction_options, read_source
+from ogi.extractors.pdf.engines import read_tables
+from ogi.extractors.pdf.fonts import font_independent
+from ogi.extractors.pdf.pdfium import PdfiumDocument
+from ogi.extractors.pdf.plan import plan_pages
+from ogi.extractors.pdf.reader import extract
+from ogi.run.source import extraction_options, read_source
 
 
 def read(data: bytes, engine: str) -> Document:

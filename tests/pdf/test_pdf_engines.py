@@ -55,7 +55,7 @@ def test_characters_agree(pdfs: dict[str, bytes], name: str) -> None:
 
     import pdfplumber
 
-    from ogi.extractors.pdfium_reader import PdfiumDocument
+    from ogi.extractors.pdf.pdfium import PdfiumDocument
 
     with PdfiumDocument(pdfs[name]) as pdoc, pdfplumber.open(io.BytesIO(pdfs[name])) as pdf:
         for i, page in enumerate(pdf.pages):

@@ -20,7 +20,7 @@ from pdf_handmade import VERTICAL_LABEL, wps_page
 from pdf_helpers import grids, paragraphs, read
 
 from ogi.extractors.model import Table
-from ogi.extractors.pdfium_reader import PdfiumDocument
+from ogi.extractors.pdf.pdfium import PdfiumDocument
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent

@@ -11,8 +11,8 @@ from pdf_fixture_docs import AGENCY, YEAR, expected_cells
 from pdf_helpers import cell_values, failed_hard_checks, read, rows_of
 
 from ogi.extractors.model import Table
-from ogi.extractors.pdfium_reader import PdfiumDocument
-from ogi.extractors.pdfshapes import rules
+from ogi.extractors.pdf.pdfium import PdfiumDocument
+from ogi.extractors.pdf.shapes import rules
 
 LAYOUTS = ["grid", "shaded", "threeline", "threeline-break"]
 

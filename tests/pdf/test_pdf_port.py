@@ -1,4 +1,4 @@
-"""Property tests: ``ogi.extractors.pdfgrid`` computes what pdfplumber computes, on any input.
+"""Property tests: ``ogi.extractors.pdf.grid`` computes what pdfplumber computes, on any input.
 
 Random ruling lines, rectangles and characters (coordinates on a coarse grid with small offsets, so
 edges snap, join and intersect often) go through pdfplumber's own ``TableFinder`` / ``extract_text`` and
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pdfplumber import utils as pu
 from pdfplumber.table import TableFinder
 
-from ogi.extractors import pdfgrid as G
+from ogi.extractors.pdf import grid as G
 
 coord = st.builds(
     lambda k, d: 10.0 * k + d, st.integers(0, 12), st.sampled_from([0.0, 0.0, 0.4, 1.5, 2.9, 3.2])

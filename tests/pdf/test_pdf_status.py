@@ -16,7 +16,7 @@ ENGINES = ["auto", "pdfium", "plumber"]
 @pytest.fixture
 def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about PDFs OCR cannot help with, or about what happens without the extra."""
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
 
     monkeypatch.setattr(ocr, "available", lambda: False)
 

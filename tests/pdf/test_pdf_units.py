@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ogi.extractors.pdfgrid import Char
-from ogi.extractors.pdfium_reader import Shape
-from ogi.extractors.pdfshapes import backgrounds_to_drop, ruled_table_edges, rules
-from ogi.extractors.pdftables import (
+from ogi.extractors.pdf.grid import Char
+from ogi.extractors.pdf.pdfium import Shape
+from ogi.extractors.pdf.shapes import backgrounds_to_drop, ruled_table_edges, rules
+from ogi.extractors.pdf.tables import (
     PAGE_NUMBER,
     PdfTable,
     RawCell,
@@ -16,7 +16,7 @@ from ogi.extractors.pdftables import (
     clean_cell_text,
     stitch,
 )
-from ogi.extractors.pdftext import line_text
+from ogi.extractors.pdf.text import line_text
 
 XS = [0.0, 30.0, 90.0, 200.0, 240.0]
 

@@ -1,0 +1,222 @@
+"""Hand corrections (output-contract.md §5), applied to the store at the end of every run.
+
+A correction file is a CSV with the columns ``source`` or ``report_id``, ``cell``, ``value``, ``reason``
+and ``by``. Each run first undoes every correction it applied before (the store keeps the original
+reading), then applies the file as it is now, so corrections survive re-runs and removing a line
+from the file restores the extracted value. Corrected cells get status ``manual``; ``by``, ``reason`` and
+``corrected_from`` go into the locator; ``raw`` keeps what the source printed; the report's checks and
+status are recomputed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ogi.dataset.rows import check_row
+from ogi.dataset.store import Store
+from ogi.schema.cells import CellValue
+from ogi.schema.identities import run_identities, run_prose_checks
+from ogi.schema.report import status_of_cells
+from ogi.schema.template import load
+from ogi.utils.text import dumps
+from ogi.utils.urls import is_http_url
+
+
+@dataclass(frozen=True)
+class Correction:
+    source: str | None
+    report_id: str | None
+    cell: str
+    value: float | None
+    reason: str
+    by: str
+    line: int
+
+
+class CorrectionsError(ValueError):
+    """The corrections file cannot be used (with the line that is wrong)."""
+
+
+def read_corrections(path: Path) -> list[Correction]:
+    """Parse and validate a corrections CSV."""
+    t = load()
+    known = {s.key for s in t.all_specs()} | {f"t3.{r.key}.legal_person_subtotal" for r in t.t3_rows}
+    out: list[Correction] = []
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CorrectionsError(f"{path}: cannot read the corrections file ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on a Chinese system saves CSV in the GB family.
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise CorrectionsError(f"{path}: not UTF-8 or GB18030 text") from None
+    with io.StringIO(text, newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames:
+            reader.fieldnames = [f.strip() for f in reader.fieldnames]
+        fields = set(reader.fieldnames or [])
+        if "cell" not in fields or not ({"source", "report_id"} & fields):
+            raise CorrectionsError(
+                f"{path}: needs the columns cell, value, reason, by and source or report_id"
+            )
+        for n, row in enumerate(reader, start=2):
+            cell = (row.get("cell") or "").strip()
+            if cell not in known:
+                raise CorrectionsError(f"{path}:{n}: unknown cell key {cell!r}")
+            value = _number((row.get("value") or "").strip(), f"{path}:{n}")
+            source = (row.get("source") or "").strip() or None
+            report_id = (row.get("report_id") or "").strip() or None
+            if source is None and report_id is None:
+                raise CorrectionsError(f"{path}:{n}: needs a source or a report_id")
+            if source and not is_http_url(source):
+                source = str(Path(source).expanduser().resolve())
+            out.append(
+                Correction(
+                    source,
+                    report_id,
+                    cell,
+                    value,
+                    (row.get("reason") or "").strip(),
+                    (row.get("by") or "").strip(),
+                    n,
+                )
+            )
+    return out
+
+
+def _number(text: str, where: str) -> float | None:
+    """A correction's value: empty is null; full-width digits and thousands separators are accepted."""
+    if not text:
+        return None
+    plain = unicodedata.normalize("NFKC", text).replace(",", "").replace("，", "").strip()
+    try:
+        value = float(plain)
+    except ValueError:
+        raise CorrectionsError(f"{where}: value {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise CorrectionsError(f"{where}: value {text!r} is not a number")
+    return value
+
+
+def apply_corrections(store: Store, path: Path | None) -> set[str]:
+    """Undo earlier corrections, apply the file's, recompute checks and status. Returns touched reports."""
+    corrections = read_corrections(Path(path)) if path else []
+    touched: set[str] = set()
+    with store.transaction() as con:
+        for (rid,) in con.execute("SELECT DISTINCT report_id FROM cells WHERE corrected").fetchall():
+            touched.add(rid)
+        con.execute("DELETE FROM cells WHERE corrected AND orig_status IS NULL")
+        con.execute(
+            """UPDATE cells SET value = orig_value, status = orig_status, locator = orig_locator,
+               unit = orig_unit, corrected = false WHERE corrected"""
+        )
+        by_source = dict(con.execute("SELECT source, report_id FROM reports").fetchall())
+        ids = set(by_source.values())
+        for c in corrections:
+            rid = c.report_id or by_source.get(c.source or "")
+            if rid is None or rid not in ids:
+                continue  # a correction for a report not in this dataset (yet)
+            touched.add(rid)
+            rows = con.execute(
+                "SELECT orig_value, orig_locator FROM cells WHERE report_id = ? AND cell = ?", [rid, c.cell]
+            ).fetchall()
+            extra = {"by": c.by, "reason": c.reason}
+            if rows:
+                orig_value, orig_locator = rows[0]
+                locator = {**json.loads(orig_locator or "{}"), **extra, "corrected_from": orig_value}
+                con.execute(
+                    """UPDATE cells SET value = ?, status = 'manual', locator = ?, corrected = true
+                       WHERE report_id = ? AND cell = ?""",
+                    [c.value, dumps(locator), rid, c.cell],
+                )
+            else:
+                meta = con.execute(
+                    "SELECT year, agency FROM reports WHERE report_id = ? LIMIT 1", [rid]
+                ).fetchall()
+                year, agency = meta[0] if meta else (None, None)
+                table, rest = c.cell.split(".", 1)
+                row_key, col_key = rest.rsplit(".", 1)
+                locator = {**extra, "corrected_from": None}
+                store.insert(
+                    con,
+                    "cells",
+                    [
+                        {
+                            "report_id": rid,
+                            "cell": c.cell,
+                            "table": table,
+                            "row_key": row_key,
+                            "col_key": col_key,
+                            "value": c.value,
+                            "raw": None,
+                            "status": "manual",
+                            "unit": None,
+                            "locator": dumps(locator),
+                            "year": year,
+                            "agency": agency,
+                            "corrected": True,
+                        }
+                    ],
+                )
+        for rid in sorted(touched):
+            recheck(store, con, rid)
+    return touched
+
+
+def stored_cells(con: object, report_id: str) -> dict[str, CellValue]:
+    rows = con.execute(  # type: ignore[attr-defined]
+        "SELECT cell, raw, status, value, unit, locator FROM cells WHERE report_id = ?", [report_id]
+    ).fetchall()
+    return {
+        cell: CellValue(cell, raw, status, value, unit, json.loads(loc or "{}"))
+        for cell, raw, status, value, unit, loc in rows
+    }
+
+
+def recheck(store: Store, con: object, report_id: str) -> None:
+    """Recompute one report's checks (all but X-CARRY), n_cells, n_checks_failed and status."""
+
+    meta = con.execute(  # type: ignore[attr-defined]
+        """SELECT template_version, other_single_row, year, found, status FROM reports
+           WHERE report_id = ? LIMIT 1""",
+        [report_id],
+    ).fetchall()
+    if not meta:
+        return
+    version, other_single, year, found, status = meta[0]
+    cells = stored_cells(con, report_id)
+    sections = con.execute(  # type: ignore[attr-defined]
+        "SELECT section, heading, text FROM sections WHERE report_id = ? ORDER BY ord", [report_id]
+    ).fetchall()
+    # The prose the first reading compared (ogi.schema.report.prose_for_checks): section 一, else all of it.
+    prose = next((t for s, _h, t in sections if s == "s1_overview" and t), None)
+    if prose is None:
+        prose = "\n".join("\n".join(x for x in (h, t) if x) for _s, h, t in sections)
+    checks = []
+    if version in ("2019", "2021") and found:
+        checks = run_identities(cells, version, bool(other_single))
+        if prose:
+            checks += run_prose_checks(cells, prose)
+    con.execute("DELETE FROM checks WHERE report_id = ? AND rule != 'X-CARRY'", [report_id])  # type: ignore[attr-defined]
+    store.insert(con, "checks", [check_row(report_id, c) for c in checks])  # type: ignore[arg-type]
+    failed = sum(1 for c in checks if c.severity == "hard" and c.outcome == "fail")
+    new_status, error = status, None
+    if status in ("ok", "partial") and found:
+        new_status, error = status_of_cells(found.split(","), version, bool(other_single), year, cells)
+        con.execute(  # type: ignore[attr-defined]
+            "UPDATE reports SET status = ?, error = ? WHERE report_id = ?", [new_status, error, report_id]
+        )
+    con.execute(  # type: ignore[attr-defined]
+        "UPDATE reports SET n_cells = ?, n_checks_failed = ? WHERE report_id = ?",
+        [len(cells), failed, report_id],
+    )

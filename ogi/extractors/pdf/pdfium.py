@@ -1,0 +1,610 @@
+"""Characters and ruling lines of a PDF page through pdfium's raw API, described as pdfplumber would.
+
+pdfplumber gets the same facts from pdfminer's pure-Python content-stream interpreter, which costs
+100-200 ms a page; pdfium parses in C. This module turns pdfium's page objects into what pdfplumber's
+table finder reads: path objects split into sub-paths and classified as pdfminer does (a two-point path is
+a line, a closed axis-aligned four-point path a rect, anything else a curve), and characters with
+pdfminer's boxes (``bottom`` on the font's descent line, ``top`` one font size above it).
+
+Raw ctypes calls only: the object wrappers of ``pypdfium2`` allocate a Python object per call and are
+several times slower. pdfium is not thread-safe: read PDFs in parallel with processes, never threads.
+
+Pages whose content this port does not reproduce faithfully (Form XObjects, rotation, rotated or
+skewed text, Unicode-map errors, a MediaBox not at the origin) are flagged in ``PageData.unsupported``;
+the ``auto`` engine reads those with pdfplumber.
+
+pdfium measures text in a font that is not embedded (other than the standard fonts it carries) through
+the fonts installed on the machine: without a CJK font, vertical text in ``STSong-Light`` with
+``Identity-V`` comes back empty. Such fonts are named in ``PageData.system_fonts`` whatever the machine
+has, so that ``ogi.extractors.pdf.fonts`` can read those pages' characters with pdfminer (which uses the font's
+own metrics and its bundled CMaps) and give the same document on every machine.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pypdfium2  # noqa: F401  (initialises the library)
+import pypdfium2.raw as R
+
+from ogi.extractors.model import ExtractionError
+from ogi.extractors.pdf.grid import Char
+
+_SEG_LINE = R.FPDF_SEGMENT_LINETO
+_SEG_BEZIER = R.FPDF_SEGMENT_BEZIERTO
+_SEG_MOVE = R.FPDF_SEGMENT_MOVETO
+_PATH = R.FPDF_PAGEOBJ_PATH
+_TEXT = R.FPDF_PAGEOBJ_TEXT
+_IMAGE = R.FPDF_PAGEOBJ_IMAGE
+_FORM = R.FPDF_PAGEOBJ_FORM
+
+
+def _as_address_returning(func: Any, *argtypes: Any) -> Any:
+    """The same pdfium function, returning handles as plain integers: pypdfium2 declares them as
+    pointer types, whose instances compare by identity (every call returns a new one)."""
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    assert address is not None
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
+
+
+_text_object = _as_address_returning(R.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_int)
+_text_object_font = _as_address_returning(R.FPDFTextObj_GetFont, ctypes.c_void_p)
+_page_object = _as_address_returning(R.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_int)
+
+_SPACES = frozenset((0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0x02))
+#: Digits kept when reading pdfium's single-precision numbers: content streams write at most a few
+#: decimals, so rounding recovers the numbers pdfminer parses (73.16, not 73.160003662109375).
+_DIGITS = 4
+
+
+@dataclass
+class Shape:
+    """A painted path as pdfplumber classifies it: ``line``, ``rect`` or ``curve``.
+
+    ``x0``/``top``/``x1``/``bottom`` are pdfplumber coordinates; ``width``/``height`` are computed in
+    PDF space as pdfminer does; ``pts`` (pdfplumber coordinates) are kept for curves.
+    """
+
+    kind: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    width: float
+    height: float
+    fill: bool
+    stroke: bool
+    pts: list[tuple[float, float]] = field(default_factory=list)
+
+
+@dataclass
+class PageData:
+    """One page: its size, characters in content order, painted shapes, and what the port cannot do."""
+
+    number: int
+    width: float
+    height: float
+    chars: list[Char] = field(default_factory=list)
+    lines: list[Shape] = field(default_factory=list)
+    rects: list[Shape] = field(default_factory=list)
+    curves: list[Shape] = field(default_factory=list)
+    images: int = 0
+    #: Share of the page covered by images (their bounding boxes, overlaps counted twice).
+    image_area: float = 0.0
+    #: Characters whose glyph has no usable Unicode (no mapping, U+FFFD, private use).
+    bad_chars: int = 0
+    unsupported: list[str] = field(default_factory=list)
+    #: Fonts of the page's text that pdfium takes from the machine (not embedded, not standard).
+    system_fonts: list[str] = field(default_factory=list)
+
+    @property
+    def shapes(self) -> list[Shape]:
+        return self.lines + self.rects + self.curves
+
+
+#: pdfium is not thread-safe: every use of a document holds this lock (threads then take turns; use
+#: processes to read PDFs in parallel).
+PDFIUM_LOCK = threading.RLock()
+
+
+class PdfiumDocument:
+    """A PDF opened from bytes with pdfium (empty password when the file allows it).
+
+    The document holds ``PDFIUM_LOCK`` from opening to ``close()`` (use it as a context manager).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        PDFIUM_LOCK.acquire()
+        self.handle: Any = None
+        try:
+            self._open(data)
+        except BaseException:
+            if self.handle:
+                R.FPDF_CloseDocument(self.handle)
+            PDFIUM_LOCK.release()
+            raise
+
+    def _open(self, data: bytes) -> None:
+        # pdfium reads from this buffer for the document's lifetime.
+        self._buf = ctypes.create_string_buffer(data, len(data))
+        self.handle = R.FPDF_LoadMemDocument64(self._buf, len(data), None)
+        if not self.handle:
+            reason = _load_error(R.FPDF_GetLastError())
+            if reason.startswith("corrupt") and b"%%EOF" not in data[-2048:]:
+                reason = "truncated or corrupt PDF (no end-of-file marker; the download may be incomplete)"
+            raise ExtractionError(reason, "failed")
+        self.n_pages = R.FPDF_GetPageCount(self.handle)
+        self.descents = descent_overrides(data)
+
+    def close(self) -> None:
+        if self.handle:
+            R.FPDF_CloseDocument(self.handle)
+            self.handle = None
+            PDFIUM_LOCK.release()
+
+    def __enter__(self) -> PdfiumDocument:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def page(self, index: int, shapes: bool = True) -> PageData:
+        """Read page ``index`` (0-based): characters always, shapes unless ``shapes`` is False."""
+        page = R.FPDF_LoadPage(self.handle, index)
+        if not page:
+            raise ExtractionError(f"corrupt PDF: page {index + 1} cannot be loaded", "failed")
+        try:
+            # pdfplumber measures pages by their MediaBox (pdfium's page size is the CropBox).
+            l_, b_, r_, t_ = (ctypes.c_float() for _ in range(4))
+            if R.FPDFPage_GetMediaBox(page, l_, b_, r_, t_):
+                width, height = abs(r_.value - l_.value), abs(t_.value - b_.value)
+                origin = (min(l_.value, r_.value), min(b_.value, t_.value))
+            else:
+                width, height = R.FPDF_GetPageWidthF(page), R.FPDF_GetPageHeightF(page)
+                origin = (0.0, 0.0)
+            data = PageData(index + 1, _r(width), _r(height))
+            if abs(origin[0]) > 0.01 or abs(origin[1]) > 0.01:
+                data.unsupported.append("MediaBox not at the origin")
+            rotation = R.FPDFPage_GetRotation(page)
+            if rotation:
+                data.unsupported.append(f"page rotated by {rotation * 90}°")
+            system: dict[int, str | None] = {}
+            text_objects = _read_chars(page, data, self.descents, system)
+            _read_objects(page, data, shapes, text_objects, system)
+            return data
+        finally:
+            R.FPDF_ClosePage(page)
+
+
+_DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor")
+_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
+_ASCENT = re.compile(rb"/Ascent\s+(-?[\d.]+)")
+_DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)")
+#: pdfminer's descents (Adobe's metrics) for the standard fonts it recognises by their exact BaseFont.
+_STANDARD_DESCENT = {
+    **dict.fromkeys(("Courier", "Courier-Bold", "Courier-BoldOblique", "Courier-Oblique"), -194.0),
+    **dict.fromkeys(("CourierNew", "CourierNew,Italic", "CourierNew,Bold", "CourierNew,BoldItalic"), -194.0),
+    **dict.fromkeys(("Helvetica", "Helvetica-Bold", "Helvetica-BoldOblique", "Helvetica-Oblique"), -207.0),
+    **dict.fromkeys(("Arial", "Arial,Italic", "Arial,Bold", "Arial,BoldItalic"), -207.0),
+    **dict.fromkeys(("Times-Roman", "Times-Bold", "Times-BoldItalic", "Times-Italic"), -217.0),
+    **dict.fromkeys(
+        ("TimesNewRoman", "TimesNewRoman,Italic", "TimesNewRoman,Bold", "TimesNewRoman,BoldItalic"), -217.0
+    ),
+}
+_BASEFONT = re.compile(rb"/BaseFont\s*/([A-Za-z,\-]+)(?=[\s/>\]])")
+
+
+def descent_overrides(data: bytes) -> dict[bytes, float]:
+    """Fonts whose descent pdfminer takes differently from pdfium, by base name: descent / 1000.
+
+    - A descriptor giving Ascent 0 and Descent 0 (LibreOffice writes these): pdfminer puts character
+      bottoms on the baseline, pdfium takes the metrics from the font program.
+    - A standard font named exactly (``/BaseFont /Helvetica``): pdfminer uses Adobe's metrics whatever
+      the descriptor says, pdfium its own.
+
+    pdfium does not say where its metrics came from, so descriptors are read from the file's bytes
+    (those inside compressed object streams are not seen and keep pdfium's metrics).
+    """
+    out: dict[bytes, float] = {}
+    for m in _DESCRIPTOR.finditer(data):
+        start = data.rfind(b"<<", max(0, m.start() - 1000), m.start())
+        end = data.find(b">>", m.end(), m.end() + 2000)
+        if start < 0 or end < 0:
+            continue
+        window = data[start:end]
+        name, ascent, descent = _NAME.search(window), _ASCENT.search(window), _DESCENT.search(window)
+        if name and ascent and descent and float(ascent.group(1)) == 0 and float(descent.group(1)) == 0:
+            # pdfium reports base font names without the subset prefix (ABCDEF+).
+            out[name.group(1).split(b"+", 1)[-1]] = 0.0
+    for m in _BASEFONT.finditer(data):
+        standard = _STANDARD_DESCENT.get(m.group(1).decode("ascii"))
+        if standard is not None:
+            out[m.group(1)] = standard / 1000.0
+    return out
+
+
+def _load_error(code: int) -> str:
+    if code == R.FPDF_ERR_PASSWORD:
+        return "encrypted PDF (password required)"
+    if code == R.FPDF_ERR_SECURITY:
+        return "encrypted PDF (unsupported security handler)"
+    if code == R.FPDF_ERR_FORMAT:
+        return "corrupt PDF (not a readable PDF structure)"
+    if code == R.FPDF_ERR_FILE:
+        return "corrupt PDF (cannot be opened)"
+    return f"corrupt PDF (pdfium error {code})"
+
+
+def _r(v: float) -> float:
+    return round(v, _DIGITS)
+
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _mult(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (pdfminer's ``mult_matrix``)."""
+    a1, b1, c1, d1, e1, f1 = m
+    a0, b0, c0, d0, e0, f0 = n
+    return (
+        a0 * a1 + c0 * b1,
+        b0 * a1 + d0 * b1,
+        a0 * c1 + c0 * d1,
+        b0 * c1 + d0 * d1,
+        a0 * e1 + c0 * f1 + e0,
+        b0 * e1 + d0 * f1 + f0,
+    )
+
+
+#: Fonts pdfium draws from copies of its own when they are not embedded (the standard 14, under the names
+#: writers give them): measured the same on every machine.
+_BUILTIN_FONT = re.compile(
+    r"(Arial|Helvetica|Courier|CourierNew|Times|TimesNewRoman|Symbol|ZapfDingbats)(PS)?(MT)?"
+    r"([-,][A-Za-z]+(MT)?)?"
+)
+
+
+def _system_font(font: int | None, cache: dict[int, str | None]) -> str | None:
+    """The base name of ``font`` when pdfium measures it through the machine's fonts (not embedded and
+    not a standard font), else None; asked once per font of a page."""
+    if not font:
+        return None
+    if font not in cache:
+        handle = ctypes.cast(font, R.FPDF_FONT)
+        name = None
+        if not R.FPDFFont_GetIsEmbedded(handle):
+            buf = ctypes.create_string_buffer(256)
+            n = R.FPDFFont_GetBaseFontName(handle, buf, 256)
+            base = buf.raw[: max(n - 1, 0)].decode("utf-8", errors="replace")
+            if not _BUILTIN_FONT.fullmatch(base):
+                name = base or "(unnamed font)"
+        cache[font] = name
+    return cache[font]
+
+
+def _note_font(data: PageData, name: str | None) -> None:
+    if name is not None and name not in data.system_fonts:
+        data.system_fonts.append(name)
+
+
+class _Scratch:
+    """ctypes out-parameters reused for every call, and the page's fonts (``_system_font``)."""
+
+    def __init__(self, system: dict[int, str | None] | None = None) -> None:
+        self.system: dict[int, str | None] = {} if system is None else system
+        self.matrix = R.FS_MATRIX()
+        self.x = ctypes.c_float()
+        self.y = ctypes.c_float()
+        self.fill_mode = ctypes.c_int()
+        self.stroke = ctypes.c_int()
+        self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
+
+
+def _read_objects(
+    page: ctypes.c_void_p,
+    data: PageData,
+    shapes: bool,
+    text_objects: set[int],
+    system: dict[int, str | None] | None = None,
+) -> None:
+    """Paths (and images, forms) of the page; the text objects, known from the characters, are skipped
+    without asking pdfium for their type (WPS writes one text object per character). A text object
+    that gave no characters has its font checked (text pdfium could not measure vanishes)."""
+    scratch = _Scratch(system)
+    n = R.FPDFPage_CountObjects(page)
+    handles = [_page_object(page, i) for i in range(n)]
+    others = [ctypes.cast(h, R.FPDF_PAGEOBJECT) for h in handles if h not in text_objects]
+    _read_list(others, None, data, shapes, scratch, 0)
+
+
+def _object_matrix(obj: ctypes.c_void_p, s: _Scratch) -> Matrix:
+    R.FPDFPageObj_GetMatrix(obj, ctypes.byref(s.matrix))
+    m = s.matrix
+    return (_r(m.a), _r(m.b), _r(m.c), _r(m.d), _r(m.e), _r(m.f))
+
+
+def _read_list(
+    objects: list[ctypes.c_void_p],
+    outer: Matrix | None,
+    data: PageData,
+    shapes: bool,
+    s: _Scratch,
+    depth: int,
+) -> None:
+    """Painted paths of ``objects``; a Form XObject's children are read through its matrix."""
+    for obj in objects:
+        kind = R.FPDFPageObj_GetType(obj)
+        if kind == _IMAGE:
+            data.images += 1
+            if outer is None and R.FPDFPageObj_GetBounds(obj, s.left, s.bottom, s.right, s.top):
+                area = (s.right.value - s.left.value) * (s.top.value - s.bottom.value)
+                data.image_area += area / max(data.width * data.height, 1.0)
+            continue
+        if kind == _FORM:
+            if "Form XObject" not in data.unsupported:
+                data.unsupported.append("Form XObject")
+            if depth < 8:
+                form = _object_matrix(obj, s)
+                inner = form if outer is None else _mult(form, outer)
+                k = R.FPDFFormObj_CountObjects(obj)
+                _read_list(
+                    [R.FPDFFormObj_GetObject(obj, j) for j in range(k)], inner, data, shapes, s, depth + 1
+                )
+            continue
+        if kind == _TEXT:
+            _note_font(data, _system_font(_text_object_font(obj), s.system))
+            continue
+        if kind != _PATH or not shapes:
+            continue
+        matrix = _object_matrix(obj, s)
+        if outer is not None:
+            matrix = _mult(matrix, outer)
+        _read_path(obj, matrix, data, s)
+
+
+def _read_path(obj: ctypes.c_void_p, matrix: Matrix, data: PageData, s: _Scratch) -> None:
+    a, b, c, d, e, f = matrix
+    R.FPDFPath_GetDrawMode(obj, ctypes.byref(s.fill_mode), ctypes.byref(s.stroke))
+    is_fill = s.fill_mode.value != 0
+    is_stroke = bool(s.stroke.value)
+    # The path as pdfminer records it: (op, x, y) with "h" after a closing segment.
+    ops: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    x, y = s.x, s.y
+    for j in range(R.FPDFPath_CountSegments(obj)):
+        seg = R.FPDFPath_GetPathSegment(obj, j)
+        R.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        px, py = _r(x.value), _r(y.value)
+        # pdfminer's apply_matrix_pt (PDF space; flipped to pdfplumber's top-left origin later).
+        pt = (a * px + c * py + e, b * px + d * py + f)
+        t = R.FPDFPathSegment_GetType(seg)
+        if t == _SEG_BEZIER:
+            # pdfium reports a curve as three points; pdfminer keeps the end point.
+            bezier += 1
+            if bezier % 3:
+                continue
+            ops.append("c")
+        else:
+            bezier = 0
+            ops.append("m" if t == _SEG_MOVE else "l")
+        pts.append(pt)
+        if R.FPDFPathSegment_GetClose(seg):
+            ops.append("h")
+            pts.append(pts[_subpath_start(ops)])
+    _classify(ops, pts, is_fill, is_stroke, data)
+
+
+def _subpath_start(ops: list[str]) -> int:
+    for k in range(len(ops) - 1, -1, -1):
+        if ops[k] == "m":
+            return k
+    return 0
+
+
+def _classify(
+    ops: list[str], pts: list[tuple[float, float]], fill: bool, stroke: bool, data: PageData
+) -> None:
+    """``PDFLayoutAnalyzer.paint_path`` of pdfminer.six: one shape per sub-path."""
+    if not ops or ops[0] != "m":
+        return
+    starts = [k for k, op in enumerate(ops) if op == "m"] + [len(ops)]
+    for s, end in itertools.pairwise(starts):
+        if end - s < 2:  # a lone "m" paints nothing (pdfminer's regex needs m[^m]+)
+            continue
+        shape = "".join(ops[s:end])
+        sub = pts[s:end]
+        if len(shape) > 3 and shape[-2:] == "lh" and sub[-2] == sub[0]:
+            shape = shape[:-2] + "h"
+            sub = sub[:-2] + sub[-1:]
+        if shape in ("mlh", "ml"):
+            _add_line(sub[0], sub[1], fill, stroke, data)
+        elif shape in ("mlllh", "mllll"):
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = sub
+            closed = sub[0] == sub[4]
+            square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+                y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+            )
+            if closed and square:
+                _add_rect(sub[0], sub[2], fill, stroke, data)
+            else:
+                _add_curve(sub, fill, stroke, data)
+        else:
+            _add_curve(sub, fill, stroke, data)
+
+
+def _bounds(points: list[tuple[float, float]], page_height: float) -> tuple[float, ...]:
+    """(x0, top, x1, bottom, width, height): pdfminer's bbox in PDF space, then pdfplumber's flip."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    return (x0, page_height - y1, x1, page_height - y0, x1 - x0, y1 - y0)
+
+
+def _add_line(
+    p0: tuple[float, float], p1: tuple[float, float], fill: bool, stroke: bool, data: PageData
+) -> None:
+    x0, top, x1, bottom, w, h = _bounds([p0, p1], data.height)
+    data.lines.append(Shape("line", x0, top, x1, bottom, w, h, fill, stroke))
+
+
+def _add_rect(
+    p0: tuple[float, float], p2: tuple[float, float], fill: bool, stroke: bool, data: PageData
+) -> None:
+    x0, top, x1, bottom, w, h = _bounds([p0, p2], data.height)
+    data.rects.append(Shape("rect", x0, top, x1, bottom, w, h, fill, stroke))
+
+
+def _add_curve(points: list[tuple[float, float]], fill: bool, stroke: bool, data: PageData) -> None:
+    x0, top, x1, bottom, w, h = _bounds(points, data.height)
+    flipped = [(x, data.height - y) for x, y in points]
+    data.curves.append(Shape("curve", x0, top, x1, bottom, w, h, fill, stroke, flipped))
+
+
+def usable(code: int) -> bool:
+    """Whether a character code point is real text (not unmapped, a replacement or private use)."""
+    return not (
+        code == 0
+        or code == 0xFFFD
+        or code == 0xFFFE
+        or 0xE000 <= code <= 0xF8FF
+        or code >= 0xF0000
+        or (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+    )
+
+
+def _font_metrics(
+    font: int | None, cache: dict[int, tuple[float, float, float] | None], overrides: dict[bytes, float]
+) -> tuple[float, float, float] | None:
+    """(descent as pdfium uses it, descent as pdfminer does, ascent), in font sizes, of a text
+    object's font; None when pdfium has no metrics for it."""
+    if not font:
+        return None
+    if font not in cache:
+        asc = ctypes.c_float()
+        desc = ctypes.c_float()
+        handle = ctypes.cast(font, R.FPDF_FONT)
+        if (
+            R.FPDFFont_GetAscent(handle, 1000.0, ctypes.byref(asc))
+            and R.FPDFFont_GetDescent(handle, 1000.0, ctypes.byref(desc))
+            and asc.value != desc.value
+        ):
+            pdfminer = desc.value / 1000.0
+            if overrides:
+                buf = ctypes.create_string_buffer(256)
+                n = R.FPDFFont_GetBaseFontName(handle, buf, 256)
+                pdfminer = overrides.get(buf.raw[: max(n - 1, 0)], pdfminer)
+            cache[font] = (desc.value / 1000.0, pdfminer, asc.value / 1000.0)
+        else:
+            cache[font] = None
+    return cache[font]
+
+
+def _page_text(tp: ctypes.c_void_p, n: int) -> str | None:
+    """All characters' Unicode in one call (one UTF-16 unit per character index), None when the page
+    has characters outside the BMP and indexes no longer line up."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = R.FPDFText_GetText(tp, 0, n, buf)
+    text = bytes(buf)[: 2 * max(got - 1, 0)].decode("utf-16-le", errors="surrogatepass")
+    return text if len(text) == n else None
+
+
+def _read_chars(
+    page: ctypes.c_void_p,
+    data: PageData,
+    overrides: dict[bytes, float] | None = None,
+    system: dict[int, str | None] | None = None,
+) -> set[int]:
+    """The page's characters as pdfminer describes them; returns the text objects they came from."""
+    objects: set[int] = set()
+    tp = R.FPDFText_LoadPage(page)
+    if not tp:
+        return objects
+    try:
+        n = R.FPDFText_CountChars(tp)
+        if n <= 0:
+            return objects
+        height = data.height
+        loose = R.FS_RECTF()
+        loose_p = ctypes.pointer(loose)
+        matrix = R.FS_MATRIX()
+        matrix_p = ctypes.pointer(matrix)
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        chars = data.chars
+        text = _page_text(tp, n)
+        get_object = _text_object
+        get_box = R.FPDFText_GetLooseCharBox
+        rotated = 0
+        map_errors = 0
+        last_obj = None
+        upright = skewed = unmapped = False
+        size = 0.0
+        metrics: tuple[float, float, float] | None = None
+        fonts: dict[int, tuple[float, float, float] | None] = {}
+        unmapped_fonts: dict[int | None, bool] = {}
+        system = {} if system is None else system
+        for i in range(n):
+            # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most
+            # have no text object; a space inferred inside a text object has one, so ask about those.
+            obj = get_object(tp, i)
+            if not obj:
+                continue
+            code = ord(text[i]) if text is not None else R.FPDFText_GetUnicode(tp, i)
+            if (code in _SPACES or text is None) and R.FPDFText_IsGenerated(tp, i):
+                continue
+            if obj != last_obj:
+                # Matrix, size and font are those of the text object: read them once per object.
+                last_obj = obj
+                objects.add(obj)
+                R.FPDFText_GetMatrix(tp, i, matrix_p)
+                a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+                fs = R.FPDFText_GetFontSize(tp, i)
+                upright = a * d > 0 and b * c <= 0
+                skewed = bool(b or c or not upright)
+                size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
+                font = _text_object_font(obj)
+                metrics = _font_metrics(font, fonts, overrides or {})
+                _note_font(data, _system_font(font, system))
+                # No Unicode for the glyph: pdfium passes the character code off as text (pdfminer
+                # writes "(cid:N)"). A font without a map has none for any glyph: asked once per font.
+                flag = unmapped_fonts.get(font)
+                if flag is None:
+                    flag = unmapped_fonts[font] = R.FPDFText_HasUnicodeMapError(tp, i) == 1
+                unmapped = flag
+                if unmapped:
+                    map_errors += 1
+            if skewed:
+                rotated += 1
+            if unmapped or not usable(code):
+                data.bad_chars += 1
+            get_box(tp, i, loose_p)
+            x0, x1, y0 = loose.left, loose.right, loose.bottom
+            if x1 - x0 > 3 * size + 1 or loose.top - loose.bottom > 3 * size + 1:
+                # A vertical-writing font: pdfium leaves its loose box unscaled (about 199 pt wide in
+                # WPS exports), but its origin is the lower-left corner of pdfminer's box (one font
+                # size square, with the default vertical metrics).
+                R.FPDFText_GetCharOrigin(tp, i, ox, oy)
+                x0, x1, y0 = ox.value, ox.value + size, oy.value
+            elif metrics is not None and not skewed:
+                # The loose box spans pdfium's ascent and descent around the baseline, widened to the
+                # glyph where it reaches further; pdfminer's bottom is its own descent below the
+                # baseline. Ask for the baseline when the two may differ.
+                descent, pdfminer_descent, ascent = metrics
+                if descent != pdfminer_descent or abs(loose.top - y0 - (ascent - descent) * size) > 0.01:
+                    R.FPDFText_GetCharOrigin(tp, i, ox, oy)
+                    y0 = oy.value + pdfminer_descent * size
+            bottom = height - y0
+            chars.append(Char(chr(code) if code else "\ufffd", x0, bottom - size, x1, bottom, upright, size))
+        if rotated:
+            data.unsupported.append(f"{rotated} rotated or skewed characters")
+        if map_errors:
+            data.unsupported.append("characters with Unicode-map errors")
+        return objects
+    finally:
+        R.FPDFText_ClosePage(tp)

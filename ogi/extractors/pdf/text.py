@@ -1,0 +1,230 @@
+"""Running text of PDF pages: characters to lines, lines to paragraphs, headers and footers removed.
+
+Lines are clustered on the characters' bottoms (the descent line: a bold run and the body text next to it
+share it, while their tops differ). A new paragraph starts at a first-line indent, after a line that ends
+short of the right margin, at a change of font size or after extra space; centred lines of the same size
+(a title printed on two lines) stay together, and a paragraph runs on across a page break when its last
+line is full. Chinese lines join without a space.
+
+Page furniture is removed from the top and bottom margins: page numbers (``- 4 -``, ``第4页``) and lines
+repeated on most pages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ogi.extractors.pdf.grid import Bbox, Char
+from ogi.extractors.pdf.tables import PAGE_NUMBER, SPACE_NEAR_CJK
+from ogi.extractors.textutil import join_wrapped
+from ogi.utils.text import is_cjk
+
+#: Share of the page height at the top and at the bottom where headers and footers live.
+MARGIN = 0.1
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    page: int
+
+
+def _cjk(ch: str) -> bool:
+    return is_cjk(ch)
+
+
+def line_text(chars: Sequence[Char]) -> str:
+    """Characters of one line, left to right: a space only between non-CJK words set apart."""
+    out: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        t = c.text
+        if t.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+            prev = None
+            continue
+        if prev is not None and out and out[-1] != " ":
+            gap = c.x0 - prev.x1
+            if gap > 0.15 * max(c.size, prev.size) and not (_cjk(prev.text) or _cjk(t)):
+                out.append(" ")
+        out.append(t)
+        prev = c
+    return SPACE_NEAR_CJK.sub("", "".join(out)).strip()
+
+
+def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -> list[Line]:
+    """Text lines of a page, top to bottom, without the characters inside ``exclude`` (tables)."""
+
+    def excluded(c: Char) -> bool:
+        mx = (c.x0 + c.x1) / 2
+        my = (c.top + c.bottom) / 2
+        return any(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in exclude)
+
+    kept = [c for c in chars if c.upright and not excluded(c)]
+    groups: list[list[Char]] = []
+    for c in sorted(kept, key=lambda c: c.bottom):
+        if groups and c.bottom - groups[-1][0].bottom <= max(3.0, 0.25 * c.size):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    lines = []
+    for g in groups:
+        g.sort(key=lambda c: c.x0)
+        text = line_text(g)
+        if not text:
+            continue
+        visible = [c for c in g if not c.text.isspace()]
+        sizes = Counter(round(c.size, 1) for c in visible)
+        lines.append(
+            Line(
+                text,
+                min(c.x0 for c in visible),
+                min(c.top for c in visible),
+                max(c.x1 for c in visible),
+                max(c.bottom for c in visible),
+                sizes.most_common(1)[0][0],
+                page,
+            )
+        )
+    return lines
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def remove_furniture(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+    """Drop page numbers and running headers/footers from the top and bottom margins of every page."""
+
+    def in_margin(line: Line, height: float) -> bool:
+        return line.bottom <= MARGIN * height or line.top >= (1 - MARGIN) * height
+
+    counts: Counter[str] = Counter()
+    for lines, h in zip(pages, heights):
+        counts.update({_furniture_key(x.text) for x in lines if in_margin(x, h)})
+    repeated = {k for k, n in counts.items() if n >= 2 and n >= 0.5 * len(pages)}
+    out = []
+    for lines, h in zip(pages, heights):
+        out.append(
+            [
+                x
+                for x in lines
+                if not (in_margin(x, h) and (PAGE_NUMBER.match(x.text) or _furniture_key(x.text) in repeated))
+            ]
+        )
+    return out
+
+
+@dataclass
+class Margins:
+    left: float
+    right: float
+
+
+def _common_edge(values: list[float], from_right: bool) -> float:
+    """The outermost position shared by several lines (within 2 pt): where the text block ends."""
+    ordered = sorted(values, reverse=from_right)
+    need = max(2, int(0.1 * len(values)))
+    for i, v in enumerate(ordered):
+        if sum(1 for w in ordered[i:] if abs(w - v) <= 2) >= need:
+            return v
+    return ordered[0]
+
+
+def margins(pages: list[list[Line]]) -> Margins:
+    """The text block's left and right edges, from the lines of the whole document."""
+    lines = [x for p in pages for x in p]
+    if not lines:
+        return Margins(0.0, 0.0)
+    if len(lines) < FEW_LINES:
+        # Too little prose for edges shared by several lines (a title, a few headings and one
+        # paragraph): the outermost text is the text block.
+        return Margins(min(x.x0 for x in lines), max(x.x1 for x in lines))
+    return Margins(
+        _common_edge([x.x0 for x in lines], from_right=False),
+        _common_edge([x.x1 for x in lines], from_right=True),
+    )
+
+
+#: Below this many lines of running text, the text block is taken from the outermost lines.
+FEW_LINES = 30
+
+
+class ParagraphBuilder:
+    """Accumulates lines into paragraphs, in reading order, across pages."""
+
+    def __init__(self, m: Margins) -> None:
+        self.m = m
+        self.paragraphs: list[tuple[list[Line], dict[str, object]]] = []
+        self.current: list[Line] = []
+
+    def _indented(self, line: Line) -> bool:
+        return line.x0 - self.m.left >= 1.2 * line.size
+
+    def _short(self, line: Line) -> bool:
+        return line.x1 < self.m.right - 1.5 * line.size
+
+    def _centred(self, line: Line) -> bool:
+        left = line.x0 - self.m.left
+        right = self.m.right - line.x1
+        return left > 2 * line.size and abs(left - right) <= 1.5 * line.size
+
+    def continues(self, prev: Line, line: Line, gap_limit: float | None) -> bool:
+        if abs(prev.size - line.size) > 0.6:
+            return False
+        if self._centred(prev) and self._centred(line):
+            return gap_limit is None or line.top - prev.bottom <= gap_limit
+        if self._indented(line) or self._short(prev):
+            return False
+        return gap_limit is None or line.top - prev.bottom <= gap_limit
+
+    def add(self, line: Line, gap_limit: float | None) -> None:
+        """Add the next line; ``gap_limit`` is the largest gap (pt) that continues a paragraph on the same
+        page, None at the top of a page (a paragraph may run on from the previous page)."""
+        if self.current and self.continues(self.current[-1], line, gap_limit):
+            self.current.append(line)
+            return
+        self.flush()
+        self.current = [line]
+
+    def flush(self) -> None:
+        if self.current:
+            first = self.current[0]
+            last = self.current[-1]
+            loc: dict[str, object] = {
+                "page": first.page,
+                "bbox": [
+                    round(first.x0, 2),
+                    round(first.top, 2),
+                    round(max(x.x1 for x in self.current), 2),
+                    round(last.bottom, 2),
+                ],
+            }
+            if last.page != first.page:
+                loc["pages"] = sorted({x.page for x in self.current})
+            self.paragraphs.append((self.current, loc))
+            self.current = []
+
+    @staticmethod
+    def text(lines: list[Line]) -> str:
+        return join_wrapped([x.text for x in lines])
+
+
+def gap_limit(lines: Sequence[Line]) -> float:
+    """The largest gap between lines of one paragraph on a page: the usual leading plus a little."""
+    gaps = sorted(b.top - a.bottom for a, b in itertools.pairwise(lines) if b.top - a.bottom > -2)
+    if not gaps:
+        return 1e9
+    usual = gaps[len(gaps) // 2]
+    size = sorted(x.size for x in lines)[len(lines) // 2]
+    return usual + 0.6 * size

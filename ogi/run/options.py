@@ -1,0 +1,39 @@
+"""A run's settings, defined and validated once (as pdfplumber's ``TableSettings`` are): the command line
+builds them from its options, the library takes them as they are, and a bad value is refused here with
+one line before anything is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ogi.extractors import PDF_ENGINES
+
+#: Where files are read: in this process or worker processes (``local``), or on a Dask cluster.
+RUN_ENGINES = ("local", "dask")
+DEFAULT_MAX_BYTES = 300 * 1024 * 1024
+
+
+@dataclass
+class RunOptions:
+    out: Path = Path("data/out")
+    cache: Path = Path("data/cache")
+    force: bool = False
+    corrections: Path | None = None
+    pdf_engine: str = "auto"
+    jobs: int = 1
+    timeout: float | None = None
+    max_memory_mb: int | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    engine: str = "local"
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in RUN_ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(RUN_ENGINES)}, not {self.engine!r}")
+        if self.pdf_engine not in PDF_ENGINES:
+            raise ValueError(f"PDF engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}")
+        for name in ("timeout", "max_memory_mb", "max_bytes", "jobs"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be positive, not {value}")
