@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ogi.extractors import PDF_ENGINES
+
+if TYPE_CHECKING:
+    from ogi.fetchers.http import FetchPolicy
 
 #: Where files are read: in this process or worker processes (``local``), or on a Dask cluster.
 RUN_ENGINES = ("local", "dask")
@@ -27,6 +31,9 @@ class RunOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     engine: str = "local"
     scheduler: str | None = None
+    #: How URL inputs are fetched (None: ``ogi.fetchers.http.DEFAULT_POLICY``). Their pages are read for
+    #: the files they link to under ``timeout`` and ``max_memory_mb``, as files are.
+    fetch_policy: FetchPolicy | None = None
 
     def __post_init__(self) -> None:
         if self.engine not in RUN_ENGINES:

@@ -35,7 +35,7 @@ from ogi.run.options import RunOptions
 from ogi.run.source import Task, extraction_options, read_task
 from ogi.run.workers import WorkerPool
 from ogi.schema.dictionary import write_dictionary
-from ogi.utils.urls import is_http_url
+from ogi.utils.urls import names_url
 
 
 @dataclass
@@ -66,14 +66,14 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the dataset folder {out}: {exc.strerror or exc}") from exc
-    paths = [i for i in inputs if not is_http_url(i)]
+    paths = [i for i in inputs if not names_url(i)]
     sources = resolve_sources(paths, exclude=[out])
     summary = RunSummary(out=out)
     with dataset_lock(out):
         done = recover(out)
         if done:
             summary.notes.append(done)
-        urls = [i for i in inputs if is_http_url(i)]
+        urls = [i for i in inputs if names_url(i)]
         if urls:
             sources = _fetch_sources(urls, options) + sources
         store = Store(out)
@@ -96,10 +96,11 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
 
 
 def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
-    return [
-        Source(url, path or Path(options.cache), error)
-        for url, path, error in fetch_for_run(urls, options.cache, CrawlOptions(read_page=page_links))
-    ]
+    crawl = CrawlOptions(
+        read_page=page_links, read_timeout=options.timeout, read_max_memory_mb=options.max_memory_mb
+    )
+    fetched = fetch_for_run(urls, options.cache, crawl, options.fetch_policy)
+    return [Source(url, path or Path(options.cache), error) for url, path, error in fetched]
 
 
 #: Reports are committed to the store in small batches (each batch one transaction, each report whole).

@@ -22,6 +22,7 @@ from typing import Any
 from ogi.dataset.rows import ReportRows
 from ogi.extractors import ExtractOptions
 from ogi.run.source import Task, read_task
+from ogi.utils.limits import crash_reason, rss_mb
 
 POLL = 0.1
 
@@ -36,18 +37,6 @@ def _worker_main(conn: Connection, options: ExtractOptions) -> None:
         if task is None:
             return
         conn.send(read_task(task, options))
-
-
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of a process in MB (Linux), or None where /proc is not available."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 class _Worker:
@@ -137,7 +126,7 @@ class WorkerPool:
                 except (EOFError, OSError):
                     worker.process.join(2)
                     code = worker.process.exitcode
-                    yield task.failed(_crash_reason(code), retry=True)
+                    yield task.failed(crash_reason(code), retry=True)
                     self._replace(worker)
                     continue
                 worker.task = None
@@ -162,13 +151,3 @@ class WorkerPool:
         worker.kill()
         index = self.workers.index(worker)
         self.workers[index] = _Worker(self.ctx, self.options)
-
-
-def _crash_reason(code: int | None) -> str:
-    if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = str(-code)
-        return f"the reader crashed ({name})"
-    return f"the reader crashed (exit code {code})"
