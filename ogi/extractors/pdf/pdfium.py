@@ -16,8 +16,8 @@ the ``auto`` engine reads those with pdfplumber.
 pdfium measures text in a font that is not embedded (other than the standard fonts it carries) through
 the fonts installed on the machine: without a CJK font, vertical text in ``STSong-Light`` with
 ``Identity-V`` comes back empty. Such fonts are named in ``PageData.system_fonts`` whatever the machine
-has, so that ``ogi.extractors.pdf.fonts`` can read those pages' characters with pdfminer (which uses the font's
-own metrics and its bundled CMaps) and give the same document on every machine.
+has, so that ``ogi.extractors.pdf.fonts`` can read those pages' characters with pdfminer (which uses the
+font's own metrics and its bundled CMaps) and give the same document on every machine.
 """
 
 from __future__ import annotations
