@@ -287,3 +287,16 @@ def test_two_runs_on_one_folder(tmp_path: Path) -> None:
         assert result.exit_code == 1 and "another ogi run" in result.output
         assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     run([str(folder)], RunOptions(out=out))  # released: the next run goes on
+
+
+def test_analysis_refuses_a_mixed_set(tmp_path: Path) -> None:
+    """A reader of ogi's own checks the run ids: files of two runs are not analysed together."""
+    from ogi.analysis.load import DatasetError, load
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    run([str(_inputs(tmp_path / "in"))], RunOptions(out=a))
+    run([str(tmp_path / "in")], RunOptions(out=b))
+    load(a)
+    shutil.copy(b / "cells.parquet", a / "cells.parquet")
+    with pytest.raises(DatasetError, match="different runs"):
+        load(a)
