@@ -26,6 +26,7 @@ from ogi.schema.pre2019 import cell_parts
 from ogi.schema.pre2019 import dictionary_rows as pre2019_keys
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
+from ogi.utils.files import local_source
 from ogi.utils.text import dumps
 from ogi.utils.urls import is_http_url
 
@@ -50,7 +51,6 @@ def read_corrections(path: Path) -> list[Correction]:
     t = load()
     known = {s.key for s in t.all_specs()} | {f"t3.{r.key}.legal_person_subtotal" for r in t.t3_rows}
     known |= {r["key"] for r in pre2019_keys()}  # issue 17: the pre-2019 forms' and prose keys
-    out: list[Correction] = []
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -65,35 +65,41 @@ def read_corrections(path: Path) -> list[Correction]:
             raise CorrectionsError(f"{path}: not UTF-8 or GB18030 text") from None
     with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
-        if reader.fieldnames:
-            reader.fieldnames = [f.strip() for f in reader.fieldnames]
-        fields = set(reader.fieldnames or [])
-        if "cell" not in fields or not ({"source", "report_id"} & fields):
-            raise CorrectionsError(
-                f"{path}: needs the columns cell, value, reason, by and source or report_id"
+        try:
+            return _rows(path, reader, known)
+        except csv.Error as exc:  # a field past the csv module's limit (128 KB), a stray quote …
+            raise CorrectionsError(f"{path}:{reader.line_num + 1}: not a readable CSV row ({exc})") from None
+
+
+def _rows(path: Path, reader: csv.DictReader[str], known: set[str]) -> list[Correction]:
+    out: list[Correction] = []
+    if reader.fieldnames:
+        reader.fieldnames = [f.strip() for f in reader.fieldnames]
+    fields = set(reader.fieldnames or [])
+    if "cell" not in fields or not ({"source", "report_id"} & fields):
+        raise CorrectionsError(f"{path}: needs the columns cell, value, reason, by and source or report_id")
+    for n, row in enumerate(reader, start=2):
+        cell = (row.get("cell") or "").strip()
+        if cell not in known:
+            raise CorrectionsError(f"{path}:{n}: unknown cell key {cell!r}")
+        value = _number((row.get("value") or "").strip(), f"{path}:{n}")
+        source = (row.get("source") or "").strip() or None
+        report_id = (row.get("report_id") or "").strip() or None
+        if source is None and report_id is None:
+            raise CorrectionsError(f"{path}:{n}: needs a source or a report_id")
+        if source and not is_http_url(source):
+            source = local_source(source)
+        out.append(
+            Correction(
+                source,
+                report_id,
+                cell,
+                value,
+                (row.get("reason") or "").strip(),
+                (row.get("by") or "").strip(),
+                n,
             )
-        for n, row in enumerate(reader, start=2):
-            cell = (row.get("cell") or "").strip()
-            if cell not in known:
-                raise CorrectionsError(f"{path}:{n}: unknown cell key {cell!r}")
-            value = _number((row.get("value") or "").strip(), f"{path}:{n}")
-            source = (row.get("source") or "").strip() or None
-            report_id = (row.get("report_id") or "").strip() or None
-            if source is None and report_id is None:
-                raise CorrectionsError(f"{path}:{n}: needs a source or a report_id")
-            if source and not is_http_url(source):
-                source = str(Path(source).expanduser().resolve())
-            out.append(
-                Correction(
-                    source,
-                    report_id,
-                    cell,
-                    value,
-                    (row.get("reason") or "").strip(),
-                    (row.get("by") or "").strip(),
-                    n,
-                )
-            )
+        )
     return out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ogi.fetchers.cache import skipped_paths, urls_by_path
 from ogi.run.options import DEFAULT_MAX_BYTES
+from ogi.utils.files import local_source
 
 #: Files that are ogi's own output or bookkeeping, never reports.
 SKIP_SUFFIXES = (".parquet", ".duckdb", ".wal", ".tmp", ".pyc")
@@ -51,7 +52,7 @@ def resolve_sources(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> list
         if not path.exists():
             raise FileNotFoundError(f"no such file or folder: {item}")
         if not path.is_dir():  # a file, or a link to one or to nothing
-            src = _source_for(Path(os.path.abspath(path)))
+            src = _source_for(Path(local_source(path)))
             out[src.source] = src
             continue
         url_of = urls_by_path(path)
