@@ -23,8 +23,9 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from ogi.dataset.agencies import agency_id_of, counted_first
+from ogi.dataset.agencies import counted_first
 from ogi.dataset.corrections import recheck
+from ogi.dataset.crosschecks import reports_by_agency_year
 from ogi.dataset.store import Store
 from ogi.schema.pre2019 import CUMULATIVE, YEAR_COL, split_key
 from ogi.utils.text import dumps
@@ -80,28 +81,9 @@ def refresh_pre2019_carry(store: Store) -> int:
                WHERE "table" = 'pre' AND NOT coalesce(corrected, false) AND orig_status = 'ambiguous'
                  AND status <> 'ambiguous'"""
         )
-    rows = store.query(
-        """SELECT r.report_id, r.agency, r.year, any_value(r.status), max(r.published),
-                  max(coalesce(r.n_checks_failed, 0)), min(r.source), any_value(r.n_cells)
-           FROM reports r
-           WHERE r.template_version = 'pre2019' AND r.form IS NOT NULL AND r.agency IS NOT NULL
-             AND r.year IS NOT NULL AND r.status IN ('ok', 'partial')
-           GROUP BY r.report_id, r.agency, r.year"""
+    by_agency = reports_by_agency_year(
+        store, "r.template_version = 'pre2019' AND r.form IS NOT NULL", "any_value(r.n_cells)"
     )
-    by_agency: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for rid, agency, year, status, published, failed, source, n in rows:
-        key = agency_id_of(agency)
-        if key is not None:
-            by_agency[key][int(year)].append(
-                {
-                    "report_id": rid,
-                    "status": status,
-                    "published": published,
-                    "n_checks_failed": int(failed),
-                    "source": source,
-                    "cells_read": int(n or 0),
-                }
-            )
     chains: list[dict[int, str]] = []
     for years in by_agency.values():
         counted = {y: min(group, key=counted_first)["report_id"] for y, group in years.items()}

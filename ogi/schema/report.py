@@ -73,39 +73,28 @@ def interpret(doc: Document) -> Interpretation:
     elif meta.year is not None and meta.year < PRE2019 and meta.title:
         version = "pre2019"
 
-    # -- pre-2019 forms and prose (issue 17; the logic lives in ogi.schema.pre2019) --
+    cells, unmapped, form = rec.cells, rec.unmapped, None
     if version == "pre2019" and not rec.found and doc.status is None:
+        # A report before the 2019 template: its statistics form, or its prose (ogi.schema.pre2019).
         pre = read_pre2019(doc, meta.year)
         status, error = pre.status(meta.year)
-        return Interpretation(
-            meta=meta,
-            status=status,
-            error=error,
-            template_version=version,
-            scope=scope,
-            cells=pre.cells,
-            unmapped=rec.unmapped + pre.unmapped,
-            sections=sections,
-            checks=pre.checks,
-            notes=rec.notes,
-            form=pre.form,
-        )
-    # -- end pre-2019 --
-
-    status, error = _status(doc, meta, rec, version)
+        cells, unmapped, checks, form = pre.cells, rec.unmapped + pre.unmapped, pre.checks, pre.form
+    else:
+        status, error = _status(doc, meta, rec, version)
     return Interpretation(
         meta=meta,
         status=status,
         error=error,
         template_version=version,
         scope=scope,
-        cells=rec.cells,
-        unmapped=rec.unmapped,
+        cells=cells,
+        unmapped=unmapped,
         sections=sections,
         checks=checks,
         other_single_row=rec.other_single_row,
         found=rec.found,
         notes=rec.notes,
+        form=form,
     )
 
 
