@@ -147,6 +147,7 @@ def read_source(
         if fmt == "unknown":
             raise ExtractionError(unknown_reason(data))
         doc = extract(data, fmt, name=name, options=options or extraction_options())
+        doc.meta.setdefault("names", (name, source))  # the metadata's last fallbacks for the year
         report["format"] = doc.format
         if doc.meta.get("pdf_engine"):
             report["pdf_engine"] = doc.meta["pdf_engine"]
@@ -184,6 +185,7 @@ def _fill(rows: ReportRows, it: Interpretation) -> None:
         title=meta.title,
         agency=meta.agency,
         year=meta.year,
+        year_source=meta.year_source,
         published=meta.published,
         template_version=it.template_version,
         scope=it.scope,
