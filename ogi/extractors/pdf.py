@@ -50,7 +50,15 @@ from ogi.extractors.pdfshapes import (
     rules,
 )
 from ogi.extractors.pdftables import PdfTable, RawCell, RawTable, build_table, same_columns, stitch
-from ogi.extractors.pdftext import Line, ParagraphBuilder, gap_limit, margins, page_lines, remove_furniture
+from ogi.extractors.pdftext import (
+    Line,
+    ParagraphBuilder,
+    gap_limit,
+    margins,
+    page_header,
+    page_lines,
+    remove_furniture,
+)
 
 if TYPE_CHECKING:
     from ogi.extractors.ocrpage import OcrPage
@@ -333,6 +341,13 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
         reading.chars[number] = page.chars
     blocks = assemble(pages, reading.tables, reading.chars)
     meta: dict[str, Any] = {"pages": len(pages)}
+    if pages:  # the first page's running header (the agency, above a title starting with the year)
+        first = pages[0]
+        header = page_header(
+            page_lines(reading.chars.get(first.number, first.chars), first.number), first.height
+        )
+        if header:
+            meta["page_header"] = header
     if not any(_usable(p) for p in pages):
         # All pages read by OCR: no PDF engine read tables (``pdf_engine`` stays unset).
         meta["scanned_pages"] = meta["ocr_pages"] = sorted(ocr_read)

@@ -16,6 +16,7 @@ from ogi.schema.template import load
 _VOCAB_TITLES = {
     "format": "`reports.format`",
     "status": "`reports.status`",
+    "year_source": "`reports.year_source`",
     "cell_status": "`cells.status`",
     "outcome": "`checks.outcome`",
     "level": "`agencies.level`",

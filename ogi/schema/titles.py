@@ -32,6 +32,7 @@ _TITLE_TAIL = re.compile(
 _SITE_SUFFIX = re.compile(r"(报告|年报)\s*[-_—–|｜]+\s*[^-_—–|｜]{1,30}$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 _LEADING_YEAR = re.compile(r"^(?:关于)?(?:19|20)\d{2}年度?")
+_YEAR_PIECE = re.compile(r"^[\d〇零○OＯ一二三四五六七八九]{1,4}年度?$")
 _PREFIX = re.compile(r"^(?:#{1,6}\s*)?(?:(?:标题|题目)\s*[:：]\s*)?")
 #: Punctuation a title line does not hold (sentences, labels such as 「发布日期：」).
 _NOT_IN_TITLE = re.compile(r"[。；;：:，,！!？?]")
@@ -42,12 +43,19 @@ _AGENCY_LINE = re.compile(
     r"^[\u4e00-\u9fff（）()]{1,28}"
     r"(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|署|部|中心|办|处|所|站|队|馆|会|区|县|市|旗|镇|乡|街道|办事处)$"
 )
-_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0", "Ｏ": "0"}
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {
+    "零": "0",
+    "○": "0",
+    "O": "0",
+    "Ｏ": "0",
+}
 _CN_YEAR = re.compile(r"(?:一九|二[〇零○OＯ])[〇零○OＯ一二三四五六七八九]{2}(?=年)")
 #: The statistics period: 「统计期限从2022年1月1日」, 「统计期限自2022年1月1日起至…」.
 PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|范围)[^。；\n]{0,12}?((?:19|20)\d{2})年1月1日")
 #: What the report says of itself: 「现将…2022年度政府信息公开工作年度报告公布如下」.
-_SELF = re.compile(r"现(?:将|就)(?:《)?([^。；\n《》]{0,40}?((?:19|20)\d{2})年度?[^。；\n《》]{0,24}?(?:年度报告|年报))")
+_SELF = re.compile(
+    r"现(?:将|就)(?:《)?([^。；\n《》]{0,40}?((?:19|20)\d{2})年度?[^。；\n《》]{0,24}?(?:年度报告|年报))"
+)
 _LINES = 40
 _MAX_LINES = 4
 
@@ -69,6 +77,8 @@ def agency_from_title(title: str) -> str | None:
     t = _TITLE_TAIL.sub("", t)
     t = re.sub(r"((?:19|20)\d{2})年度?$", "", t)
     t = t.strip("《》“”\"'：:—-_ ")
+    if _YEAR_PIECE.match(t):
+        return None  # the rest of a year wrapped or spaced apart (「21年度」, 「二一年度」), not a name
     return t or None
 
 
@@ -142,11 +152,15 @@ def _choose(run: list[tuple[int, str]], j: int) -> Title | None:
     agency = agency_from_title(chosen[1])
     for i, text in windows[1:]:
         longer = agency_from_title(text)
+        gains_year = title_year(chosen[1]) is None and title_year(text) is not None
+        if longer is None and gains_year and not plausible_agency(agency):
+            chosen, agency = (i, text), longer  # the lines above complete the year: 「2 0」 / 「2 1 年 度…」
+            continue
         if not plausible_agency(longer):
             continue
         added = _LEADING_YEAR.sub("", compact("".join(t for _, t in run[i : chosen[0]])))
         above = place(added)
-        year_above = longer == agency and title_year(chosen[1]) is None and title_year(text) is not None
+        year_above = longer == agency and gains_year
         if (
             not plausible_agency(agency)
             or year_above
@@ -162,7 +176,7 @@ def _choose(run: list[tuple[int, str]], j: int) -> Title | None:
 def find_titles(doc: Document) -> list[Title]:
     """Every title printed near the top of the document, in order (the report's own comes first)."""
     found: list[Title] = []
-    run: list[tuple[int, str]] = []
+    run = _header_lines(doc)
     for k, block in enumerate(doc.blocks[:_LINES]):
         text = _clean(block.text) if isinstance(block, Paragraph) else ""
         if isinstance(block, Paragraph) and not compact(text):
@@ -176,6 +190,17 @@ def find_titles(doc: Document) -> list[Title]:
             found.append(title)
             run = []
     return found
+
+
+def _header_lines(doc: Document) -> list[tuple[int, str]]:
+    """The page header's lines (PDF, Word: ``meta["page_header"]``) as the lines above the first
+    paragraph, unless the text prints them there itself; their block index is -1."""
+    header = doc.meta.get("page_header")
+    if not isinstance(header, str):
+        return []
+    top = "".join(compact(p.text) for p in doc.paragraphs[:3])
+    lines = [h for h in (x.strip() for x in header.split("\n")) if h and _eligible(h)]
+    return [(-1, h) for h in lines if compact(h) not in top]
 
 
 def page_title(doc: Document) -> str | None:
