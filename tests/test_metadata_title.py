@@ -16,7 +16,7 @@ from ogi.schema.dataset import VOCABULARIES, arrow_schema
 from ogi.schema.metadata import read_metadata
 from ogi.schema.titles import name_title
 from tests.generators import docx, glued, html, text_tab
-from tests.generators.report import Report, TitleLayout, generate
+from tests.generators.report import AGENCIES, Report, TitleLayout, generate
 
 
 def _doc(*lines: str) -> Document:
@@ -72,6 +72,31 @@ def test_a_title_wrapped_at_every_position_gives_its_agency_and_year(agency: str
             assert (meta.agency, meta.year, meta.year_source) == (agency, 2022, "title"), lines
 
 
+@settings(max_examples=400)
+@given(
+    agency=st.sampled_from(
+        [a for a, _ in AGENCIES] + ["上海市人民政府办公厅", "国家统计局", "宿迁市沭阳县财政局"]
+    ),
+    year=st.integers(2008, 2030),
+    form=st.sampled_from(TITLE_FORMS),
+    numerals=st.booleans(),
+    spaced=st.booleans(),
+    breaks=st.lists(st.integers(1, 60), max_size=3),
+)
+def test_any_wrap_of_any_title(
+    agency: str, year: int, form: str, numerals: bool, spaced: bool, breaks: list[int]
+) -> None:
+    """Lines cut anywhere, years spaced or in numerals: agency and year exactly right, never wrong."""
+    y = "".join("〇一二三四五六七八九"[int(d)] for d in str(year)) if numerals else str(year)
+    if spaced:
+        y = " ".join(y)
+    text = form.replace("2022", y).format(a=agency)
+    cuts = sorted({b % len(text) for b in breaks} - {0})
+    lines = [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    meta = read_metadata(_doc("当前位置：首页", *[x for x in lines if x.strip()], "一、总体情况"))
+    assert (meta.agency, meta.year) == (agency, year), lines
+
+
 def test_the_issue_titles() -> None:
     meta = read_metadata(_doc("上海市人民政府办公厅2025年政府信息公开工作", "年度报告", "一、总体情况"))
     assert (meta.agency, meta.year) == ("上海市人民政府办公厅", 2025)
@@ -89,6 +114,7 @@ def test_the_issue_titles() -> None:
         ["嘉兴市统计局二零二二年政府信息公开工作年度报告"],
         ["嘉", "兴市统计局二〇二", "二年度政府信息公开工作年度报告"],
         ["二〇二二年嘉兴市统计局政府信息公", "开工作年度报告"],
+        ["二〇二", "二年嘉", "兴市统计局政府信息公开工作年度报告"],
     ],
 )
 def test_spaced_and_chinese_numeral_years(lines: list[str]) -> None:
@@ -247,7 +273,7 @@ def _check(rep: Report, data: bytes, expected: dict[str, object], ext: str, trut
         assert report["agency"] == truth.agency, (layout, report["title"])
 
 
-@settings(max_examples=25)
+@settings(max_examples=60)
 @given(seed=st.integers(0, 5000), layout=LAYOUTS, fmt=st.sampled_from(sorted(RENDERERS)))
 def test_generated_title_layouts_read_back(seed: int, layout: TitleLayout, fmt: str) -> None:
     rep = generate(seed, title=layout)
@@ -267,6 +293,7 @@ def test_wrapped_titles_read_back_in_every_format(fmt: str) -> None:
         (4, TitleLayout(breaks=(5,), spaced=True)),
         (7, TitleLayout(header=True, breaks=(2,))),
         (8, TitleLayout(missing="self")),
+        (288, TitleLayout(breaks=(51, 48), numerals=True, page="short")),  # 「二〇一」 / 「九年平」 / 「潭…」
     ]:
         rep = generate(seed, title=layout)
         data, expected = module.render(rep, f"g{seed}")

@@ -33,6 +33,7 @@ _SITE_SUFFIX = re.compile(r"(报告|年报)\s*[-_—–|｜]+\s*[^-_—–|｜]{
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 _LEADING_YEAR = re.compile(r"^(?:关于)?(?:19|20)\d{2}年度?")
 _YEAR_PIECE = re.compile(r"^[\d〇零○OＯ一二三四五六七八九]{1,4}年度?$")
+_YEAR_TAIL = re.compile(r"^[〇零○OＯ一二三四五六七八九]{0,3}年|^度")
 _PREFIX = re.compile(r"^(?:#{1,6}\s*)?(?:(?:标题|题目)\s*[:：]\s*)?")
 #: Punctuation a title line does not hold (sentences, labels such as 「发布日期：」).
 _NOT_IN_TITLE = re.compile(r"[。；;：:，,！!？?]")
@@ -93,8 +94,8 @@ def title_year(title: str | None) -> int | None:
 def plausible_agency(name: str | None) -> bool:
     """A name that starts with a place the gazetteer knows (or a national body's words): what a wrapped
     title's first line must restore when the line below starts inside the name (「嘉兴」 / 「市统计局…」)."""
-    if not name or re.search(r"\d", name) or len(name) < 3 or name[0] in "年度":
-        return False  # digits, or the tail of a year (「2022」 / 「年平潭综合实验区…」), are no name
+    if not name or re.search(r"\d", name) or len(name) < 3 or _YEAR_TAIL.match(name):
+        return False  # digits, or the tail of a year (「2022」 / 「年平潭…」, 「二〇一」 / 「九年平潭…」), are no name
     if _NATIONAL.match(name):
         return True
     p = place(corrected_name(name) or name)
