@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ogi.schema.identities import run_identities, run_prose_checks
+from ogi.schema.metadata import metadata_problems
 from ogi.schema.recognize import CellValue
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
@@ -186,13 +187,13 @@ def recheck(store: Store, con: object, report_id: str) -> None:
     from ogi.pipeline import check_row
 
     meta = con.execute(  # type: ignore[attr-defined]
-        """SELECT template_version, other_single_row, year, found, status FROM reports
+        """SELECT template_version, other_single_row, year, found, status, error FROM reports
            WHERE report_id = ? LIMIT 1""",
         [report_id],
     ).fetchall()
     if not meta:
         return
-    version, other_single, year, found, status = meta[0]
+    version, other_single, year, found, status, old_error = meta[0]
     cells = stored_cells(con, report_id)
     sections = con.execute(  # type: ignore[attr-defined]
         "SELECT section, heading, text FROM sections WHERE report_id = ? ORDER BY ord", [report_id]
@@ -212,6 +213,7 @@ def recheck(store: Store, con: object, report_id: str) -> None:
     new_status, error = status, None
     if status in ("ok", "partial") and found:
         new_status, error = status_of_cells(found.split(","), version, bool(other_single), year, cells)
+        error = "; ".join([e for e in (error,) if e] + metadata_problems(old_error)) or None
         con.execute(  # type: ignore[attr-defined]
             "UPDATE reports SET status = ?, error = ? WHERE report_id = ?", [new_status, error, report_id]
         )

@@ -13,7 +13,7 @@ from ogi.extractors.model import Document, Paragraph, Table
 from ogi.pipeline import read_source
 from ogi.places import corrected_name
 from ogi.schema.dataset import VOCABULARIES, arrow_schema
-from ogi.schema.metadata import read_metadata
+from ogi.schema.metadata import metadata_problems, read_metadata
 from ogi.schema.titles import name_title
 from tests.generators import docx, glued, html, text_tab
 from tests.generators.report import AGENCIES, Report, TitleLayout, generate
@@ -196,6 +196,13 @@ def test_the_reason_goes_into_error_and_the_source_into_year_source() -> None:
     assert rows.report["year"] is None or rows.report["year_source"] is not None
     assert "year_source" in arrow_schema("reports").names
     assert set(VOCABULARIES["year_source"]) == {"title", "page_title", "prose", "filename", "url"}
+
+
+def test_the_reasons_survive_a_recomputed_status() -> None:
+    """Hand corrections recompute status and error from the cells; the metadata's reasons are kept."""
+    error = "2 cells missing (t3.a, t3.b); year not found: no title, statistics period, file name or URL states it"
+    assert metadata_problems(error) == [error.split("; ")[1]]
+    assert metadata_problems(None) == [] and metadata_problems("t2 not found") == []
 
 
 # -- the agency: a misprinted place name corrected by the gazetteer ---------------------------------------

@@ -1,7 +1,10 @@
 """Report metadata read from the text: title, agency, year covered, publication date, scope, place.
 
-The year is the year the report covers (from the title, else the statistics period), never the
-publication date; the agency is the body named in the title, as printed.
+The year is the year the report covers, never the publication date: from the title as printed (found by
+``ogi.schema.titles`` however it is wrapped, spaced or split), else the page title, else what the report
+says of itself (statistics period, 「现将…年度报告公布如下」), else the file name or URL; ``year_source``
+says which, and when the report's own statements disagree the year stays null with the reason (a wrong
+year is worse than none). The agency is the body named in the title, as printed.
 """
 
 from __future__ import annotations
@@ -98,6 +101,16 @@ def place_from(agency: str | None) -> tuple[str | None, str | None, str | None]:
     the name does not make them clear. A misprinted place name is placed as the gazetteer corrects it
     (``ogi.places.corrected_name``); the agency itself stays as printed."""
     return place_names(corrected_name(agency) or agency)
+
+
+#: How the metadata's reasons start in ``error`` (``Metadata.problems``), so they survive a status
+#: recomputed after hand corrections.
+PROBLEM_STARTS = ("year left empty:", "year not found:", "agency not found:")
+
+
+def metadata_problems(error: str | None) -> list[str]:
+    """The metadata's reasons among the phrases of a report's ``error``."""
+    return [p for p in (error or "").split("; ") if p.startswith(PROBLEM_STARTS)]
 
 
 def resolve_year(
