@@ -82,6 +82,11 @@ class Store:
             cols = [f"{_q(c.name)} {_DUCK_TYPES[c.type]}" for c in columns]
             cols += [f"{_q(n)} {d}" for n, d, _a in _INTERNAL.get(table, [])]
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})")
+            # A store written before a column was added to the contract gets it (null in the old rows).
+            have = {r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+            for col in cols:
+                if col.split(" ", 1)[0].strip('"') not in have:
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN {col}")
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -131,7 +136,7 @@ class Store:
         data = pa.table(columns, schema=schema)
         con.register("_ogi_rows", data)
         try:
-            con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_rows")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ogi_rows")
         finally:
             con.unregister("_ogi_rows")
 

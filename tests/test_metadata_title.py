@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -145,6 +146,7 @@ def test_a_page_title_that_differs_from_the_body() -> None:
     doc.meta["title"] = "政府信息公开年报"
     meta = read_metadata(doc)
     assert (meta.agency, meta.year, meta.year_source) == ("嘉兴市统计局", 2022, "title")
+    assert meta.title == "嘉兴市统计局2022年度政府信息公开工作年度报告"
     doc = _doc("正文第一段没有标题。")
     doc.meta["title"] = "嘉兴市统计局2022年度政府信息公开工作年度报告"
     meta = read_metadata(doc)
@@ -351,3 +353,16 @@ def test_a_scanned_wrapped_title() -> None:
     report = read_source("/data/scan-title.pdf", scan, name="scan-title.pdf").report
     assert report["format"] == "pdf_scanned"
     assert (report["agency"], report["year"]) == (rep.agency, rep.year), report["title"]
+
+
+def test_a_store_written_before_year_source_gets_the_column(tmp_path: Path) -> None:
+    from ogi.store import Store
+
+    store = Store(tmp_path)
+    store.con.execute("ALTER TABLE reports DROP COLUMN year_source")
+    store.close()
+    store = Store(tmp_path)
+    rows = read_source("/x/j.txt", (Path(__file__).parent / "corpus" / "jiaxing-stats-2022.txt").read_bytes())
+    store.replace([rows.report], {"cells": rows.cells, "checks": rows.checks, "sections": rows.sections})
+    assert store.query("SELECT agency, year, year_source FROM reports") == [("嘉兴市统计局", 2022, "title")]
+    store.close()

@@ -152,8 +152,11 @@ def read_metadata(doc: Document, names: Sequence[str] = ()) -> Metadata:
     """
     if not names:
         names = tuple(doc.meta.get("names") or ())
-    titles = find_titles(doc)
-    body = titles[0].text if titles else None
+    titles = [t.text for t in find_titles(doc)]
+    # A heading printed above the title (an <h1> 「2022年度报告」) names no agency: the report's title
+    # is the first that does and agrees on the year.
+    named = [t for t in titles if agency_from_title(t) and title_year(t) in (None, title_year(titles[0]))]
+    body = named[0] if named else titles[0] if titles else None
     page = page_title(doc)
     meta = Metadata(title=body or page)
     prose, prose_agency = prose_years(doc)
@@ -172,7 +175,7 @@ def read_metadata(doc: Document, names: Sequence[str] = ()) -> Metadata:
         meta.problems.append(why)
     # The agency: the body title's, else a title that agrees on the year, else the prose's, else the name's.
     agencies = [agency_from_title(body) if body else None]
-    for t in [t.text for t in titles[1:]] + [page]:
+    for t in [t for t in titles if t != body] + [page]:
         if t and title_year(t) in (None, body_year if body else meta.year):
             agencies.append(agency_from_title(t))
     agencies += [prose_agency, file_agency if meta.year_source in ("filename", "url", None) else None]
