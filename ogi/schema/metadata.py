@@ -24,6 +24,7 @@ from ogi.schema.titles import (
     find_titles,
     name_title,
     page_title,
+    plausible_agency,
     prose_years,
     title_year,
 )
@@ -154,8 +155,11 @@ def read_metadata(doc: Document, names: Sequence[str] = ()) -> Metadata:
         names = tuple(doc.meta.get("names") or ())
     titles = [t.text for t in find_titles(doc)]
     # A heading printed above the title (an <h1> 「2022年度报告」) names no agency: the report's title
-    # is the first that does and agrees on the year.
-    named = [t for t in titles if agency_from_title(t) and title_year(t) in (None, title_year(titles[0]))]
+    # is the first that names a place's body and agrees on the year, else the first one.
+    first_year = title_year(titles[0]) if titles else None
+    named = [
+        t for t in titles if plausible_agency(agency_from_title(t)) and first_year in (None, title_year(t))
+    ]
     body = named[0] if named else titles[0] if titles else None
     page = page_title(doc)
     meta = Metadata(title=body or page)
@@ -175,9 +179,11 @@ def read_metadata(doc: Document, names: Sequence[str] = ()) -> Metadata:
         meta.problems.append(why)
     # The agency: the body title's, else a title that agrees on the year, else the prose's, else the name's.
     agencies = [agency_from_title(body) if body else None]
-    for t in [t for t in titles if t != body] + [page]:
-        if t and title_year(t) in (None, body_year if body else meta.year):
-            agencies.append(agency_from_title(t))
+    for t in [*titles, page]:
+        if t and t != body and title_year(t) in (None, body_year or meta.year):
+            a = agency_from_title(t)
+            # another title's agency must read as a place's body; the page's own title is taken as it is
+            agencies.append(a if t == page or plausible_agency(a) else None)
     agencies += [prose_agency, file_agency if meta.year_source in ("filename", "url", None) else None]
     meta.agency = next((a for a in agencies if a), None)
     if meta.agency is None:

@@ -13,7 +13,7 @@ prints no title, it still says what it is: 「本报告中所列数据的统计�
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -58,6 +58,9 @@ _SELF = re.compile(
     r"现(?:将|就)(?:《)?([^。；\n《》]{0,40}?((?:19|20)\d{2})年度?[^。；\n《》]{0,24}?(?:年度报告|年报))"
 )
 _LINES = 40
+#: Paragraphs whose words are read as lines when no paragraph is a title naming its agency.
+_RUN_ON = 12
+_WORDS = re.compile(r"[ \t\u3000\u00a0]+")
 _MAX_LINES = 4
 
 
@@ -175,14 +178,38 @@ def _choose(run: list[tuple[int, str]], j: int) -> Title | None:
 
 
 def find_titles(doc: Document) -> list[Title]:
-    """Every title printed near the top of the document, in order (the report's own comes first)."""
+    """Every title printed near the top of the document, in order (the report's own comes first).
+
+    Lines are paragraphs. When none of them is a title naming an agency, the words of the first long
+    paragraphs are read as lines too: crawled page text runs the title into the chrome and the first
+    sentence (「…相关链接： 嘉兴市统计局2021年度政府信息公开工作年度 报告 本报告根据…」).
+    """
+    found = _scan(
+        (
+            (k, _clean(b.text) if isinstance(b, Paragraph) else None)
+            for k, b in enumerate(doc.blocks[:_LINES])
+        ),
+        _header_lines(doc),
+    )
+    if not any(agency_from_title(t.text) for t in found):
+        words = (
+            (k, word)
+            for k, b in enumerate(doc.blocks[:_RUN_ON])
+            if isinstance(b, Paragraph) and not _eligible(b.text)
+            for word in [*_WORDS.split(b.text.strip()), None]
+        )
+        # only a title that names a place's body: the chrome's words (「首页政务公开…年报」) are none
+        found += [t for t in _scan(words, []) if plausible_agency(agency_from_title(t.text))]
+    return found
+
+
+def _scan(lines: Iterable[tuple[int, str | None]], run: list[tuple[int, str]]) -> list[Title]:
+    """Titles among consecutive lines (None: something that is not a line, such as a table)."""
     found: list[Title] = []
-    run = _header_lines(doc)
-    for k, block in enumerate(doc.blocks[:_LINES]):
-        text = _clean(block.text) if isinstance(block, Paragraph) else ""
-        if isinstance(block, Paragraph) and not compact(text):
+    for k, text in lines:
+        if text is not None and not compact(text):
             continue  # an empty paragraph between a title's lines
-        if not isinstance(block, Paragraph) or not _eligible(text):
+        if text is None or not _eligible(text):
             run = []
             continue
         run.append((k, text))
