@@ -48,7 +48,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("status", STRING, "Report status (see the vocabulary below).", False),
         _c("error", STRING, "Null when fine; otherwise one line saying what could not be read and why."),
         _c("title", STRING, "The report's title as printed."),
-        _c("agency", STRING, "The body named in the report's title, as printed (e.g. 嘉兴市统计局)."),
+        _c(
+            "agency",
+            STRING,
+            "The body named in the report's title, as printed (e.g. 嘉兴市统计局); without one, in the page header, a 「现将…年度报告公布如下」 sentence or the file name; null with the reason in `error`.",
+        ),
         _c(
             "year",
             pa.int16(),
