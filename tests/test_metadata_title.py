@@ -176,9 +176,12 @@ def test_then_to_the_file_name_or_url() -> None:
     assert meta.problems[0].startswith("year not found")
     assert name_title("ndbg2021.html") == (2021, None)
     assert name_title("20230115123456.pdf") == (None, None)  # a CMS id, not a year
-    # the document's own word wins over its file name
+    # the document's own word wins over its file name, whose agency counts only for its own year
     meta = read_metadata(_doc("统计期限自2021年1月1日起。"), names=("2022年报.pdf",))
     assert (meta.year, meta.year_source) == (2021, "prose")
+    names = ("嘉兴市统计局2021年政府信息公开年报.pdf",)
+    assert read_metadata(_doc("统计期限自2021年1月1日起。"), names=names).agency == "嘉兴市统计局"
+    assert read_metadata(_doc("统计期限自2022年1月1日起。"), names=names).agency is None
 
 
 def test_never_a_year_the_report_contradicts() -> None:

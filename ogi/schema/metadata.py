@@ -165,14 +165,15 @@ def read_metadata(doc: Document, names: Sequence[str] = ()) -> Metadata:
     meta = Metadata(title=body or page)
     prose, prose_agency = prose_years(doc)
     file_year = url_year = None
-    file_agency = None
+    file_agency: tuple[str, int | None] | None = None
     for name in dict.fromkeys(n for n in names if n):
         y, a = name_title(name)
         if "://" in name:
             url_year = url_year or y
         else:
             file_year = file_year or y
-        file_agency = file_agency or a
+        if a and (y is None or file_agency is None):
+            file_agency = (a, y)
     body_year, page_year = title_year(body), title_year(page)
     meta.year, meta.year_source, why = resolve_year(body_year, page_year, prose, file_year, url_year)
     if why:
@@ -184,7 +185,9 @@ def read_metadata(doc: Document, names: Sequence[str] = ()) -> Metadata:
             a = agency_from_title(t)
             # another title's agency must read as a place's body; the page's own title is taken as it is
             agencies.append(a if t == page or plausible_agency(a) else None)
-    agencies += [prose_agency, file_agency if meta.year_source in ("filename", "url", None) else None]
+    # a file name names the body of the year it names (「嘉兴市统计局2022年…年报.pdf」)
+    name_agency = file_agency[0] if file_agency and file_agency[1] in (None, meta.year) else None
+    agencies += [prose_agency, name_agency]
     meta.agency = next((a for a in agencies if a), None)
     if meta.agency is None:
         meta.problems.append("agency not found: " + ("the title names none" if meta.title else "no title"))
