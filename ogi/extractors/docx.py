@@ -11,7 +11,8 @@ on its XML, because what ogi needs is below python-docx's API:
 - content controls (``w:sdt``), tracked changes (``w:ins`` kept, ``w:del`` dropped), hidden text
   (``w:vanish``), fields (the result text, not the instruction; page numbers and tables of contents
   dropped) and tables nested in cells;
-- headers and footers live in other parts and are never read.
+- headers and footers live in other parts; the page headers' text is kept in ``meta["page_header"]``
+  (the agency above a title that starts with the year), footers are never read.
 
 Cell text is the raw text as printed: wrapped lines and paragraphs of a cell are joined without a space
 between Chinese characters; a cell holding only full-width spaces keeps them (``ogi.schema`` reads
@@ -99,6 +100,9 @@ def extract(data: bytes, fmt: str = "docx", name: str = "", options: object = No
     title = _core_title(package)
     if title:
         doc.meta["title"] = title
+    header = _page_header(part)
+    if header:
+        doc.meta["page_header"] = header
     doc.meta["images"] = walker.images
     if walker.alt_chunks:
         doc.meta["alt_chunks"] = walker.alt_chunks
@@ -153,6 +157,27 @@ def _core_title(package: Any) -> str | None:
     except Exception:  # a broken core-properties part only loses the title
         return None
     return title.strip() if isinstance(title, str) and title.strip() else None
+
+
+_RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+
+
+def _page_header(part: Any) -> str | None:
+    """The text of the document's page headers, one line per paragraph: the agency is often printed
+    there with the title below it (``ogi.schema.titles`` reads it as the line above the first)."""
+    lines: list[str] = []
+    for rel in part.rels.values():
+        if rel.reltype != _RT_HEADER or rel.is_external:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except (etree.XMLSyntaxError, KeyError, ValueError):  # a broken header only loses the header
+            continue
+        for p in root.iter(_w("p")):
+            text = "".join(t.text or "" for t in p.iter(_w("t"))).strip()
+            if text and text not in lines:
+                lines.append(text)
+    return "\n".join(lines) or None
 
 
 def _on(el: Any) -> bool:

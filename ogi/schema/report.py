@@ -81,6 +81,8 @@ def interpret(doc: Document) -> Interpretation:
         cells, unmapped, checks, form = pre.cells, rec.unmapped + pre.unmapped, pre.checks, pre.form
     else:
         status, error = _status(doc, meta, rec, version)
+    if status in ("ok", "partial") and meta.problems:  # a report, but not sure whose or of which year
+        error = "; ".join([e for e in (error,) if e] + meta.problems)
     return Interpretation(
         meta=meta,
         status=status,

@@ -38,6 +38,7 @@ from ogi.extractors.pdf.engines import read_tables
 from ogi.extractors.pdf.fonts import font_fallbacks, font_independent
 from ogi.extractors.pdf.pdfium import PageData, PdfiumDocument
 from ogi.extractors.pdf.plan import plan_pages
+from ogi.extractors.pdf.text import page_header, page_lines
 
 if TYPE_CHECKING:
     from ogi.extractors.ocr.page import OcrPage
@@ -110,6 +111,13 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
         reading.chars[number] = page.chars
     blocks = assemble(pages, reading.tables, reading.chars)
     meta: dict[str, Any] = {"pages": len(pages)}
+    if pages:  # the first page's running header (the agency, above a title starting with the year)
+        first = pages[0]
+        header = page_header(
+            page_lines(reading.chars.get(first.number, first.chars), first.number), first.height
+        )
+        if header:
+            meta["page_header"] = header
     if not any(_usable(p) for p in pages):
         # All pages read by OCR: no PDF engine read tables (``pdf_engine`` stays unset).
         meta["scanned_pages"] = meta["ocr_pages"] = sorted(ocr_read)
