@@ -44,7 +44,7 @@ from ogi.run.options import RunOptions
 from ogi.run.pipeline import run
 from ogi.utils.limits import Limited, LimitExceeded
 from tests.cms_site import CmsSite, Route, cms_page, index_page, report_body
-from tests.sandbox_calls import allocate, crash, fail, sleep_for
+from tests.sandbox_calls import allocate, crash, fail, sleep_for, slow_page
 
 #: A fast client allowed to fetch from this machine (the test servers are on 127.0.0.1).
 LOCAL = FetchPolicy(delay=0, timeout=2, retries=0, backoff=0.01, allow_private=True)
@@ -485,8 +485,8 @@ def test_fetched_pages_are_read_under_the_runs_limits(
 
 
 def test_a_page_past_the_read_limit_is_still_a_report_source(site: CmsSite, tmp_path: Path) -> None:
-    site.file("/good.html", _huge_span_page(rows=1500), "text/html")  # about 0.5 s to read
-    options = CrawlOptions(read_page=page_links, read_timeout=0.05)
+    site.file("/good.html", _huge_span_page(rows=1500), "text/html")
+    options = CrawlOptions(read_page=slow_page, read_timeout=0.5)  # a reader that takes 30 s
     found, stats = fetch_urls([site.url("/good.html")], tmp_path / "cache", policy=LOCAL, options=options)
     assert found[0].path is not None
     assert "links not read: timed out" in stats.errors[site.url("/good.html")]
