@@ -34,7 +34,7 @@ from lxml import etree
 
 from ogi.extractors.detect import OLE_MAGIC, ole_problem
 from ogi.extractors.model import Block, Cell, Document, ExtractionError, Paragraph, Table
-from ogi.extractors.ooxml import check_unpacked_size
+from ogi.extractors.ooxml import check_unpacked_size, without_xml_controls
 from ogi.extractors.textutil import join_cell_lines, join_wrapped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -124,7 +124,10 @@ def _open(data: bytes) -> tuple[Any, Any, Any]:
     try:
         package = OpcPackage.open(BytesIO(data))
     except Exception as exc:  # zipfile, KeyError for a missing part, lxml syntax errors, zlib …
-        raise ExtractionError(f"corrupt DOCX: {_why(exc)}") from exc
+        cleaned = without_xml_controls(data) if "invalid Char" in str(exc) else None
+        if cleaned is None:
+            raise ExtractionError(f"corrupt DOCX: {_why(exc)}") from exc
+        return _open(cleaned)
     try:
         part = package.main_document_part
     except (KeyError, ValueError) as exc:

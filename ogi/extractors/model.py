@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ogi.utils.text import strip_controls
+
 
 @dataclass
 class Cell:
@@ -119,6 +121,30 @@ class Document:
     def text(self) -> str:
         """All paragraph text, one paragraph per line."""
         return "\n".join(p.text for p in self.paragraphs)
+
+
+def strip_document_controls(doc: Document) -> Document:
+    """``doc`` with the C0 control characters (but tab and line feed) taken out of every text it carries:
+    paragraphs, cells (and their OCR alternatives), glued runs, and the string facts of ``meta`` (title,
+    agency, published …) and the reason. Applied once to what every extractor returns
+    (``ogi.extractors.extract``), so no format can let one through (``strip_controls`` says why)."""
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            block.text = strip_controls(block.text)
+        elif isinstance(block, Table):
+            for cell in block.cells:
+                cell.text = strip_controls(cell.text)
+                if cell.alternatives:
+                    cell.alternatives = tuple(strip_controls(a) for a in cell.alternatives)
+        else:
+            block.label = strip_controls(block.label)
+            block.raw = strip_controls(block.raw)
+    for key, value in list(doc.meta.items()):
+        if isinstance(value, str):
+            doc.meta[key] = strip_controls(value)
+    if doc.reason is not None:
+        doc.reason = strip_controls(doc.reason)
+    return doc
 
 
 class ExtractionError(Exception):

@@ -24,7 +24,7 @@ from typing import Any
 
 from ogi.extractors.detect import OLE_MAGIC, ole_problem
 from ogi.extractors.model import Cell, Document, ExtractionError, Paragraph, Table
-from ogi.extractors.ooxml import check_unpacked_size
+from ogi.extractors.ooxml import check_unpacked_size, without_xml_controls
 from ogi.extractors.textutil import join_cell_lines
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
@@ -69,7 +69,10 @@ def _open(data: bytes) -> tuple[Any, Any]:
         try:
             values = openpyxl.load_workbook(BytesIO(data), data_only=True)
         except Exception as exc:  # zipfile, KeyError for a missing part, XML errors, openpyxl's own …
-            raise ExtractionError(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
+            cleaned = without_xml_controls(data) if "invalid" in str(exc).lower() else None
+            if cleaned is None:
+                raise ExtractionError(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
+            return _open(cleaned)
         try:
             formulas = openpyxl.load_workbook(BytesIO(data), data_only=False)
         except Exception:
