@@ -41,6 +41,10 @@ class Table:
     cells: list[Cell]
     locator: dict[str, Any] = field(default_factory=dict)
     geometry: bool = True
+    #: Why this table may lack cells the source printed (the file ends inside it, its page's content
+    #: stream is damaged), else None. A position without a cell is then unknown, not printed empty:
+    #: ``ogi.schema`` reports the template cells it lacks as missing, never ``blank``.
+    damaged: str | None = None
 
     @property
     def n_rows(self) -> int:
@@ -103,7 +107,9 @@ class Document:
 
     format: str
     blocks: list[Block] = field(default_factory=list)
-    #: Format-level facts: ``title`` (e.g. HTML <title>), ``published`` (ISO date), ``pdf_engine``.
+    #: Format-level facts: ``title`` (e.g. HTML <title>), ``published`` (ISO date), ``pdf_engine``;
+    #: ``damaged``: why the file was not read whole (cut short, a page's content stream broken): the
+    #: report is then ``partial``, and the tables affected say so (``Table.damaged``).
     meta: dict[str, Any] = field(default_factory=dict)
     #: Set when the extractor already knows the report cannot be read further: a contract status such as
     #: ``needs_ocr`` or ``attachment_only``, with ``reason``.
