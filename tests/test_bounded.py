@@ -1,0 +1,63 @@
+"""Inputs that made one file cost the whole per-file budget are read in linear, capped work or refused with
+a reason (issue 15, item 13). Bounded by sizes and counts, never by the clock.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from ogi.schema.identities import _NUMBER_GROUP, MAX_NUMBER_CHARS, guarded, prose_numbers
+from ogi.schema.template import load
+
+# -- prose phrases on a long digit run ----------------------------------------------------------------
+
+
+def test_every_prose_phrase_is_guarded() -> None:
+    """Each phrase's number may start only where a number starts and runs at most MAX_NUMBER_CHARS: a
+    search then spends at most that many steps per position (unguarded, a 20 KB digit run took 18 s)."""
+    for phrase in load().prose:
+        for pattern in phrase.patterns:
+            assert _NUMBER_GROUP in pattern, pattern
+            compiled = guarded(pattern).pattern
+            assert _NUMBER_GROUP not in compiled
+            assert "(?<!\\d)" in compiled and f"{{0,{MAX_NUMBER_CHARS - 1}}}" in compiled
+
+
+def test_a_long_digit_run_states_no_number() -> None:
+    run = "1" * 20_000
+    assert prose_numbers(f"本年共收到申请{run}件。{run}件已办结，1，，" * 2 + "1，，" * 5000) == []
+    assert prose_numbers(f"{run}。本年共收到申请12件。")[0][:2] == ("received", 12.0)
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "本年共收到",
+        "申请",
+        "件",
+        "，",
+        "。",
+        "办结",
+        "行政复议",
+        "起",
+        "结转下年度",
+        "上年结转",
+        " ",
+        "共",
+        "1,2",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_FRAGMENTS, st.integers(0, 10**9).map(str)), max_size=25))
+def test_guarded_phrases_find_what_the_phrases_find(parts: list[str]) -> None:
+    """On prose whose numbers are of printable length the guard changes nothing."""
+    text = "".join(parts)
+    assume(all(len(run) <= MAX_NUMBER_CHARS for run in re.findall(r"\d[\d,，]*", text)))
+    for phrase in load().prose:
+        for pattern in phrase.patterns:
+            plain, safe = re.search(pattern, text), guarded(pattern).search(text)
+            assert (plain and (plain.start(), plain.group(1))) == (safe and (safe.start(), safe.group(1)))
