@@ -4,13 +4,22 @@ a reason (issue 15, item 13). Bounded by sizes and counts, never by the clock.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from collections.abc import Callable
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from ogi.extractors.xlsx import MAX_MERGED_CELLS, merged_area
+from ogi.run.source import extraction_options, read_source
 from ogi.schema.identities import _NUMBER_GROUP, MAX_NUMBER_CHARS, guarded, prose_numbers
 from ogi.schema.template import load
+from tests.generators import xlsx as xlsx_gen
+from tests.generators.report import generate
+
+OPTIONS = extraction_options()
 
 # -- prose phrases on a long digit run ----------------------------------------------------------------
 
@@ -61,3 +70,36 @@ def test_guarded_phrases_find_what_the_phrases_find(parts: list[str]) -> None:
         for pattern in phrase.patterns:
             plain, safe = re.search(pattern, text), guarded(pattern).search(text)
             assert (plain and (plain.start(), plain.group(1))) == (safe and (safe.start(), safe.group(1)))
+
+
+# -- XLSX merged ranges ------------------------------------------------------------------------------
+
+
+def _with_sheet_xml(data: bytes, edit: Callable[[bytes], bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = edit(content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def test_xlsx_merged_range_over_the_whole_sheet_is_refused_before_loading() -> None:
+    """A 7 KB workbook merging A1:XFD1048576 took more than 5.7 GB inside openpyxl."""
+    rep = generate(5, "2021", [])
+    data, _ = xlsx_gen.render(rep, "x")
+    assert 0 < merged_area(data) < MAX_MERGED_CELLS
+    assert read_source("x.xlsx", data, OPTIONS, name="x.xlsx").report["status"] == "ok"
+
+    def whole_sheet(xml: bytes) -> bytes:
+        return re.sub(
+            rb'(<mergeCells count=")(\d+)(">)', rb'\g<1>1\g<3><mergeCell ref="A1:XFD1048576"/>', xml, count=1
+        )
+
+    huge = _with_sheet_xml(data, whole_sheet)
+    assert merged_area(huge) > 1_048_576 * 16_384
+    rows = read_source("x.xlsx", huge, OPTIONS, name="x.xlsx")
+    assert rows.report["status"] == "failed"
+    assert "merged cells cover" in rows.report["error"]
