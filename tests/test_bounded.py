@@ -12,10 +12,12 @@ from collections.abc import Callable
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from ogi.extractors.docx import MAX_TABLE_CELLS
 from ogi.extractors.xlsx import MAX_MERGED_CELLS, merged_area
 from ogi.run.source import extraction_options, read_source
 from ogi.schema.identities import _NUMBER_GROUP, MAX_NUMBER_CHARS, guarded, prose_numbers
 from ogi.schema.template import load
+from tests.generators import docx as docx_gen
 from tests.generators import xlsx as xlsx_gen
 from tests.generators.report import generate
 
@@ -103,3 +105,30 @@ def test_xlsx_merged_range_over_the_whole_sheet_is_refused_before_loading() -> N
     rows = read_source("x.xlsx", huge, OPTIONS, name="x.xlsx")
     assert rows.report["status"] == "failed"
     assert "merged cells cover" in rows.report["error"]
+
+
+# -- DOCX with a huge table -----------------------------------------------------------------------------
+
+
+def _docx_with_table(rows: int, cols: int) -> bytes:
+    data, _ = docx_gen.render(generate(3, "2021", []), "x")
+    row = "<w:tr>" + "<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>" * cols + "</w:tr>"
+    grid = "<w:tblGrid>" + "<w:gridCol/>" * cols + "</w:tblGrid>"
+    table = f"<w:tbl>{grid}{row * rows}</w:tbl><w:p/>".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                content = content.replace(b"<w:sectPr", table + b"<w:sectPr", 1)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def test_docx_with_more_table_cells_than_the_cap_is_refused_before_parsing() -> None:
+    """100,000 DOCX rows took 2.7 GB: the cells are counted in the XML and the file refused with the count."""
+    small = _docx_with_table(10, 10)
+    assert read_source("x.docx", small, OPTIONS, name="x.docx").report["status"] == "ok"
+    rows = read_source("x.docx", _docx_with_table(2_000, 60), OPTIONS, name="x.docx")
+    assert rows.report["status"] == "failed"
+    assert f"over the limit of {MAX_TABLE_CELLS:,}" in rows.report["error"]

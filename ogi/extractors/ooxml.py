@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from io import BytesIO
 
 from ogi.extractors.model import ExtractionError
@@ -56,3 +58,17 @@ def without_xml_controls(data: bytes) -> bytes | None:
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):
         return None
     return out.getvalue() if changed else None
+
+
+def count_in_parts(data: bytes, pattern: re.Pattern[bytes], prefix: str = "") -> int:
+    """How often ``pattern`` occurs in the package's XML parts whose name starts with ``prefix`` (linear
+    in their size, before a library builds objects for them); 0 when the package cannot be read."""
+    total = 0
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            for info in z.infolist():
+                if info.filename.startswith(prefix) and info.filename.endswith(".xml"):
+                    total += sum(1 for _ in pattern.finditer(z.read(info.filename)))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, zlib.error):
+        return 0
+    return total
