@@ -13,6 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ogi.extractors.docx import MAX_TABLE_CELLS
+from ogi.extractors.pdf.grid import Char
+from ogi.extractors.pdf.shapes import _TextLine, _tokens
 from ogi.extractors.xlsx import MAX_MERGED_CELLS, merged_area
 from ogi.run.source import extraction_options, read_source
 from ogi.schema.identities import _NUMBER_GROUP, MAX_NUMBER_CHARS, guarded, prose_numbers
@@ -132,3 +134,40 @@ def test_docx_with_more_table_cells_than_the_cap_is_refused_before_parsing() -> 
     rows = read_source("x.docx", _docx_with_table(2_000, 60), OPTIONS, name="x.docx")
     assert rows.report["status"] == "failed"
     assert f"over the limit of {MAX_TABLE_CELLS:,}" in rows.report["error"]
+
+
+# -- the PDF line tokenizer -----------------------------------------------------------------------------
+
+
+class _CountedFloat(float):
+    """A separator that counts the comparisons made with it (reflected ones included: a float compared
+    with this subclass asks the subclass first)."""
+
+    count = 0
+
+    def _note(self, other: object, op: str) -> bool:
+        _CountedFloat.count += 1
+        return bool(getattr(float, op)(self, other))
+
+    def __lt__(self, other: object) -> bool:
+        return self._note(other, "__lt__")
+
+    def __le__(self, other: object) -> bool:
+        return self._note(other, "__le__")
+
+    def __gt__(self, other: object) -> bool:
+        return self._note(other, "__gt__")
+
+    def __ge__(self, other: object) -> bool:
+        return self._note(other, "__ge__")
+
+
+def test_pdf_line_tokens_cost_n_log_n_comparisons_not_n_squared() -> None:
+    """A line of n characters set apart has n - 1 separators: each character counted them all."""
+    n = 3_000
+    chars = [Char(str(k % 10), 10.0 * k, 0.0, 10.0 * k + 5, 10.0, True, 10.0) for k in range(n)]
+    seps = [_CountedFloat(10.0 * k + 7.5) for k in range(n - 1)]
+    _CountedFloat.count = 0
+    tokens = _tokens(_TextLine(chars, 0.0, 10.0), seps)
+    assert tokens == [str(k % 10) for k in range(n)]
+    assert _CountedFloat.count <= 2 * n * n.bit_length(), _CountedFloat.count  # n² would be 9,000,000
