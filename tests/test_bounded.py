@@ -8,7 +8,9 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -17,9 +19,11 @@ from ogi.extractors.pdf.grid import Char
 from ogi.extractors.pdf.shapes import _TextLine, _tokens
 from ogi.extractors.xlsx import MAX_MERGED_CELLS, merged_area
 from ogi.run.source import extraction_options, read_source
+from ogi.schema import labels
 from ogi.schema.identities import _NUMBER_GROUP, MAX_NUMBER_CHARS, guarded, prose_numbers
 from ogi.schema.template import load
 from tests.generators import docx as docx_gen
+from tests.generators import html as html_gen
 from tests.generators import xlsx as xlsx_gen
 from tests.generators.report import generate
 
@@ -171,3 +175,39 @@ def test_pdf_line_tokens_cost_n_log_n_comparisons_not_n_squared() -> None:
     tokens = _tokens(_TextLine(chars, 0.0, 10.0), seps)
     assert tokens == [str(k % 10) for k in range(n)]
     assert _CountedFloat.count <= 2 * n * n.bit_length(), _CountedFloat.count  # n² would be 9,000,000
+
+
+# -- table 四 with its header repeated ------------------------------------------------------------------
+
+
+def _t4_header_repeated(n: int) -> tuple[bytes, dict[str, Any]]:
+    data, expected = html_gen.render(generate(0, "2021", []), "x")
+    text = data.decode("utf-8")
+    start = text.rfind("<table")
+    end = text.find("</table>", start)
+    rows = text[start:end].split("<tr>")
+    header = "<tr>" + "<tr>".join(rows[1:4])
+    return (text[:start] + rows[0] + header * n + "<tr>" + rows[4] + text[end:]).encode("utf-8"), expected
+
+
+def test_repeated_table_four_header_costs_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,000 repeated header rows of table 四: every row recomputed the columns from all rows before it."""
+    calls = 0
+    sole_match = labels.sole_match
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return sole_match(*args, **kwargs)
+
+    monkeypatch.setattr(labels, "sole_match", counted)
+    work = {}
+    for n in (20, 80):
+        data, expected = _t4_header_repeated(n)
+        calls = 0
+        rows = read_source("x.html", data, OPTIONS, name="x.html")
+        work[n] = calls
+        assert rows.report["status"] == "ok", rows.report["error"]
+        t4 = {c["cell"]: c["value"] for c in rows.cells if c["cell"].startswith("t4.")}
+        assert t4 == {k: v for k, v in expected["cells"].items() if k.startswith("t4.")}
+    assert work[80] <= 4.5 * work[20], work  # quadratic and worse before: 16 times and more
