@@ -8,14 +8,17 @@ and no value read differs from the whole file's. Invented reports (``tests/gener
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ogi.dataset.rows import ReportRows
 from ogi.extractors.html.cut import ends_inside_table
+from ogi.extractors.pdf.streams import damaged_pages
 from ogi.run.source import extraction_options, read_source
 from tests.generators import damage
 from tests.generators import html as html_gen
+from tests.generators.libreoffice import require_soffice
 from tests.generators.report import VARIANTS, generate
 
 OPTIONS = extraction_options()
@@ -89,3 +92,39 @@ def test_truncated_page_never_turns_printed_values_blank(
     _assert_nothing_invented(rows, expected)
     if any(start < where < end for start, end in tables):
         assert rows.report["status"] != "ok"
+
+
+# -- a PDF page whose content stream is damaged ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated_pdf() -> tuple[bytes, dict]:  # type: ignore[type-arg]
+    require_soffice()
+    from tests.generators import pdf as pdf_gen
+
+    return pdf_gen.render(generate(11, "2021", []), "damaged")
+
+
+@pytest.mark.parametrize("engine", ["auto", "plumber"])
+def test_pdf_page_with_a_damaged_stream_is_partial(generated_pdf: tuple[bytes, dict], engine: str) -> None:  # type: ignore[type-arg]
+    """Each engine drew what it could of the broken stream and said nothing: table cells whose text was
+    lost read as printed empty, in a report that could read `ok`."""
+    data, expected = generated_pdf
+    whole = read_source("/generated/d.pdf", data, extraction_options(engine), name="d.pdf")
+    assert whole.report["status"] == "ok" and "damaged" not in (whole.report["error"] or "")
+    pages = len(damage.content_streams(data))
+    assert pages >= 2
+    for index in range(pages):
+        rows = read_source(
+            "/generated/d.pdf", damage.damage_pdf_page(data, index), extraction_options(engine), name="d.pdf"
+        )
+        assert rows.report["status"] == "partial"
+        assert f"the content stream of page {index + 1} is damaged" in rows.report["error"]
+        _assert_nothing_invented(rows, expected)
+
+
+def test_damaged_pages_names_the_broken_page(generated_pdf: tuple[bytes, dict]) -> None:  # type: ignore[type-arg]
+    data, _ = generated_pdf
+    assert damaged_pages(data) == {}
+    assert list(damaged_pages(damage.damage_pdf_page(data, 1))) == [2]
+    assert damaged_pages(data[: len(data) // 2]) is not None  # a structure it cannot walk: no claim, no error

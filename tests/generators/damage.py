@@ -3,7 +3,7 @@ leave it (the report-level variants live in ``report.VARIANTS``, the page-level 
 
 ``truncate`` cuts a file short at a character boundary; ``inside_tables`` says where a page's ``<table>``
 elements are, so a test can cut inside one (table 四 is the last); ``damage_pdf_page`` breaks the content
-stream of one PDF page. Invented reports only: the numbers come from ``report.generate``.
+stream of one PDF page (``content_streams`` lists them). Invented reports only: the numbers come from ``report.generate``.
 """
 
 from __future__ import annotations
@@ -35,25 +35,34 @@ def inside_tables(data: bytes) -> list[tuple[float, float]]:
     return [(m.start() / n, m.end() / n) for m in _TABLE.finditer(text)]
 
 
-_STREAM = re.compile(rb"(/Length\s+(\d+)[^>]*>>\s*stream\r?\n)", re.S)
+_STREAM = re.compile(rb"stream\r?\n")
 
 
-def damage_pdf_page(data: bytes, page_marker: bytes) -> bytes:
-    """The PDF with the compressed content stream that draws ``page_marker`` (raw content-stream bytes,
-    e.g. a font resource name) broken halfway: its deflate data is cut and padded with garbage to its
-    declared length, as a bad writer or a flipped block leaves it. The file's layout (offsets, xref) is
-    kept, so only that stream is unreadable."""
+def content_streams(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each deflate-compressed page content stream (one that sets a font and draws text:
+    ``Tf``, ``BT`` … ``ET``) in file order; LibreOffice writes them in page order."""
+    out = []
     for m in _STREAM.finditer(data):
-        start = m.end()
-        length = int(m.group(2))
-        raw = data[start : start + length]
+        if data[max(0, m.start() - 3) : m.start()] == b"end":
+            continue
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        raw = data[m.end() : end].rstrip(b"\r\n")
         try:
             content = zlib.decompress(raw)
         except zlib.error:
             continue
-        if page_marker not in content:
-            continue
-        half = length // 2
-        broken = raw[:half] + bytes((b * 7 + 13) % 256 for b in raw[half:])
-        return data[:start] + broken + data[start + length :]
-    raise ValueError("no compressed content stream holds the marker")
+        if b"BT" in content and b"ET" in content and b" Tf" in content:
+            out.append((m.end(), m.end() + len(raw)))
+    return out
+
+
+def damage_pdf_page(data: bytes, index: int) -> bytes:
+    """The PDF with the ``index``-th page content stream (``content_streams``) broken halfway: its deflate
+    data past the middle replaced by garbage of the same length, as a bad writer or a flipped disk block
+    leaves it. Offsets and lengths are kept, so only that stream is unreadable."""
+    start, end = content_streams(data)[index]
+    half = start + (end - start) // 2
+    garbage = bytes((b * 7 + 13) % 256 for b in data[half:end])
+    return data[:half] + garbage + data[end:]
