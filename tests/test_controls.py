@@ -134,3 +134,18 @@ def test_xlsx(raw: bool) -> None:
     rows = read_source("x.xlsx", _rezip(data, part, edit), OPTIONS, name="x.xlsx")
     _assert_clean(rows, rep)
     assert any(c["cell"].startswith("t4.") and c["status"] == "value" for c in rows.cells)
+
+
+def test_pdf_text_layer_with_control_characters() -> None:
+    """A ToUnicode map may give a glyph a control character (a bell, a vertical tab) as its text."""
+    from tests.pdf.pdf_writer import Writer
+
+    w = Writer()
+    page = w.page()
+    w.text(page, 74, 760, "宜兴市住房和城乡建设局\x072022年度政府信息公开工作年度报告", 16)
+    w.text(page, 74, 720, "一、总体\x0b情况", 14)
+    w.text(page, 74, 690, "本年度\x1b本机关坚持公开为常态、不公开为例外。", 12)
+    rows = read_source("x.pdf", w.write(), OPTIONS, name="x.pdf")
+    assert rows.report["format"] == "pdf"
+    assert not [t for t in _texts(rows) if CONTROL.search(t)]
+    assert rows.report["agency"] == "宜兴市住房和城乡建设局" and rows.report["year"] == 2022
