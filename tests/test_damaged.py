@@ -1,6 +1,6 @@
 """Damaged files never read ``ok`` with printed values turned ``blank`` (issue 15, item 12).
 
-A page cut short inside a table, or a PDF page whose content stream is broken, lacks cells the source
+A page or a tab-indented text cut short inside a table, or a PDF page whose content stream is broken, lacks cells the source
 printed: those cells are missing (the report ``partial``), never ``blank`` (which the checks count as 0),
 and no value read differs from the whole file's. Invented reports (``tests/generators``), damaged by
 ``tests/generators/damage``.
@@ -16,7 +16,7 @@ from ogi.dataset.rows import ReportRows
 from ogi.extractors.html.cut import ends_inside_table
 from ogi.extractors.pdf.streams import damaged_pages
 from ogi.run.source import extraction_options, read_source
-from tests.generators import damage
+from tests.generators import damage, text_tab
 from tests.generators import html as html_gen
 from tests.generators.libreoffice import require_soffice
 from tests.generators.report import VARIANTS, generate
@@ -128,3 +128,36 @@ def test_damaged_pages_names_the_broken_page(generated_pdf: tuple[bytes, dict]) 
     assert damaged_pages(data) == {}
     assert list(damaged_pages(damage.damage_pdf_page(data, 1))) == [2]
     assert damaged_pages(data[: len(data) // 2]) is not None  # a structure it cannot walk: no claim, no error
+
+
+# -- tab-indented text cut short ------------------------------------------------------------------------
+
+
+def test_text_cut_inside_table_four_is_partial() -> None:
+    """The tab-indented text cut after a table-四 cell read `ok`, the cells after the cut `blank`, and a
+    cut inside a number (「4」 of 「46」) read as that number."""
+    rep = generate(20, "2021", [])
+    data, expected = text_tab.render(rep, "r")
+    text = data.decode("utf-8")
+    last_cell = text.rfind("\n\t", 0, text.rfind("五、")) + 2
+    for cut in (last_cell - 9, last_cell - 1, last_cell + 1):
+        rows = _read(text[:cut].encode("utf-8"), "r.txt")
+        assert rows.report["status"] == "partial", repr(text[cut - 20 : cut])
+        assert "cut short" in rows.report["error"]
+        _assert_nothing_invented(rows, expected)
+    assert _read(data, "r.txt").report["status"] == "ok"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    version=st.sampled_from(["2021", "2019"]),
+    variants=st.sets(st.sampled_from(VARIANTS), max_size=6),
+    where=st.floats(0.0, 1.0),
+)
+def test_truncated_text_never_turns_printed_values_blank(
+    seed: int, version: str, variants: set[str], where: float
+) -> None:
+    rep = generate(seed, version, variants)
+    data, expected = text_tab.render(rep, "r")
+    _assert_nothing_invented(_read(damage.truncate(data, where), "r.txt"), expected)
