@@ -149,3 +149,19 @@ def test_pdf_text_layer_with_control_characters() -> None:
     assert rows.report["format"] == "pdf"
     assert not [t for t in _texts(rows) if CONTROL.search(t)]
     assert rows.report["agency"] == "宜兴市住房和城乡建设局" and rows.report["year"] == 2022
+
+
+def test_text_glued() -> None:
+    from tests.generators import glued as glued_gen
+
+    rep = generate(7, "2021", [])
+    data, _ = glued_gen.render(rep, "x")
+    text = (
+        data.decode("utf-8").replace("结果维持", "结果\x01维持").replace(rep.agency, rep.agency + "\x07", 1)
+    )
+    clean = read_source("x.txt", data, OPTIONS, name="x.txt")
+    rows = read_source("x.txt", text.encode("utf-8"), OPTIONS, name="x.txt")
+    assert rows.report["format"] == "text_glued"
+    assert not [t for t in _texts(rows) if CONTROL.search(t)]
+    assert (rows.report["status"], rows.report["agency"]) == (clean.report["status"], clean.report["agency"])
+    assert {c["cell"]: c["value"] for c in rows.cells} == {c["cell"]: c["value"] for c in clean.cells}
