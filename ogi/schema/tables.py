@@ -21,6 +21,7 @@ from typing import Any
 from ogi.extractors.model import Cell, Document, Paragraph, Table
 from ogi.schema import labels as L
 from ogi.schema.cells import CellValue, Recognition, UnmappedRow, header_unit, is_value_like, reading_to_cell
+from ogi.schema.label_fuzzy import FUZZY, fuzzy_match, match_locator, t2_index, t3_index
 from ogi.schema.labels import match_t3_row
 from ogi.schema.template import Item, Label, Template, load
 from ogi.schema.values import read_cell
@@ -120,6 +121,7 @@ class _State:
         self.t3_table_id: int | None = None
         self.t3_group: str | None = None
         self.t3_pending_heading: tuple[Label, list[Cell], Table, int] | None = None
+        self.t3_pending_match: dict[str, str] = {}
         # table 四
         self.t4_header_rows: list[tuple[list[Cell], bool]] = []
         self.t4_cols: list[tuple[str, _Column]] = []
@@ -129,8 +131,12 @@ class _State:
 
     # -- helpers -------------------------------------------------------------------------------------
 
-    def put(self, key: str, cell: Cell | None, unit: str | None = None) -> None:
+    def put(
+        self, key: str, cell: Cell | None, unit: str | None = None, match: dict[str, str] | None = None
+    ) -> None:
         new = reading_to_cell(key, cell, unit)
+        if match:
+            new.locator.update(match)
         old = self.rec.cells.get(key)
         if old is None:
             self.rec.cells[key] = new
@@ -249,6 +255,10 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
                 best, score, row_versions = row, s, {item.version}
             elif s == score and s > 0 and best is not None and row.key == best.key:
                 row_versions.add(item.version)
+    how: str | None = None
+    if best is None and st.item_key is not None:
+        best = fuzzy_match(t2_index(st.t), label_cell.text, [st.item_key])
+        how = FUZZY if best is not None else None
     locator = _row_locator(cells, table, index)
     if best is None or st.item_key is None:
         if any(read_cell(v.text).status == "value" for v in values):
@@ -275,12 +285,13 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         )
         st.unmapped("t2", label_cell.text.strip(), values, locator)
         return
+    match = match_locator(best, label_cell.text, how)
     for col, cell in pairs:
         if not col.key:
             if cell is not None:
                 st.unmapped("t2", f"{label_cell.text.strip()}／{col.label.strip()}", [cell], locator)
             continue
-        st.put(f"t2.{st.item_key}.{best.key}.{col.key}", cell, col.unit)
+        st.put(f"t2.{st.item_key}.{best.key}.{col.key}", cell, col.unit, match)
     st.rec.found.add("t2")
 
 
@@ -381,8 +392,13 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     # Headings printed before the row's own label set the group (三、本年度办理结果, （三）不予公开).
     leaf: Label | None = None
     leaf_cell: Cell | None = None
+    leaf_how: str | None = None
     for pos, cell in enumerate(labels):
         row, _score = match_t3_row(st.t, cell.text, st.t3_group)
+        how: str | None = None
+        if row is None:
+            row = _t3_fuzzy(st, cell.text)
+            how = FUZZY if row is not None else None
         if row is None:
             if pos == len(labels) - 1 and has_values:
                 st.unmapped("t3", cell.text.strip(), values, locator)
@@ -391,18 +407,18 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         if not row.data and not (row.may_hold_values and pos == len(labels) - 1):
             st.t3_group = row.key
             if pos == len(labels) - 1:
-                leaf, leaf_cell = row, cell
+                leaf, leaf_cell, leaf_how = row, cell, how
             continue
         if row.may_hold_values and pos == len(labels) - 1:
             st.t3_group = row.key
-        leaf, leaf_cell = row, cell
+        leaf, leaf_cell, leaf_how = row, cell, how
 
     if st.t3_pending_heading is not None:
         heading, hcells, htable, hindex = st.t3_pending_heading
         st.t3_pending_heading = None
         if leaf is None or leaf.group != heading.key:
             # The heading had no sub-rows after it: it was a data row printed with blank cells.
-            _t3_store(st, heading, hcells, htable, hindex)
+            _t3_store(st, heading, hcells, htable, hindex, st.t3_pending_match)
 
     if leaf is None:
         if has_values:
@@ -418,20 +434,42 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.rec.notes.append(f"table 三 {leaf.key}: a number inside the label cell")
         st.unmapped("t3", leaf_cell.text.strip(), values, locator)
         return
+    match = match_locator(leaf, leaf_cell.text, leaf_how) if leaf_cell is not None else {}
     if not leaf.data:
         if leaf.may_hold_values:
             if has_values:
-                _t3_store(st, leaf, cells, table, index)
+                _t3_store(st, leaf, cells, table, index, match)
             elif values:
                 st.t3_pending_heading = (leaf, cells, table, index)
+                st.t3_pending_match = match
             return
         if has_values:
             st.unmapped("t3", leaf_cell.text.strip() if leaf_cell else leaf.label, values, locator)
         return
-    _t3_store(st, leaf, cells, table, index)
+    _t3_store(st, leaf, cells, table, index, match)
 
 
-def _t3_store(st: _State, row: Label, cells: list[Cell], table: Table, index: int) -> None:
+def _t3_fuzzy(st: _State, text: str) -> Label | None:
+    """A table-三 label misprinted (a character dropped or changed, cut short): the one row of the current
+    group, its parent or the top level that it fits by numbering and shared characters (``label_fuzzy``)."""
+    group = st.t3_group
+    scopes: list[str | None] = [None, "results"]
+    if group is not None:
+        scopes.append(group)
+        parent = st.t.t3_row(group).group
+        if parent is not None:
+            scopes.append(parent)
+    return fuzzy_match(t3_index(st.t), text, scopes)
+
+
+def _t3_store(
+    st: _State,
+    row: Label,
+    cells: list[Cell],
+    table: Table,
+    index: int,
+    match: dict[str, str] | None = None,
+) -> None:
     k = len(st.t3_cols)
     geometry = table.geometry and id(table) == st.t3_table_id
     if geometry:
@@ -450,7 +488,7 @@ def _t3_store(st: _State, row: Label, cells: list[Cell], table: Table, index: in
     if row.may_hold_values:
         st.rec.other_single_row = True
     for col, cell in pairs:
-        st.put(f"t3.{row.key}.{col.key}", cell, col.unit)
+        st.put(f"t3.{row.key}.{col.key}", cell, col.unit, match)
     st.rec.found.add("t3")
 
 
@@ -644,7 +682,7 @@ def recognize_tables(
                     rec.blocks[kind[:2]].append(block_index)
     if st.t3_pending_heading is not None:
         heading, hcells, htable, hindex = st.t3_pending_heading
-        _t3_store(st, heading, hcells, htable, hindex)
+        _t3_store(st, heading, hcells, htable, hindex, st.t3_pending_match)
 
     rec.version = decide_version(
         st.votes,
