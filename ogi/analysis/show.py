@@ -147,7 +147,8 @@ def render(dataset: Path, ref: str) -> str:
         cols = [c for c in t.t3_columns if not c.optional or any(k.endswith("." + c.key) for k in cells)]
         other_single = any(k.startswith("t3.other_handling.") for k in cells)
         rows = [
-            [row_label("t3", row.key, row.label[:24])] + [_cell_text(cells.get(f"t3.{row.key}.{c.key}")) for c in cols]
+            [row_label("t3", row.key, row.label[:24])]
+            + [_cell_text(cells.get(f"t3.{row.key}.{c.key}")) for c in cols]
             for row in t.t3_data_rows(version, other_single_row=other_single)
         ]
         out.append("")

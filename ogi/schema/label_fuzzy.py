@@ -159,22 +159,32 @@ def _fits(entry: _Entry, core: str, printed_number: int | None) -> bool:
     return numbered and shared / len(core) >= 0.8 and core[0] == entry.core[0]
 
 
-def fuzzy_match(index: LabelIndex, text: str, scopes: Sequence[str | None]) -> Label | None:
-    """The one row of ``index`` in ``scopes`` that the printed ``text`` fits, or None (none, or several).
+def fuzzy_find(index: LabelIndex, text: str, scopes: Sequence[str | None]) -> tuple[Label, str | None] | None:
+    """The one row of ``index`` in ``scopes`` that the printed ``text`` fits, with its scope, or None (no
+    row fits, or rows of different keys do).
 
     ``scopes`` are the groups (or items) the row can be in where it is printed: the current group and the
-    levels above it. Rows of different keys that fit make the answer None; the same key listed twice (a
-    row of both template versions) is one row.
+    levels above it. The same key listed twice (a row of both template versions) is one row.
     """
     core = L.strip_numbering(text)
     if len(core) < MIN_SHARED_CHARS:
         return None
     printed_number = numbering(text)
     allowed = set(scopes)
-    fits = {e.label.key: e.label for e in index.near(core) if e.scope in allowed and _fits(e, core, printed_number)}
+    fits = {
+        e.label.key: (e.label, e.scope)
+        for e in index.near(core)
+        if e.scope in allowed and _fits(e, core, printed_number)
+    }
     if len(fits) != 1:
         return None
     return next(iter(fits.values()))
+
+
+def fuzzy_match(index: LabelIndex, text: str, scopes: Sequence[str | None]) -> Label | None:
+    """The row of :func:`fuzzy_find`, without its scope."""
+    found = fuzzy_find(index, text, scopes)
+    return found[0] if found else None
 
 
 def how_matched(label: Label, printed: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from ogi.extractors.model import Cell, Document, Paragraph, Table
 from ogi.schema import labels as L
 from ogi.schema.cells import CellValue, Recognition, UnmappedRow, header_unit, is_value_like, reading_to_cell
-from ogi.schema.label_fuzzy import FUZZY, fuzzy_match, match_locator, t2_index, t3_index
+from ogi.schema.label_fuzzy import FUZZY, fuzzy_find, fuzzy_match, match_locator, t2_index, t3_index
 from ogi.schema.labels import match_t3_row
 from ogi.schema.template import Item, Label, Template, load
 from ogi.schema.values import read_cell
@@ -114,6 +114,9 @@ class _State:
         # A 信息内容 header seen with no 第二十条 caption: the item comes from the row labels below it.
         self.t2_inferred = False
         self.t2_header_cells: list[Cell] | None = None
+        # The last 信息内容 header read (any item): rows of another item under it, or under their caption
+        # printed apart from them, are read with it when its columns are that item's too.
+        self.t2_last_header: list[Cell] | None = None
         self.votes: dict[str, int] = {"2021": 0, "2019": 0}
         # table 三
         self.t3_header_rows: list[tuple[list[Cell], bool]] = []
@@ -190,6 +193,7 @@ def _t2_caption(t: Template, cells: list[Cell]) -> str | None:
 def _t2_header(st: _State, cells: list[Cell]) -> None:
     """A 信息内容 header row: the value columns of the current item."""
     st.t2_cols = []
+    st.t2_last_header = cells
     items = _t2_items(st.t, st.item_key or "")
     for cell in cells[1:]:
         text = cell.text
@@ -245,20 +249,18 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     if L.normalize(label_cell.text).startswith("信息内容") or _looks_t2_header(items, values):
         _t2_header(st, cells[label_pos:])
         return
-    best: Label | None = None
-    score = 0
-    row_versions: set[str] = set()
-    for item in items:
-        for row in item.rows:
-            s = L.matches(row, label_cell.text)
-            if s > score:
-                best, score, row_versions = row, s, {item.version}
-            elif s == score and s > 0 and best is not None and row.key == best.key:
-                row_versions.add(item.version)
+    best, row_versions = _t2_best(items, label_cell.text)
     how: str | None = None
     if best is None and st.item_key is not None:
         best = fuzzy_match(t2_index(st.t), label_cell.text, [st.item_key])
         how = FUZZY if best is not None else None
+    if best is None and _t2_other_item(st, label_cell.text):
+        # A row of another item (its caption printed apart, or missing, or two items under one header).
+        items = _t2_items(st.t, st.item_key or "")
+        best, row_versions = _t2_best(items, label_cell.text)
+        if best is None:
+            best = fuzzy_match(t2_index(st.t), label_cell.text, [st.item_key])
+            how = FUZZY if best is not None else None
     locator = _row_locator(cells, table, index)
     if best is None or st.item_key is None:
         if any(read_cell(v.text).status == "value" for v in values):
@@ -270,6 +272,12 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.rec.notes.append(f"table 二 {st.item_key}.{best.key}: a number inside the label cell")
         st.unmapped("t2", label_cell.text.strip(), values, locator)
         return
+    if not st.t2_cols and st.t2_last_header is not None:
+        # A caption printed apart from its sub-table (at the foot of the page before), the rows under
+        # the header read last: used only when every one of its columns is a column of this item.
+        _t2_header(st, st.t2_last_header)
+        if any(not c.key for c in st.t2_cols):
+            st.t2_cols = []
     cols = st.t2_cols
     if not cols:
         st.rec.notes.append(f"table 二 {st.item_key}: values without a header row")
@@ -293,6 +301,44 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
             continue
         st.put(f"t2.{st.item_key}.{best.key}.{col.key}", cell, col.unit, match)
     st.rec.found.add("t2")
+
+
+def _t2_best(items: list[Item], text: str) -> tuple[Label | None, set[str]]:
+    """The row of ``items`` that ``text`` names best, and the versions that have it."""
+    best: Label | None = None
+    score = 0
+    row_versions: set[str] = set()
+    for item in items:
+        for row in item.rows:
+            s = L.matches(row, text)
+            if s > score:
+                best, score, row_versions = row, s, {item.version}
+            elif s == score and s > 0 and best is not None and row.key == best.key:
+                row_versions.add(item.version)
+    return best, row_versions
+
+
+def _t2_other_item(st: _State, text: str) -> bool:
+    """Move to the one other 第二十条 item whose rows ``text`` names, when the last header read has exactly
+    that item's columns (rows of （六） under （五）'s header and caption, a caption printed at the foot of
+    the page before its rows, or none at all). Returns whether the item changed.
+
+    The item must be unique (by the row's words, else by a fuzzy match unique over all items) and every
+    header column must be one of its columns: otherwise nothing changes and the row stays unmapped."""
+    key = _t2_item_of_row(st.t, text)
+    if key is None:
+        found = fuzzy_find(t2_index(st.t), text, [i.key for i in st.t.items])
+        key = found[1] if found is not None else None
+    if key is None or key == st.item_key or st.t2_last_header is None:
+        return False
+    saved = (st.item_key, st.t2_cols, dict(st.votes), st.t2_last_header)
+    st.item_key = key
+    _t2_header(st, st.t2_last_header)
+    if not st.t2_cols or any(not c.key for c in st.t2_cols):
+        st.item_key, st.t2_cols, st.votes, st.t2_last_header = saved
+        return False
+    st.rec.notes.append(f"table 二: row 「{L.squash(text)}」 read as item {key} without its caption")
+    return True
 
 
 def _t2_item_of_row(t: Template, text: str) -> str | None:
