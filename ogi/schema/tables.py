@@ -21,6 +21,7 @@ from typing import Any
 from ogi.extractors.model import Cell, Document, Paragraph, Table
 from ogi.schema import labels as L
 from ogi.schema.cells import CellValue, Recognition, UnmappedRow, header_unit, is_value_like, reading_to_cell
+from ogi.schema.converted import attach_loose_labels
 from ogi.schema.label_fuzzy import FUZZY, fuzzy_find, fuzzy_match, match_locator, t2_index, t3_index
 from ogi.schema.labels import match_t3_row
 from ogi.schema.template import Item, Label, Template, load
@@ -125,6 +126,10 @@ class _State:
         self.t3_group: str | None = None
         self.t3_pending_heading: tuple[Label, list[Cell], Table, int] | None = None
         self.t3_pending_match: dict[str, str] = {}
+        # Paragraph lines since the last table: a converter may have moved row labels out of their cells.
+        self.loose: list[str] = []
+        # The rows of the table being read (a header's heading rows above a five-column piece of table 四).
+        self.table_rows: list[list[Cell]] = []
         # table 四
         self.t4_header_rows: list[tuple[list[Cell], bool]] = []
         self.t4_cols: list[tuple[str, _Column]] = []
@@ -597,6 +602,9 @@ def _t4_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[tuple[
         if b.key not in block_order:
             block_order.append(b.key)
     leaf_keys = [c.key for c, _cell, _o in leaves]
+    if len(block_order) == 1 and len(leaf_keys) == len(set(leaf_keys)) == len(t.t4_columns):
+        # One block's five columns: table 四 cut into 5-column pieces (a Markdown conversion).
+        return [(block_order[0], _Column(c.key, -1, -1)) for c, _cell, _o in leaves]
     if len(block_order) == 3 and len(leaf_keys) == 15:
         for i, key in enumerate(leaf_keys):
             out.append((block_order[i // 5], _Column(key, -1, -1)))
@@ -704,6 +712,7 @@ def recognize_tables(
 
     for block_index, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
+            st.loose.append(block.text)
             # A 第二十条 caption printed above its sub-table instead of inside it.
             text = L.squash(block.text)
             if len(text) <= 16 and _t2_caption(t, [Cell(text, 0, 0)]) not in (None, "unknown"):
@@ -717,6 +726,15 @@ def recognize_tables(
         if not isinstance(block, Table):
             continue
         rows = block.rows()
+        if st.loose and not block.geometry:
+            rebuilt = attach_loose_labels(t, st.loose, rows, st.t3_group if st.kind == "t3" else None)
+            if rebuilt is not None:
+                rec.notes.append(
+                    f"table 三: row labels printed as loose lines before block {block_index + 1}"
+                )
+                rows = rebuilt
+        st.loose = []
+        st.table_rows = rows
         for index, cells in enumerate(rows):
             if not cells:
                 continue
@@ -771,7 +789,8 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         and _is_t4_column_header(t, cells)
     ):
         st.kind = "t4"
-        st.t4_header_rows = [(cells, table.geometry)]
+        st.t4_header_rows = [(r, table.geometry) for r in _block_headings_above(st, index)]
+        st.t4_header_rows.append((cells, table.geometry))
         st.t4_table_id = id(table)
         st.t4_cols = _t4_columns(t, st.t4_header_rows)
         return
@@ -800,6 +819,14 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t4_cols = _t4_columns(t, st.t4_header_rows)
         return
     if st.kind == "t4":
+        if _t3_row_under_a_wrong_header(st, cells):
+            # A converter printed a wrong header (table 四's) above table 三's last rows: the rows keep
+            # table 三's columns when they have exactly as many values.
+            st.rec.notes.append("table 三: rows under a table-四 header read with table 三's columns")
+            st.kind = "t3"
+            st.t4_cols, st.t4_header_rows = [], []
+            _t3_row(st, cells, table, index)
+            return
         # A row of words without a value continues the header (also a header row's words cut off
         # by a page break, 「尚未」 / 「审结」); the data row is the row with values (or all blank).
         if _trailing_values(cells) == 0 or (
@@ -810,6 +837,11 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
             # has grid columns of its own: the header's geometry is not usable then.
             st.t4_header_rows.append((cells, table.geometry and id(table) == st.t4_table_id))
             st.t4_cols = _t4_columns(t, st.t4_header_rows)
+            return
+        nxt = st.table_rows[index + 1] if index + 1 < len(st.table_rows) else []
+        if not any(L.squash(c.text) for c in cells) and any(read_cell(c.text).status == "value" for c in nxt):
+            # An empty row between the header and the numbers (a header row whose cells the row above
+            # spans, flattened by a converter): the numbers are in the next row.
             return
         _t4_row(st, cells, table, index)
         return
@@ -839,6 +871,30 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     if st.kind == "t2":
         _t2_row(st, cells, table, index)
         return
+
+
+def _t3_row_under_a_wrong_header(st: _State, cells: list[Cell]) -> bool:
+    """A table-三 data row (by its label) with table 三's number of values, read after table 三 began and
+    before any table-四 cell: it belongs to table 三 whatever header a converter put above it."""
+    if not st.t3_cols or "t3" not in st.rec.found or any(k.startswith("t4.") for k in st.rec.cells):
+        return False
+    n = _trailing_values(cells)
+    return len(st.t3_cols) <= n <= len(st.t3_cols) + 3 and _t3_data_label(st.t, cells[: len(cells) - n])
+
+
+def _block_headings_above(st: _State, index: int) -> list[list[Cell]]:
+    """Rows of words right above a table-四 column header in the same table that name a block
+    (「行政复议」 over a five-column piece of table 四), nearest last."""
+    out: list[list[Cell]] = []
+    for cells in reversed(st.table_rows[:index]):
+        if any(read_cell(c.text).status == "value" for c in cells):
+            break
+        if any(L.squash(c.text) for c in cells):
+            if not any(L.best_match(st.t.t4_blocks, c.text) for c in cells):
+                break
+            out.append(cells)
+    out.reverse()
+    return out
 
 
 def _t3_data_label(t: Template, cells: list[Cell]) -> bool:
