@@ -16,6 +16,7 @@ from ogi.schema.label_fuzzy import fuzzy_match, t3_index
 from ogi.schema.template import Label, Template
 from ogi.schema.values import read_cell
 
+_PRINTED = ("value", "placeholder")
 #: A loose line longer than this is prose, not a row label.
 MAX_LABEL = 48
 
@@ -74,7 +75,7 @@ def attach_loose_labels(
     may hold values (（六）其他处理) is a data row when no sub-row of its own follows it.
     """
     targets = [i for i, cells in enumerate(rows) if cells and _unlabelled(cells)]
-    if not lines or not any(read_cell(c.text).status == "value" for i in targets for c in rows[i]):
+    if not lines or not any(read_cell(c.text).status in _PRINTED for i in targets for c in rows[i]):
         return None
     named = _label_run(t, lines, group)
     labels: list[list[str]] = []

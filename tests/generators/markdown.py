@@ -128,7 +128,7 @@ def _table3(rep: Report, style: str) -> list[str]:
             # The labels leave their cells and come before the piece, one line each.
             for _k, labels, _v in piece:
                 out += [label for label in labels if label] + [""]
-            rows = [["", "", ""] + values for _k, _l, values in piece]
+            rows = [["", "", "", *values] for _k, _l, values in piece]
         if n == 0:
             out += _table(header + rows)
         elif style == "t3_wrong_headers" and n == len(pieces) - 1:
@@ -145,7 +145,7 @@ def _table4(rep: Report, style: str) -> list[str]:
         return _table(
             [
                 ["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
-                results + [T4_BLOCKS[1][1], "", "", "", "", T4_BLOCKS[2][1], "", "", "", ""],
+                [*results, T4_BLOCKS[1][1], "", "", "", "", T4_BLOCKS[2][1], "", "", "", ""],
                 [""] * 5 + results * 2,
                 values,
             ]
