@@ -65,3 +65,18 @@ def test_every_markdown_style_is_read_whole() -> None:
         rep = generate(7, version="2021")
         data, expected = M.render(rep, "r", style)
         assert _check(data, expected, "text_markdown") == len(expected["cells"]), style
+
+
+@settings(max_examples=15)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 8))
+def test_misprinted_labels_in_html_never_give_a_wrong_number(seed: int, n: int) -> None:
+    from tests.generators import html
+
+    rep = generate(seed)
+    data, expected = html.render(rep, "r")
+    try:
+        encoding, text = "utf-8", data.decode("utf-8")
+    except UnicodeDecodeError:  # the gbk_page variant
+        encoding, text = "gb18030", data.decode("gb18030")
+    text = perturb(text, rep, ("labels", "other_version"), seed, n_labels=n)
+    _check(text.encode(encoding), expected, "html")

@@ -1,6 +1,6 @@
 """The variation layer: a rendered report perturbed the way real ones are (issue 14, item 6).
 
-Applied to the text of a rendering (Markdown or the tab-indented text), so every renderer's output can
+Applied to the text of a rendering (Markdown, the tab-indented text or HTML), so every renderer's output can
 be varied without knowing how it lays tables out:
 
 - ``labels``: row labels printed with a character dropped, changed or the label cut short (「2.其他法律行政
@@ -50,9 +50,10 @@ def perturb(text: str, rep: Report, kinds: tuple[str, ...], seed: int = 0, n_lab
             printed = rep.qi(core)
             if printed not in text:
                 continue
-            # Only a label that is a cell of its own (「| label |」 or a tab-led line) is changed.
+            # Only a label that is a cell of its own (「| label |」, a tab-led line, 「<td>label</td>」) is
+            # changed.
             text = re.sub(
-                rf"(?<=[\t|.、．）)\s]){re.escape(printed)}(?=\s*(?:\||\n))",
+                rf"(?<=[\t|.、．）)\s>]){re.escape(printed)}(?=\s*(?:\||\n|<))",
                 misprint(printed, rng),
                 text,
                 count=1,
