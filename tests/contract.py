@@ -95,6 +95,9 @@ def check_dataset(out: Path) -> dict[str, list[dict]]:
             assert "candidates" in loc, c
         if c["status"] in ("recovered", "ocr_corrected"):
             assert "rule" in loc, c
+        if "label_match" in loc:
+            assert loc["label_match"] in ("exact", "normalised", "fuzzy"), c
+            assert (loc["label_match"] == "exact") == ("label" not in loc), c
         report = by_id[c["report_id"]][0]
         assert c["year"] == report["year"] and c["agency"] == report["agency"]
         assert (c["report_id"], c["cell"]) not in seen, "a cell twice"

@@ -102,7 +102,10 @@ def test_every_cell(rows) -> None:
 
 
 def test_locators_point_at_the_printed_cells(rows) -> None:
-    loc = {c["cell"]: json.loads(c["locator"]) for c in rows.cells}
+    full = {c["cell"]: json.loads(c["locator"]) for c in rows.cells}
+    # Where the cell is; how its row label was matched is told apart (label_match).
+    loc = {k: {p: v for p, v in f.items() if p not in ("label_match", "label")} for k, f in full.items()}
+    assert full["t2.art20_1.rules.public_total"]["label_match"] == "exact"
     assert loc["t2.art20_1.rules.public_total"] == {"table": 1, "row": 3, "col": 5}
     # (五): the value under 上一年项目数量 spans grid columns 2-3, 本年增/减 sits in column 4.
     assert loc["t2.art20_5.admin_license.prev_year_items"] == {"table": 1, "row": 7, "col": 2}

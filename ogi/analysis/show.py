@@ -30,8 +30,11 @@ MARKS = {
     "manual": "!",
 }
 LEGEND = (
-    "· blank  / placeholder  * recovered  ? ambiguous  ~ OCR  ≈ OCR corrected  ! manual  (missing: empty)"
+    "· blank  / placeholder  * recovered  ? ambiguous  ~ OCR  ≈ OCR corrected  ! manual  (missing: empty)\n"
+    "‡ before a row: its printed label was matched fuzzily (locator.label_match = fuzzy; listed below)"
 )
+#: The mark on a row whose label was matched by structure and shared characters, not by its words.
+FUZZY_MARK = "‡"
 
 
 class NotFound(LookupError):
@@ -94,6 +97,16 @@ def _cell_text(cell: dict[str, Any] | None) -> str:
     return f"{value}{mark}"
 
 
+def _fuzzy_rows(cells: Any) -> dict[str, str]:
+    """``table.row_key`` → printed label, for the rows whose label was matched fuzzily."""
+    out: dict[str, str] = {}
+    for c in cells:
+        loc = json.loads(c["locator"] or "{}")
+        if loc.get("label_match") == "fuzzy":
+            out[f"{c['table']}.{c['row_key']}"] = str(loc.get("label", ""))
+    return out
+
+
 def render(dataset: Path, ref: str) -> str:
     """The text ``ogi show`` prints."""
     report = find_report(dataset, ref)
@@ -115,12 +128,17 @@ def render(dataset: Path, ref: str) -> str:
         out.append(f"same bytes as {report['duplicate_of']}")
     version = report.get("template_version")
     t = load()
+    fuzzy = _fuzzy_rows(cells.values())
+
+    def row_label(prefix: str, key: str, label: str) -> str:
+        return (FUZZY_MARK if f"{prefix}.{key}" in fuzzy else "") + label
+
     if version in ("2019", "2021"):
         out.append("")
         out.append(LEGEND)
         for item in t.items_of(version):
             rows = [
-                [row.label]
+                [row_label("t2", f"{item.key}.{row.key}", row.label)]
                 + [_cell_text(cells.get(f"t2.{item.key}.{row.key}.{col.key}")) for col in item.cols]
                 for row in item.rows
             ]
@@ -129,7 +147,8 @@ def render(dataset: Path, ref: str) -> str:
         cols = [c for c in t.t3_columns if not c.optional or any(k.endswith("." + c.key) for k in cells)]
         other_single = any(k.startswith("t3.other_handling.") for k in cells)
         rows = [
-            [row.label[:24]] + [_cell_text(cells.get(f"t3.{row.key}.{c.key}")) for c in cols]
+            [row_label("t3", row.key, row.label[:24])]
+            + [_cell_text(cells.get(f"t3.{row.key}.{c.key}")) for c in cols]
             for row in t.t3_data_rows(version, other_single_row=other_single)
         ]
         out.append("")
@@ -140,6 +159,11 @@ def render(dataset: Path, ref: str) -> str:
         ]
         out.append("")
         out.append(_grid("表四 行政复议、行政诉讼", [""] + [c.label for c in t.t4_columns], rows))
+    if fuzzy:
+        out.append("")
+        out.append("Rows matched by a fuzzy label (printed label → row):")
+        for key, printed in sorted(fuzzy.items()):
+            out.append(f"  {FUZZY_MARK}{key}  printed {printed!r}")
     special = [c for c in cells.values() if c["status"] not in ("value", "blank", "placeholder")]
     if special:
         out.append("")

@@ -48,6 +48,7 @@ class ExtractOptions:
 _EXTRACTORS: dict[str, str] = {
     "text_tab": "ogi.extractors.text:extract_tab",
     "text_plain": "ogi.extractors.text:extract_plain",
+    "text_markdown": "ogi.extractors.text:extract_markdown",
     "text_glued": "ogi.extractors.text_glued:extract",
     "html": "ogi.extractors.html.walk:extract",
     "docx": "ogi.extractors.docx:extract",

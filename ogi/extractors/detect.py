@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from io import BytesIO
 from pathlib import PurePath
 
-from ogi.extractors.text import looks_tabbed
+from ogi.extractors.text import looks_markdown, looks_tabbed
 from ogi.extractors.textutil import decode_text
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -176,10 +176,12 @@ def detect(data: bytes, name: str = "", glued_rows: Sequence[str] = ()) -> str:
 
 
 def text_kind(text: str, glued_rows: Sequence[str] = ()) -> str:
-    """``text_tab``, ``text_glued`` or ``text_plain`` for decoded text."""
+    """``text_tab``, ``text_markdown``, ``text_glued`` or ``text_plain`` for decoded text."""
 
     if looks_tabbed(text):
         return "text_tab"
+    if looks_markdown(text):
+        return "text_markdown"
     if glued_rows and len(_glued_pattern(tuple(glued_rows)).findall(text)) >= MIN_GLUED_ROWS:
         return "text_glued"
     return "text_plain"

@@ -117,6 +117,21 @@ def parse(text: str, fmt: str = "text_tab") -> Document:
 CUT_SHORT = "the text ends inside a table row (the file was cut short)"
 
 
+def extract_markdown(data: bytes, fmt: str = "text_markdown", **_: object) -> Document:
+    """Read a PDF-to-Markdown conversion: ``#`` headings are paragraphs, pipe tables are tables.
+
+    Converters lose spans and often the tables' shape (pieces with invented headers, labels moved out of
+    their cells); the document model keeps what is printed, and recognition rebuilds the rows by their
+    labels and order (``ogi.schema.converted``)."""
+    return parse(decode_text(data), fmt)
+
+
+def looks_markdown(text: str) -> bool:
+    """Whether a text holds Markdown pipe tables: a delimiter row (「|---|---|」) and pipe rows around it."""
+    lines = text.split("\n")[:20000]
+    return any(_PIPE_RULE.match(line) for line in lines) and sum(1 for x in lines if _PIPE_ROW.match(x)) >= 3
+
+
 def looks_tabbed(text: str) -> bool:
     """Whether a text has the tab-led cell lines of the rendering (several of them)."""
     return sum(1 for line in text.split("\n")[:5000] if line.startswith("\t")) >= 10

@@ -113,7 +113,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c(
             "locator",
             STRING,
-            "JSON, 1-based: where the cell was read (page and bbox, table/row/col, line or char), plus rule, candidates, confidence or by/reason/corrected_from.",
+            "JSON, 1-based: where the cell was read (page and bbox, table/row/col, line or char), plus rule, candidates, confidence or by/reason/corrected_from; for tables 二 and 三, label_match (exact, normalised, fuzzy) and, unless exact, the printed label.",
             False,
         ),
         _c("year", pa.int16(), "Repeated from `reports`."),
@@ -259,6 +259,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "text_tab": "tab-indented text rendering of a Word report",
         "text_glued": "crawled page text with the table cells glued together",
         "text_plain": "plain text",
+        "text_markdown": "Markdown with pipe tables (what PDF-to-Markdown converters write)",
         "html": "web page",
         "docx": "Word (OOXML)",
         "doc": "legacy Word, read through LibreOffice",

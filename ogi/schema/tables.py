@@ -21,6 +21,8 @@ from typing import Any
 from ogi.extractors.model import Cell, Document, Paragraph, Table
 from ogi.schema import labels as L
 from ogi.schema.cells import CellValue, Recognition, UnmappedRow, header_unit, is_value_like, reading_to_cell
+from ogi.schema.converted import attach_loose_labels
+from ogi.schema.label_fuzzy import FUZZY, fuzzy_find, fuzzy_match, match_locator, t2_index, t3_index
 from ogi.schema.labels import match_t3_row
 from ogi.schema.template import Item, Label, Template, load
 from ogi.schema.values import read_cell
@@ -113,6 +115,9 @@ class _State:
         # A 信息内容 header seen with no 第二十条 caption: the item comes from the row labels below it.
         self.t2_inferred = False
         self.t2_header_cells: list[Cell] | None = None
+        # The last 信息内容 header read (any item): rows of another item under it, or under their caption
+        # printed apart from them, are read with it when its columns are that item's too.
+        self.t2_last_header: list[Cell] | None = None
         self.votes: dict[str, int] = {"2021": 0, "2019": 0}
         # table 三
         self.t3_header_rows: list[tuple[list[Cell], bool]] = []
@@ -120,6 +125,11 @@ class _State:
         self.t3_table_id: int | None = None
         self.t3_group: str | None = None
         self.t3_pending_heading: tuple[Label, list[Cell], Table, int] | None = None
+        self.t3_pending_match: dict[str, str] = {}
+        # Paragraph lines since the last table: a converter may have moved row labels out of their cells.
+        self.loose: list[str] = []
+        # The rows of the table being read (a header's heading rows above a five-column piece of table 四).
+        self.table_rows: list[list[Cell]] = []
         # table 四
         self.t4_header_rows: list[tuple[list[Cell], bool]] = []
         self.t4_header_capped = False
@@ -130,8 +140,12 @@ class _State:
 
     # -- helpers -------------------------------------------------------------------------------------
 
-    def put(self, key: str, cell: Cell | None, unit: str | None = None) -> None:
+    def put(
+        self, key: str, cell: Cell | None, unit: str | None = None, match: dict[str, str] | None = None
+    ) -> None:
         new = reading_to_cell(key, cell, unit)
+        if match:
+            new.locator.update(match)
         old = self.rec.cells.get(key)
         if old is None:
             self.rec.cells[key] = new
@@ -185,6 +199,7 @@ def _t2_caption(t: Template, cells: list[Cell]) -> str | None:
 def _t2_header(st: _State, cells: list[Cell]) -> None:
     """A 信息内容 header row: the value columns of the current item."""
     st.t2_cols = []
+    st.t2_last_header = cells
     items = _t2_items(st.t, st.item_key or "")
     for cell in cells[1:]:
         text = cell.text
@@ -240,16 +255,18 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     if L.normalize(label_cell.text).startswith("信息内容") or _looks_t2_header(items, values):
         _t2_header(st, cells[label_pos:])
         return
-    best: Label | None = None
-    score = 0
-    row_versions: set[str] = set()
-    for item in items:
-        for row in item.rows:
-            s = L.matches(row, label_cell.text)
-            if s > score:
-                best, score, row_versions = row, s, {item.version}
-            elif s == score and s > 0 and best is not None and row.key == best.key:
-                row_versions.add(item.version)
+    best, row_versions = _t2_best(items, label_cell.text)
+    how: str | None = None
+    if best is None and st.item_key is not None:
+        best = fuzzy_match(t2_index(st.t), label_cell.text, [st.item_key])
+        how = FUZZY if best is not None else None
+    if best is None and _t2_other_item(st, label_cell.text):
+        # A row of another item (its caption printed apart, or missing, or two items under one header).
+        items = _t2_items(st.t, st.item_key or "")
+        best, row_versions = _t2_best(items, label_cell.text)
+        if best is None:
+            best = fuzzy_match(t2_index(st.t), label_cell.text, [st.item_key])
+            how = FUZZY if best is not None else None
     locator = _row_locator(cells, table, index)
     if best is None or st.item_key is None:
         if any(read_cell(v.text).status == "value" for v in values):
@@ -261,6 +278,12 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.rec.notes.append(f"table 二 {st.item_key}.{best.key}: a number inside the label cell")
         st.unmapped("t2", label_cell.text.strip(), values, locator)
         return
+    if not st.t2_cols and st.t2_last_header is not None:
+        # A caption printed apart from its sub-table (at the foot of the page before), the rows under
+        # the header read last: used only when every one of its columns is a column of this item.
+        _t2_header(st, st.t2_last_header)
+        if any(not c.key for c in st.t2_cols):
+            st.t2_cols = []
     cols = st.t2_cols
     if not cols:
         st.rec.notes.append(f"table 二 {st.item_key}: values without a header row")
@@ -276,13 +299,52 @@ def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         )
         st.unmapped("t2", label_cell.text.strip(), values, locator)
         return
+    match = match_locator(best, label_cell.text, how)
     for col, cell in pairs:
         if not col.key:
             if cell is not None:
                 st.unmapped("t2", f"{label_cell.text.strip()}／{col.label.strip()}", [cell], locator)
             continue
-        st.put(f"t2.{st.item_key}.{best.key}.{col.key}", cell, col.unit)
+        st.put(f"t2.{st.item_key}.{best.key}.{col.key}", cell, col.unit, match)
     st.rec.found.add("t2")
+
+
+def _t2_best(items: list[Item], text: str) -> tuple[Label | None, set[str]]:
+    """The row of ``items`` that ``text`` names best, and the versions that have it."""
+    best: Label | None = None
+    score = 0
+    row_versions: set[str] = set()
+    for item in items:
+        for row in item.rows:
+            s = L.matches(row, text)
+            if s > score:
+                best, score, row_versions = row, s, {item.version}
+            elif s == score and s > 0 and best is not None and row.key == best.key:
+                row_versions.add(item.version)
+    return best, row_versions
+
+
+def _t2_other_item(st: _State, text: str) -> bool:
+    """Move to the one other 第二十条 item whose rows ``text`` names, when the last header read has exactly
+    that item's columns (rows of （六） under （五）'s header and caption, a caption printed at the foot of
+    the page before its rows, or none at all). Returns whether the item changed.
+
+    The item must be unique (by the row's words, else by a fuzzy match unique over all items) and every
+    header column must be one of its columns: otherwise nothing changes and the row stays unmapped."""
+    key = _t2_item_of_row(st.t, text)
+    if key is None:
+        found = fuzzy_find(t2_index(st.t), text, [i.key for i in st.t.items])
+        key = found[1] if found is not None else None
+    if key is None or key == st.item_key or st.t2_last_header is None:
+        return False
+    saved = (st.item_key, st.t2_cols, dict(st.votes), st.t2_last_header)
+    st.item_key = key
+    _t2_header(st, st.t2_last_header)
+    if not st.t2_cols or any(not c.key for c in st.t2_cols):
+        st.item_key, st.t2_cols, st.votes, st.t2_last_header = saved
+        return False
+    st.rec.notes.append(f"table 二: row 「{L.squash(text)}」 read as item {key} without its caption")
+    return True
 
 
 def _t2_item_of_row(t: Template, text: str) -> str | None:
@@ -382,8 +444,13 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     # Headings printed before the row's own label set the group (三、本年度办理结果, （三）不予公开).
     leaf: Label | None = None
     leaf_cell: Cell | None = None
+    leaf_how: str | None = None
     for pos, cell in enumerate(labels):
         row, _score = match_t3_row(st.t, cell.text, st.t3_group)
+        how: str | None = None
+        if row is None:
+            row = _t3_fuzzy(st, cell.text)
+            how = FUZZY if row is not None else None
         if row is None:
             if pos == len(labels) - 1 and has_values:
                 st.unmapped("t3", cell.text.strip(), values, locator)
@@ -392,18 +459,18 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         if not row.data and not (row.may_hold_values and pos == len(labels) - 1):
             st.t3_group = row.key
             if pos == len(labels) - 1:
-                leaf, leaf_cell = row, cell
+                leaf, leaf_cell, leaf_how = row, cell, how
             continue
         if row.may_hold_values and pos == len(labels) - 1:
             st.t3_group = row.key
-        leaf, leaf_cell = row, cell
+        leaf, leaf_cell, leaf_how = row, cell, how
 
     if st.t3_pending_heading is not None:
         heading, hcells, htable, hindex = st.t3_pending_heading
         st.t3_pending_heading = None
         if leaf is None or leaf.group != heading.key:
             # The heading had no sub-rows after it: it was a data row printed with blank cells.
-            _t3_store(st, heading, hcells, htable, hindex)
+            _t3_store(st, heading, hcells, htable, hindex, st.t3_pending_match)
 
     if leaf is None:
         if has_values:
@@ -419,20 +486,42 @@ def _t3_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.rec.notes.append(f"table 三 {leaf.key}: a number inside the label cell")
         st.unmapped("t3", leaf_cell.text.strip(), values, locator)
         return
+    match = match_locator(leaf, leaf_cell.text, leaf_how) if leaf_cell is not None else {}
     if not leaf.data:
         if leaf.may_hold_values:
             if has_values:
-                _t3_store(st, leaf, cells, table, index)
+                _t3_store(st, leaf, cells, table, index, match)
             elif values:
                 st.t3_pending_heading = (leaf, cells, table, index)
+                st.t3_pending_match = match
             return
         if has_values:
             st.unmapped("t3", leaf_cell.text.strip() if leaf_cell else leaf.label, values, locator)
         return
-    _t3_store(st, leaf, cells, table, index)
+    _t3_store(st, leaf, cells, table, index, match)
 
 
-def _t3_store(st: _State, row: Label, cells: list[Cell], table: Table, index: int) -> None:
+def _t3_fuzzy(st: _State, text: str) -> Label | None:
+    """A table-三 label misprinted (a character dropped or changed, cut short): the one row of the current
+    group, its parent or the top level that it fits by numbering and shared characters (``label_fuzzy``)."""
+    group = st.t3_group
+    scopes: list[str | None] = [None, "results"]
+    if group is not None:
+        scopes.append(group)
+        parent = st.t.t3_row(group).group
+        if parent is not None:
+            scopes.append(parent)
+    return fuzzy_match(t3_index(st.t), text, scopes)
+
+
+def _t3_store(
+    st: _State,
+    row: Label,
+    cells: list[Cell],
+    table: Table,
+    index: int,
+    match: dict[str, str] | None = None,
+) -> None:
     k = len(st.t3_cols)
     geometry = table.geometry and id(table) == st.t3_table_id
     if geometry:
@@ -451,7 +540,7 @@ def _t3_store(st: _State, row: Label, cells: list[Cell], table: Table, index: in
     if row.may_hold_values:
         st.rec.other_single_row = True
     for col, cell in pairs:
-        st.put(f"t3.{row.key}.{col.key}", cell, col.unit)
+        st.put(f"t3.{row.key}.{col.key}", cell, col.unit, match)
     st.rec.found.add("t3")
 
 
@@ -520,6 +609,9 @@ def _t4_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[tuple[
         if b.key not in block_order:
             block_order.append(b.key)
     leaf_keys = [c.key for c, _cell, _o in leaves]
+    if len(block_order) == 1 and len(leaf_keys) == len(set(leaf_keys)) == len(t.t4_columns):
+        # One block's five columns: table 四 cut into 5-column pieces (a Markdown conversion).
+        return [(block_order[0], _Column(c.key, -1, -1)) for c, _cell, _o in leaves]
     if len(block_order) == 3 and len(leaf_keys) == 15:
         for i, key in enumerate(leaf_keys):
             out.append((block_order[i // 5], _Column(key, -1, -1)))
@@ -627,6 +719,7 @@ def recognize_tables(
 
     for block_index, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
+            st.loose.append(block.text)
             # A 第二十条 caption printed above its sub-table instead of inside it.
             text = L.squash(block.text)
             if len(text) <= 16 and _t2_caption(t, [Cell(text, 0, 0)]) not in (None, "unknown"):
@@ -640,6 +733,15 @@ def recognize_tables(
         if not isinstance(block, Table):
             continue
         rows = block.rows()
+        if st.loose and not block.geometry:
+            rebuilt = attach_loose_labels(t, st.loose, rows, st.t3_group if st.kind == "t3" else None)
+            if rebuilt is not None:
+                rec.notes.append(
+                    f"table 三: row labels printed as loose lines before block {block_index + 1}"
+                )
+                rows = rebuilt
+        st.loose = []
+        st.table_rows = rows
         for index, cells in enumerate(rows):
             if not cells:
                 continue
@@ -651,7 +753,7 @@ def recognize_tables(
                     rec.blocks[kind[:2]].append(block_index)
     if st.t3_pending_heading is not None:
         heading, hcells, htable, hindex = st.t3_pending_heading
-        _t3_store(st, heading, hcells, htable, hindex)
+        _t3_store(st, heading, hcells, htable, hindex, st.t3_pending_match)
 
     rec.version = decide_version(
         st.votes,
@@ -694,7 +796,8 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         and _is_t4_column_header(t, cells)
     ):
         st.kind = "t4"
-        st.t4_header_rows = [(cells, table.geometry)]
+        st.t4_header_rows = [(r, table.geometry) for r in _block_headings_above(st, index)]
+        st.t4_header_rows.append((cells, table.geometry))
         st.t4_table_id = id(table)
         st.t4_cols = _t4_columns(t, st.t4_header_rows)
         return
@@ -723,6 +826,14 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t4_cols = _t4_columns(t, st.t4_header_rows)
         return
     if st.kind == "t4":
+        if _t3_row_under_a_wrong_header(st, cells):
+            # A converter printed a wrong header (table 四's) above table 三's last rows: the rows keep
+            # table 三's columns when they have exactly as many values.
+            st.rec.notes.append("table 三: rows under a table-四 header read with table 三's columns")
+            st.kind = "t3"
+            st.t4_cols, st.t4_header_rows = [], []
+            _t3_row(st, cells, table, index)
+            return
         # A row of words without a value continues the header (also a header row's words cut off
         # by a page break, 「尚未」 / 「审结」); the data row is the row with values (or all blank).
         if _trailing_values(cells) == 0 or (
@@ -737,6 +848,11 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
             elif not st.t4_header_capped:
                 st.t4_header_capped = True
                 st.rec.notes.append(f"table 四: header rows after the first {MAX_T4_HEADER_ROWS} ignored")
+            return
+        nxt = st.table_rows[index + 1] if index + 1 < len(st.table_rows) else []
+        if not any(L.squash(c.text) for c in cells) and any(read_cell(c.text).status == "value" for c in nxt):
+            # An empty row between the header and the numbers (a header row whose cells the row above
+            # spans, flattened by a converter): the numbers are in the next row.
             return
         _t4_row(st, cells, table, index)
         return
@@ -766,6 +882,30 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
     if st.kind == "t2":
         _t2_row(st, cells, table, index)
         return
+
+
+def _t3_row_under_a_wrong_header(st: _State, cells: list[Cell]) -> bool:
+    """A table-三 data row (by its label) with table 三's number of values, read after table 三 began and
+    before any table-四 cell: it belongs to table 三 whatever header a converter put above it."""
+    if not st.t3_cols or "t3" not in st.rec.found or any(k.startswith("t4.") for k in st.rec.cells):
+        return False
+    n = _trailing_values(cells)
+    return len(st.t3_cols) <= n <= len(st.t3_cols) + 3 and _t3_data_label(st.t, cells[: len(cells) - n])
+
+
+def _block_headings_above(st: _State, index: int) -> list[list[Cell]]:
+    """Rows of words right above a table-四 column header in the same table that name a block
+    (「行政复议」 over a five-column piece of table 四), nearest last."""
+    out: list[list[Cell]] = []
+    for cells in reversed(st.table_rows[:index]):
+        if any(read_cell(c.text).status == "value" for c in cells):
+            break
+        if any(L.squash(c.text) for c in cells):
+            if not any(L.best_match(st.t.t4_blocks, c.text) for c in cells):
+                break
+            out.append(cells)
+    out.reverse()
+    return out
 
 
 def _t3_data_label(t: Template, cells: list[Cell]) -> bool:
