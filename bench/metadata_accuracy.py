@@ -94,7 +94,7 @@ def generated(n: int, pdfs: int, scans: int, seed: int, formats: list[str]) -> d
         for rep, (data, expected) in zip(reps, made, strict=True):
             score(out["pdf"], "pdf", rep, data, expected, "pdf")
         if scans:
-            from ogi.extractors import ocr
+            from ogi.extractors.ocr import engine as ocr
             from tests.generators.scan import cached, image_pdf, render_pages
 
             if not ocr.available():

@@ -342,7 +342,7 @@ def test_pdf_titles_from_libreoffice() -> None:
 @pytest.mark.slow
 def test_a_scanned_wrapped_title() -> None:
     """OCR reads each line of a wrapped title; the lines are joined like a text layer's."""
-    from ogi.extractors import ocr
+    from ogi.extractors.ocr import engine as ocr
     from tests.generators import pdf
     from tests.generators.libreoffice import require_soffice
     from tests.generators.scan import cached, image_pdf, render_pages
