@@ -20,7 +20,54 @@ from ogi.run.options import RUN_ENGINES, RunOptions
 DEFAULT_INPUTS = ("data/samples",)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _one_line_error(exc: click.UsageError) -> click.ClickException:
+    """A usage error as one line (``Error: … (see ogi run --help)``), not usage text over four lines."""
+    where = exc.ctx.command_path if exc.ctx is not None else "ogi"
+    return _UsageLine(f"{exc.format_message()} (see {where} --help)")
+
+
+class _UsageLine(click.ClickException):
+    """A usage error shown as one line, with the usage errors' exit status."""
+
+    exit_code = 2
+
+
+class OneLineGroup(click.Group):
+    """The command group: every error, whatever the command and the input, is one line on stderr and a
+    non-zero exit. Usage errors lose their usage block; an unexpected exception (an ogi bug) is named in
+    one line too, and ``OGI_DEBUG=1`` shows its traceback."""
+
+    def make_context(self, *args: object, **kwargs: object) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[arg-type]
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line_error(exc) from None
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line_error(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("OGI_DEBUG"):
+                raise
+            from ogi.utils.text import one_line, printable
+
+            raise click.ClickException(
+                printable(
+                    f"{type(exc).__name__}: {one_line(exc, 200)} (an ogi bug: please report it; "
+                    "OGI_DEBUG=1 shows the traceback)"
+                )
+            ) from None
+
+
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ogi")
 def main() -> None:
     """ogi turns government information-disclosure annual reports (政府信息公开工作年度报告) into
@@ -309,18 +356,46 @@ def fetch(
 @click.argument("report")
 @click.option(
     "--dataset",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path),
     default=Path("data/out"),
     show_default=True,
 )
 def show(report: str, dataset: Path) -> None:
-    """Show one report (a file, URL or report_id) with its tables, checks and failing cells."""
-    from ogi.analysis.show import NotFound, render
+    """Show one report (a file, URL or report_id) with its tables, checks and failing cells.
+
+    A file that is not in the dataset (or with no dataset at all) is read on the spot, as ``ogi run``
+    would read it, and nothing is written."""
+    from ogi.analysis.show import NotFound, is_dataset, render, render_rows
 
     try:
         click.echo(render(dataset, report))
+        return
     except NotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+        if not Path(report).is_file():
+            raise click.ClickException(str(exc)) from None
+        note = "not in the dataset" if is_dataset(dataset) else f"no dataset at {dataset}"
+    rows = _read_on_the_spot(Path(report))
+    click.echo(f"({note}: read on the spot, nothing written)", err=True)
+    click.echo(render_rows(rows.report, rows.cells, rows.checks))
+
+
+def _read_on_the_spot(path: Path):  # type: ignore[no-untyped-def]
+    """One file read by the one per-document path of a run (``ogi.run.source``), without a store."""
+    from ogi.run.inputs import file_sha256
+    from ogi.run.source import Task, extraction_options, read_task
+
+    resolved = path.expanduser().resolve()
+    return read_task(Task(str(resolved), str(resolved), sha256=file_sha256(resolved)), extraction_options())
+
+
+def _format_from_suffix(out: Path | None, formats: tuple[str, ...], default: str) -> str:
+    """``--out x.html`` means HTML: the format a file's suffix names, when it names one of ``formats``."""
+    if out is not None:
+        suffix = out.suffix.lower().lstrip(".")
+        suffix = {"htm": "html", "db": "sqlite", "sqlite3": "sqlite"}.get(suffix, suffix)
+        if suffix in formats:
+            return suffix
+    return default
 
 
 def _metric_names() -> list[str]:
@@ -346,26 +421,36 @@ def _metric_names() -> list[str]:
 )
 @click.option(
     "--metric",
-    type=click.Choice(_metric_names()),
     default=DEFAULT_METRIC,
     show_default=True,
-    help="Metric to rank or follow (defined in the data dictionary).",
+    help="Metric to rank or follow (defined in the data dictionary): " + ", ".join(_metric_names()) + ".",
 )
 @click.option(
     "--scope",
     type=click.Choice(SCOPES),
     default=None,
-    help="own (default for rankings, with unstated), aggregate (全市/全区 reports) or all.",
+    help="own (default for rankings: a department's own work), aggregate (全市/全区 reports, and governments "
+    "whose report states no scope), unknown (neither stated nor inferable) or all.",
+)
+@click.option(
+    "--min-n",
+    "min_n",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Rank a rate only when it is a share of at least N requests (or cases).",
 )
 @click.option("--failed", is_flag=True, help="List the reports whose own numbers do not add up.")
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(COMPARE_FORMATS),
-    default="table",
-    show_default=True,
+    default=None,
+    help="table (default), csv, xlsx or html; inferred from --out's suffix when not given.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file.")
+@click.option("--title", default=None, help="HTML: the page's title (default: the metric, in Chinese).")
+@click.option("--note", default=None, help="HTML: a note under the title (method, caveats, date).")
+@click.option("--credit", default=None, help="HTML: a credit line (who made the page).")
 def compare(
     dataset: Path,
     year: int | None,
@@ -375,9 +460,13 @@ def compare(
     agency: str | None,
     metric: str,
     scope: str | None,
+    min_n: int | None,
     failed: bool,
-    fmt: str,
+    fmt: str | None,
     out: Path | None,
+    title: str | None,
+    note: str | None,
+    credit: str | None,
 ) -> None:
     """Rank agencies by a metric in a year, follow an agency across years (--agency), or list the
     reports whose own numbers do not add up (--failed). HTML gives all of it on one page."""
@@ -385,15 +474,23 @@ def compare(
     from ogi.analysis.html_report import render
     from ogi.analysis.load import DatasetError, load
 
-    filters = cmp.Filters(year=year, province=province, city=city, level=level, agency=agency, scope=scope)
+    filters = cmp.Filters(
+        year=year, province=province, city=city, level=level, agency=agency, scope=scope, min_n=min_n
+    )
+    fmt = fmt or _format_from_suffix(out, COMPARE_FORMATS, "table")
     try:
+        cmp.metric_named(metric)
         ds = load(dataset)
         if fmt == "html":
-            text = cmp.emit(render(ds, cmp.metric_named(metric).name, filters), out)
+            cmp.require_reports(ds)
+            page = render(ds, cmp.metric_named(metric).name, filters, title=title, note=note, credit=credit)
+            text = cmp.emit(page, out)
         else:
             text = cmp.run_compare(ds, metric, filters, failed=failed, fmt=fmt, out=out)
     except DatasetError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
     if text is not None:
         click.echo(text, nl=False)
     elif out is not None:
@@ -402,19 +499,35 @@ def compare(
 
 @main.command()
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default=None,
+    help="sqlite, csv, xlsx or duckdb; inferred from --out's suffix (.db, .xlsx, .duckdb) when not given.",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
     help="sqlite: a folder (ogi.db + metadata.json) or a .db file; csv: a folder; xlsx, duckdb: a file.",
 )
-def export(dataset: Path, fmt: str, out: Path) -> None:
+def export(dataset: Path, fmt: str | None, out: Path) -> None:
     """Export the dataset: SQLite with Datasette metadata, CSV files (with their datapackage.json), a
     spreadsheet or a DuckDB file."""
+    fmt = fmt or _format_from_suffix(out, EXPORT_FORMATS, "")
+    if not fmt:
+        raise click.UsageError("give --format (sqlite, csv, xlsx or duckdb): --out's suffix names none")
     from ogi.analysis.export import export as do_export
+    from ogi.analysis.load import DatasetError
 
-    for path in do_export(dataset, fmt, out):
+    try:
+        written = do_export(dataset, fmt, out)
+    except DatasetError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    for path in written:
         click.echo(str(path))
     if fmt == "sqlite":
         hint = (

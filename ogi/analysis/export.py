@@ -25,8 +25,8 @@ import pyarrow.parquet as pq
 
 from ogi import __version__
 from ogi.analysis.compare import metric_sheet, write_xlsx
+from ogi.analysis.load import DatasetError, to_frame
 from ogi.analysis.load import load as load_dataset
-from ogi.analysis.load import to_frame
 from ogi.analysis.metrics import long_table
 from ogi.analysis.options import EXPORT_FORMATS
 from ogi.dataset.datapackage import (
@@ -96,6 +96,8 @@ def wide_table(reports: pd.DataFrame, cells: pd.DataFrame, agencies: pd.DataFram
 def gather(dataset: Path) -> dict[str, pd.DataFrame]:
     """Every exported table as a DataFrame (list columns kept as lists)."""
     ds = load_dataset(dataset)
+    if ds.reports.empty:
+        raise DatasetError(f"nothing to export: {dataset} holds no report (run ogi run over report files)")
     tables: dict[str, pd.DataFrame] = {}
     for name in RUN_TABLES:
         path = Path(dataset) / f"{name}.parquet"

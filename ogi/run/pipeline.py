@@ -55,13 +55,17 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
         # A bad corrections file is a usage error before anything is read, not after the whole run.
         read_corrections(Path(options.corrections))
     out = Path(options.out)
-    out.mkdir(parents=True, exist_ok=True)
     urls = [i for i in inputs if is_http_url(i)]
     paths = [i for i in inputs if not is_http_url(i)]
+    local = resolve_sources(paths, exclude=[out])
+    if not local and not urls:
+        # An empty folder is a mistake to say, not an empty dataset to write.
+        raise FileNotFoundError(f"no files to read in {', '.join(paths)}")
+    out.mkdir(parents=True, exist_ok=True)
     sources: list[Source] = []
     if urls:
         sources += _fetch_sources(urls, options)
-    sources += resolve_sources(paths, exclude=[out])
+    sources += local
     store = Store(out)
     summary = RunSummary(out=out)
     try:

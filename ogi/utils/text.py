@@ -31,3 +31,36 @@ def one_line(text: object, limit: int = 300) -> str:
 def dumps(obj: Any) -> str:
     """JSON for locators: compact, UTF-8, keys in a stable order."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+#: C0 and C1 control characters and DEL: never printed raw on a terminal (ANSI and OSC escape sequences
+#: start with one), never written into a spreadsheet cell (XML 1.0 cannot hold most of them).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: every control character shown escaped (``\\x1b``), so a title
+    carrying an ANSI or OSC sequence cannot recolour, retitle or rewrite the user's terminal.
+    Tabs and line breaks are kept."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` display columns (CJK counted double), ending in 「…」 when cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide and full-width characters count two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
