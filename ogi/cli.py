@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from ogi import __version__
 from ogi.analysis.options import COMPARE_FORMATS, DEFAULT_METRIC, EXPORT_FORMATS, SCOPES
 from ogi.extractors import PDF_ENGINES
 from ogi.run.options import RUN_ENGINES, RunOptions
+
+if TYPE_CHECKING:
+    from ogi.run.pipeline import RunSummary
 
 DEFAULT_INPUTS = ("data/samples",)
 
@@ -132,6 +136,16 @@ _CACHE_OPTION = click.option(
     default=None,
     help="Hand corrections CSV.",
 )
+@click.option(
+    "--drop-corrections",
+    is_flag=True,
+    help="Remove the hand corrections the dataset keeps from an earlier --corrections (DIR/corrections.csv).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove stored reports whose file is gone from the input folders.",
+)
 @click.option("--force", is_flag=True, help="Read every source again, even unchanged ones.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any report is not ok.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -148,6 +162,8 @@ def run(
     max_memory: int,
     pdf_engine: str,
     corrections: Path | None,
+    drop_corrections: bool,
+    prune: bool,
     force: bool,
     strict: bool,
     quiet: bool,
@@ -162,60 +178,120 @@ def run(
         items += read_url_list(urls_file)
     if not items:
         items = list(DEFAULT_INPUTS)
-    options = RunOptions(
-        out=out,
-        cache=cache,
-        force=force,
-        corrections=corrections,
-        pdf_engine=pdf_engine,
-        jobs=jobs or os.cpu_count() or 1,
-        timeout=timeout,
-        max_memory_mb=max_memory,
-        engine=engine,
-        scheduler=scheduler,
-    )
+    try:
+        options = RunOptions(
+            out=out,
+            cache=cache,
+            force=force,
+            corrections=corrections,
+            pdf_engine=pdf_engine,
+            jobs=jobs or os.cpu_count() or 1,
+            timeout=timeout,
+            max_memory_mb=max_memory,
+            engine=engine,
+            scheduler=scheduler,
+            drop_corrections=drop_corrections,
+            prune=prune,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     bar = _Progress(enabled=not quiet, verbose=verbose)
     try:
-        summary = pipeline.run(items, options, progress=bar.update)
+        summary = pipeline.run(items, options, progress=bar.update, start=bar.start)
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     except CorrectionsError as exc:
         raise click.UsageError(str(exc)) from exc
     finally:
         bar.close()
-    statuses = ", ".join(f"{s} {n}" for s, n in sorted(summary.statuses.items()))
-    click.echo(
-        f"{summary.read} read, {summary.skipped} unchanged; reports: {statuses or 'none'}; "
-        f"hard checks failed: {summary.failed_checks} in {summary.reports_with_failed_checks} reports"
-    )
-    click.echo(f"dataset: {summary.out.resolve()}")
+    for line in summary_lines(summary, out):
+        click.echo(line)
     if strict and summary.not_ok:
         sys.exit(1)
 
 
+#: Files listed by name in the closing summary (the rest are counted).
+SUMMARY_FILES = 10
+
+
+def summary_lines(summary: RunSummary, out: Path) -> list[str]:
+    """The closing summary of ``ogi run``: counts, the files that failed or are partial with their reason
+    and the command that shows each, hand corrections kept or unmatched, sources gone, the dataset."""
+    from ogi.utils.text import clip, clip_start, printable
+
+    s = summary
+    statuses = ", ".join(f"{k} {n}" for k, n in sorted(s.statuses.items()))
+    lines = [
+        f"{s.read} read, {s.skipped} unchanged; reports: {statuses or 'none'}; "
+        f"hard checks failed: {s.failed_checks} in {s.reports_with_failed_checks} reports"
+    ]
+    problems = s.problems
+    if problems:
+        lines.append(f"{len(problems)} file{'s' if len(problems) > 1 else ''} failed or partly read:")
+        for source, status, error in problems[:SUMMARY_FILES]:
+            lines.append(printable(f"  {status:<8} {clip_start(source, 70)}: {clip(error or '-', 90)}"))
+        if len(problems) > SUMMARY_FILES:
+            lines.append(
+                f"  … and {len(problems) - SUMMARY_FILES} more (ogi compare {out} --failed lists checks)"
+            )
+        lines.append(f"  next: ogi show --dataset {out} {problems[0][0]}")
+    if s.corrections is not None:
+        how = "kept from an earlier run" if s.corrections_kept else "from"
+        lines.append(
+            f"hand corrections: {s.corrections_applied} applied, {how} {s.corrections}"
+            + (" (--drop-corrections removes them)" if s.corrections_kept else "")
+        )
+    for c in s.corrections_unmatched[:SUMMARY_FILES]:
+        lines.append(
+            printable(f"  correction line {c.line} matches no report: {c.source or c.report_id} {c.cell}")
+        )
+    if len(s.corrections_unmatched) > SUMMARY_FILES:
+        lines.append(f"  … and {len(s.corrections_unmatched) - SUMMARY_FILES} more unmatched")
+    if s.corrections_dropped:
+        lines.append("hand corrections dropped (--drop-corrections): the cells are as read")
+    if s.pruned:
+        lines.append(f"pruned {s.pruned} stored report{'s' if s.pruned > 1 else ''} whose file is gone")
+    elif s.orphans:
+        n = len(s.orphans)
+        lines.append(
+            f"{n} stored report{'s have' if n > 1 else ' has'} no source file any more "
+            f"(e.g. {clip_start(s.orphans[0], 70)}); --prune removes them"
+        )
+    lines.append(f"dataset: {Path(s.out).resolve()}")
+    return lines
+
+
 class _Progress:
-    """Progress on stderr: a one-line display on a terminal, or one line per file with ``--verbose``."""
+    """Progress on stderr: a bar with the total, rate and ETA on a terminal (tqdm), or one line per file
+    with ``--verbose``; nothing when stderr is not a terminal or with ``--quiet``."""
 
     def __init__(self, enabled: bool, verbose: bool = False) -> None:
         self.verbose = verbose
         self.enabled = enabled and sys.stderr.isatty() and not verbose
-        self.n = 0
+        self.bar: object | None = None
+
+    def start(self, total: int) -> None:
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
 
     def update(self, source: object, rows: object) -> None:
-        self.n += 1
         name = str(getattr(source, "source", ""))
         status = getattr(rows, "report", {}).get("status", "unchanged") if rows is not None else "unchanged"
         if self.verbose:
-            sys.stderr.write(f"{status}\t{name}\n")
+            from ogi.utils.text import printable
+
+            sys.stderr.write(printable(f"{status}\t{name}") + "\n")
             sys.stderr.flush()
-        elif self.enabled:
-            sys.stderr.write(f"\r\033[K[{self.n}] {status:<12} {name[-70:]}")
-            sys.stderr.flush()
+        elif self.bar is not None:
+            self.bar.set_postfix_str(f"{status} {Path(name).name[-30:]}", refresh=False)  # type: ignore[attr-defined]
+            self.bar.update(1)  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        if self.enabled and self.n:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.close()  # type: ignore[attr-defined]
+            self.bar = None
 
 
 @main.command()

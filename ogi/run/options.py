@@ -27,9 +27,15 @@ class RunOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     engine: str = "local"
     scheduler: str | None = None
+    #: Remove the hand corrections the dataset keeps (``DIR/corrections.csv``) instead of applying them.
+    drop_corrections: bool = False
+    #: Remove stored reports whose source file is gone from the input folders.
+    prune: bool = False
 
     def __post_init__(self) -> None:
         if self.engine not in RUN_ENGINES:
             raise ValueError(f"engine must be one of {', '.join(RUN_ENGINES)}, not {self.engine!r}")
         if self.pdf_engine not in PDF_ENGINES:
             raise ValueError(f"PDF engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}")
+        if self.corrections is not None and self.drop_corrections:
+            raise ValueError("--corrections and --drop-corrections contradict each other: give one")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ogi import __version__
 from ogi.dataset.agencies import write_agencies
-from ogi.dataset.corrections import apply_corrections, read_corrections
+from ogi.dataset.corrections import KEPT, Correction, apply_corrections, read_corrections
 from ogi.dataset.crosschecks import refresh_cross_checks
 from ogi.dataset.rows import ReportRows, unfetched_rows
 from ogi.dataset.store import Store
@@ -30,6 +30,7 @@ from ogi.run.options import RunOptions
 from ogi.run.source import Task, extraction_options, read_task
 from ogi.run.workers import WorkerPool
 from ogi.schema.dictionary import write_dictionary
+from ogi.utils.files import write_bytes_atomic
 from ogi.utils.urls import is_http_url
 
 
@@ -42,6 +43,18 @@ class RunSummary:
     failed_checks: int = 0
     not_ok: int = 0
     out: Path = Path()
+    #: Hand corrections: the file applied (given, or the one the dataset kept), how many rows applied,
+    #: the rows that match no report, and whether the kept ones were dropped on request.
+    corrections: Path | None = None
+    corrections_kept: bool = False
+    corrections_applied: int = 0
+    corrections_unmatched: list[Correction] = field(default_factory=list)
+    corrections_dropped: bool = False
+    #: Files that failed or were read partly: (source, status, error).
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Stored reports whose source file is gone (removed with ``prune``).
+    orphans: list[str] = field(default_factory=list)
+    pruned: int = 0
 
 
 # -- a run -------------------------------------------------------------------------------------------
@@ -49,12 +62,18 @@ class RunSummary:
 ProgressFn = Callable[[Source, ReportRows | None], None]
 
 
-def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = None) -> RunSummary:
+def run(
+    inputs: list[str],
+    options: RunOptions,
+    progress: ProgressFn | None = None,
+    start: Callable[[int], None] | None = None,
+) -> RunSummary:
     """Read every input into the dataset at ``options.out``."""
-    if options.corrections is not None:
-        # A bad corrections file is a usage error before anything is read, not after the whole run.
-        read_corrections(Path(options.corrections))
     out = Path(options.out)
+    corrections = corrections_to_apply(options)
+    if corrections is not None:
+        # A bad corrections file is a usage error before anything is read, not after the whole run.
+        read_corrections(corrections)
     urls = [i for i in inputs if is_http_url(i)]
     paths = [i for i in inputs if not is_http_url(i)]
     local = resolve_sources(paths, exclude=[out])
@@ -66,15 +85,64 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
     if urls:
         sources += _fetch_sources(urls, options)
     sources += local
+    if start is not None:
+        start(len(sources))  # the total a progress bar counts towards
     store = Store(out)
     summary = RunSummary(out=out)
     try:
         ingest(store, sources, options, summary, progress)
-        finish(store, options)
+        _orphans(store, sources, paths, options, summary)
+        finish(store, options, summary)
         _summarise(store, summary)
     finally:
         store.close()
     return summary
+
+
+def corrections_to_apply(options: RunOptions) -> Path | None:
+    """The corrections file a run applies: the one given, else the one the dataset kept from an earlier
+    run (``DIR/corrections.csv``) unless ``drop_corrections``; None for none."""
+    if options.corrections is not None:
+        return Path(options.corrections)
+    kept = Path(options.out) / KEPT
+    if kept.is_file() and not options.drop_corrections:
+        return kept
+    return None
+
+
+def _keep_corrections(options: RunOptions, summary: RunSummary) -> None:
+    """Remember the corrections the dataset was built with (or forget them on request)."""
+    kept = Path(options.out) / KEPT
+    if options.corrections is not None:
+        given = Path(options.corrections)
+        if given.resolve() != kept.resolve():
+            write_bytes_atomic(kept, given.read_bytes())
+    elif options.drop_corrections and kept.exists():
+        kept.unlink()
+        summary.corrections_dropped = True
+
+
+def _orphans(
+    store: Store, sources: list[Source], paths: list[str], options: RunOptions, summary: RunSummary
+) -> None:
+    """Stored reports from a local file under the input folders that is not there any more: listed, and
+    with ``prune`` removed from the dataset (a source outside the folders read this time is left alone)."""
+    folders = [Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_dir()]
+    if not folders:
+        return
+    seen = {s.source for s in sources}
+    gone = []
+    for source in store.known():
+        if source in seen or is_http_url(source) or Path(source).exists():
+            continue
+        if any(Path(source).is_relative_to(f) for f in folders):
+            gone.append(source)
+    summary.orphans = sorted(gone)
+    if options.prune and gone:
+        with store.transaction() as con:
+            for source in gone:
+                store.forget_source(con, source)
+        summary.pruned = len(gone)
 
 
 def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
@@ -196,10 +264,17 @@ def copy_report(store: Store, report_id: str, source: str) -> None:
         store.insert(con, "reports", [row])
 
 
-def finish(store: Store, options: RunOptions) -> None:
+def finish(store: Store, options: RunOptions, summary: RunSummary | None = None) -> None:
     """What spans reports, recomputed at the end of every run, then the export."""
     store.refresh_duplicates()
-    apply_corrections(store, options.corrections)
+    corrections = corrections_to_apply(options)
+    applied = apply_corrections(store, corrections)
+    if summary is not None:
+        summary.corrections = corrections
+        summary.corrections_kept = corrections is not None and options.corrections is None
+        summary.corrections_applied = applied.applied
+        summary.corrections_unmatched = applied.unmatched
+        _keep_corrections(options, summary)
     refresh_cross_checks(store)
     store.export()
     write_dictionary(Path(options.out))
@@ -214,3 +289,9 @@ def _summarise(store: Store, summary: RunSummary) -> None:
     )
     summary.reports_with_failed_checks, summary.failed_checks = int(rows[0][0]), int(rows[0][1])
     summary.not_ok = sum(n for s, n in summary.statuses.items() if s != "ok")
+    summary.problems = [
+        (str(source), str(status), str(error or ""))
+        for source, status, error in store.query(
+            "SELECT source, status, error FROM reports WHERE status IN ('failed', 'partial') ORDER BY source"
+        )
+    ]

@@ -59,6 +59,14 @@ def clip(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
+def clip_start(text: str, width: int) -> str:
+    """``text`` cut from the front to at most ``width`` display columns, starting with 「…」 when cut (for
+    paths, whose end names the file)."""
+    if display_width(text) <= width:
+        return text
+    return "…" + clip(text[::-1], width)[:-1][::-1]
+
+
 def display_width(text: str) -> int:
     """Terminal columns ``text`` takes: wide and full-width characters count two."""
     import unicodedata
