@@ -21,15 +21,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ogi.analysis import metrics as metric_calc
+from ogi.analysis import spreadsheet
 from ogi.analysis.load import Dataset, DatasetError
 from ogi.analysis.options import DEFAULT_METRIC, SCOPES
 from ogi.dataset.agencies import normalise_name
 from ogi.schema.metrics import Metric, metric, metrics
-from ogi.utils.files import atomic_path, write_text_atomic
+from ogi.utils.files import write_text_atomic
 from ogi.utils.text import clip, display_width, printable
 from ogi.utils.urls import is_http_url
 
@@ -585,10 +585,11 @@ def run_compare(
         if (df["scope_basis"] == "level").any():
             title += "\nscope (level): the report states no scope; inferred from the agency's level"
     if fmt == "csv":
-        return emit(df.to_csv(index=False, lineterminator="\n"), out)
+        return emit(spreadsheet.csv_safe(df).to_csv(index=False, lineterminator="\n"), out)
     if fmt == "xlsx":
         if out is None:
             raise CompareError("--format xlsx needs --out FILE")
+        df.attrs["is_rate"] = m.is_rate and view != "failed"
         write_xlsx(out, {view: df, "metric definitions": metric_sheet()})
         return None
     if fmt != "table":
@@ -636,15 +637,16 @@ def metric_sheet() -> pd.DataFrame:
 
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """Several DataFrames as sheets of one workbook (openpyxl), written atomically."""
-    with atomic_path(Path(path), suffix=".xlsx") as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            out = df.copy()
-            for col in out.columns:
-                if out[col].dtype == object:
-                    out[col] = out[col].map(
-                        lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
-                    )
-            out.to_excel(writer, sheet_name=name[:31], index=False)
-            ws = writer.sheets[name[:31]]
-            ws.freeze_panes = "A2"
+    """Several DataFrames as sheets of one workbook (``ogi.analysis.spreadsheet``: text stays text, rates
+    of the metric columns as percentages)."""
+    rates = {m.name for m in metrics() if m.is_rate}
+    percent = {
+        name: [c for c in df.columns if c in rates or (c == "value" and _all_rates(df))]
+        for name, df in sheets.items()
+    }
+    spreadsheet.write_xlsx(path, sheets, percent=percent)
+
+
+def _all_rates(df: pd.DataFrame) -> bool:
+    """Whether the ``value`` column of a ranking or trend holds a rate (the rank sheet of a rate metric)."""
+    return bool(df.attrs.get("is_rate", False))

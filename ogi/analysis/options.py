@@ -10,4 +10,4 @@ SCOPES = ("own", "aggregate", "unknown", "all")
 #: What ``ogi compare`` writes.
 COMPARE_FORMATS = ("table", "csv", "xlsx", "html")
 #: What ``ogi export`` writes.
-EXPORT_FORMATS = ("sqlite", "csv", "xlsx", "duckdb")
+EXPORT_FORMATS = ("sqlite", "csv", "xlsx", "duckdb", "parquet")

@@ -72,3 +72,22 @@ def display_width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+#: What a spreadsheet program takes for the start of a formula (OWASP "CSV injection"): = + - @, and a
+#: tab or carriage return before one of them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell for a CSV file that a spreadsheet program opens as text, never as a formula.
+
+    OWASP's rule: a cell starting with ``= + - @`` (or a tab or carriage return) gets a leading
+    apostrophe, so 「=HYPERLINK(…)」 or 「=cmd|…」 in a report title stays the text it is. A plain signed
+    number as printed (「-1」, the raw text of a 本年增/减 cell) cannot be a formula and is left alone.
+    Control characters are shown escaped (as on the terminal)."""
+    text = printable(text)
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
