@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
 from ogi.analysis.export import export, export_csv, export_xlsx, gather
@@ -163,9 +162,9 @@ def test_xlsx_text_cells_are_text_and_control_characters_do_not_break_it(
 def test_a_failed_xlsx_write_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ogi.analysis import spreadsheet
-
     from openpyxl.workbook.workbook import Workbook
+
+    from ogi.analysis import spreadsheet
 
     def boom(self: object, filename: str) -> None:
         Path(filename).write_bytes(b"PK half a workbook")
