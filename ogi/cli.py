@@ -614,6 +614,57 @@ def export(dataset: Path, fmt: str | None, out: Path) -> None:
         click.echo(f"browse with: {hint}", err=True)
 
 
+@main.command()
+@click.argument("dataset", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv"]), default=None, help="table (default) or csv."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file.")
+@click.option(
+    "--min-n",
+    "min_n",
+    type=click.FloatRange(min=0),
+    default=10,
+    show_default=True,
+    help="A rate's change is a lead only when both years have at least N requests or cases.",
+)
+@click.option(
+    "--points",
+    type=click.FloatRange(min=0),
+    default=20,
+    show_default=True,
+    help="A rate's change of at least this many percentage points is steep.",
+)
+def leads(dataset: Path, fmt: str | None, out: Path | None, min_n: float, points: float) -> None:
+    """The candidate stories, ranked: reports whose numbers do not add up (naming the likely culprit
+    cell), steep year-on-year changes in refusals and lawsuits, carry-over that does not carry, agencies
+    that stopped publishing; each with its evidence and the command that shows it."""
+    from ogi.analysis import leads as lead_finder
+    from ogi.analysis.compare import emit, require_reports
+    from ogi.analysis.load import DatasetError, load
+    from ogi.analysis.spreadsheet import csv_safe
+
+    fmt = fmt or _format_from_suffix(out, ("table", "csv"), "table")
+    try:
+        ds = load(dataset)
+        require_reports(ds)
+        df = lead_finder.leads(ds, lead_finder.Thresholds(rate_points=points, min_n=min_n))
+        body = (
+            csv_safe(df).to_csv(index=False, lineterminator="\n")
+            if fmt == "csv"
+            else lead_finder.render_text(df)
+        )
+        text = emit(body, out)
+    except DatasetError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    if text is not None:
+        click.echo(text, nl=False)
+    elif out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
 @main.command(name="eval")
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("expected_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
