@@ -436,13 +436,29 @@ def fetch(
     default=Path("data/out"),
     show_default=True,
 )
-def show(report: str, dataset: Path) -> None:
+@click.option(
+    "--crop",
+    "crop_cell",
+    default=None,
+    metavar="CELL",
+    help="Render the part of the source page CELL was read from (a PNG; the source lines for text).",
+)
+@click.option(
+    "--crop-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where --crop writes its PNG (default: <report_id>-<CELL>.png).",
+)
+def show(report: str, dataset: Path, crop_cell: str | None, crop_out: Path | None) -> None:
     """Show one report (a file, URL or report_id) with its tables, checks and failing cells.
 
     A file that is not in the dataset (or with no dataset at all) is read on the spot, as ``ogi run``
     would read it, and nothing is written."""
     from ogi.analysis.show import NotFound, is_dataset, render, render_rows
 
+    if crop_cell is not None:
+        _crop(dataset, report, crop_cell, crop_out)
+        return
     try:
         click.echo(render(dataset, report))
         return
@@ -453,6 +469,29 @@ def show(report: str, dataset: Path) -> None:
     rows = _read_on_the_spot(Path(report))
     click.echo(f"({note}: read on the spot, nothing written)", err=True)
     click.echo(render_rows(rows.report, rows.cells, rows.checks))
+
+
+def _crop(dataset: Path, report: str, cell: str, out: Path | None) -> None:
+    """``ogi show --crop CELL``: the evidence beside the claim."""
+    from ogi.analysis.crop import CropError, crop
+    from ogi.analysis.show import NotFound, cell_of, find_report, is_dataset
+
+    try:
+        if not is_dataset(dataset):
+            raise NotFound(f"{dataset} is not an ogi dataset (no reports.parquet): run ogi run first")
+        rep = find_report(dataset, report)
+        row = cell_of(dataset, rep["report_id"], cell)
+        target = out or Path(f"{rep['report_id']}-{cell}.png")
+        done = crop(rep["source"], rep["format"], cell, row.get("locator"), target)
+    except (NotFound, CropError) as exc:
+        raise click.ClickException(str(exc)) from None
+    from ogi.schema.values import format_number
+
+    click.echo(f"{cell} = {format_number(row.get('value'))} ({row.get('status')}) at {row.get('locator')}")
+    if done.path is not None:
+        click.echo(f"wrote {done.path}")
+    if done.text is not None:
+        click.echo(done.text)
 
 
 def _read_on_the_spot(path: Path):  # type: ignore[no-untyped-def]

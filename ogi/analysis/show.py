@@ -98,6 +98,18 @@ def _cell_text(cell: dict[str, Any] | None) -> str:
     return f"{value}{mark}"
 
 
+def cell_of(dataset: Path, report_id: str, cell: str) -> dict[str, Any]:
+    """One cell row of a report; a key the report lacks gets the nearest keys it has ("did you mean")."""
+    import difflib
+
+    rows = {c["cell"]: c for c in _rows(Path(dataset) / "cells.parquet", "report_id", report_id)}
+    if cell in rows:
+        return rows[cell]
+    near = difflib.get_close_matches(cell, list(rows), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    raise NotFound(f"report {report_id} has no cell {cell!r}{hint}")
+
+
 def _or_dash(v: Any) -> str:
     """A header value, or 「–」 when it is missing (never ``None`` or ``nan``)."""
     if v is None or (isinstance(v, float) and v != v):
