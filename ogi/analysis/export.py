@@ -42,6 +42,7 @@ from ogi.dataset.datapackage import (
     descriptions,
     frame_fields,
 )
+from ogi.schema.dataset import VOCABULARIES
 from ogi.schema.dictionary import csv_text
 from ogi.schema.metrics import metrics
 from ogi.schema.template import load
@@ -196,6 +197,7 @@ INDEXES = {
 #: SQLite primary keys (Datasette links rows by them).
 SQL_PRIMARY_KEYS = {
     "report_ids": ["report_id"],
+    "metric_definitions": ["metric"],
     "reports": ["source"],
     "cells": ["report_id", "cell"],
     "agencies": ["source"],
@@ -209,6 +211,7 @@ SQL_FOREIGN_KEYS = {
     for name in ("reports", "cells", "checks", "sections", "unmapped", "agencies", "metrics", "wide")
 }
 SQL_FOREIGN_KEYS["agencies"].append(("source", "reports", "source"))
+SQL_FOREIGN_KEYS["metrics"].append(("metric", "metric_definitions", "metric"))
 #: Full-text search over the report prose: (table, its FTS5 table, the columns searched).
 SQL_FTS = [("sections", "sections_fts", ["heading", "text"])]
 
@@ -217,7 +220,8 @@ def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> None:
     with atomic_path(path) as tmp:
         con = sqlite3.connect(tmp)
         try:
-            _fill_sqlite(con, {"report_ids": report_ids(tables), **tables})
+            extra = {"metric_definitions": metric_sheet()}
+            _fill_sqlite(con, {"report_ids": report_ids(tables), **tables, **extra})
             con.commit()
         finally:
             con.close()
@@ -273,12 +277,15 @@ def datasette_metadata(tables: dict[str, pd.DataFrame], database: str) -> dict[s
         "source": SOURCE,
         "databases": {database: {"tables": {}}},
     }
-    all_tables = {"report_ids": report_ids(tables), **tables} if "wide" in tables else tables
+    all_tables = dict(tables)
+    if "wide" in tables:
+        all_tables = {"report_ids": report_ids(tables), **tables, "metric_definitions": metric_sheet()}
+    own = {"report_ids": (REPORT_IDS_TITLE, REPORT_IDS_COLUMNS), "metric_definitions": (METRICS_TITLE, {})}
     for name, df in all_tables.items():
-        desc = REPORT_IDS_COLUMNS if name == "report_ids" else descriptions(name)
+        desc = own[name][1] if name in own else descriptions(name)
         entry: dict[str, Any] = {
-            "title": TABLE_TITLES.get(name, REPORT_IDS_TITLE if name == "report_ids" else name),
-            "columns": {c: desc[c] for c in df.columns if c in desc},
+            "title": own[name][0] if name in own else TABLE_TITLES.get(name, name),
+            "columns": {c: _in_database(name, c, desc[c]) for c in df.columns if c in desc},
             "facets": [f for f in FACETS.get(name, []) if f in df.columns],
         }
         if name in LABEL_COLUMNS:
@@ -291,6 +298,31 @@ def datasette_metadata(tables: dict[str, pd.DataFrame], database: str) -> dict[s
     return meta
 
 
+#: Which vocabulary of the data dictionary a column takes its values from.
+_VOCABULARY_OF = {
+    ("reports", "format"): "format",
+    ("reports", "status"): "status",
+    ("agencies", "status"): "status",
+    ("wide", "status"): "status",
+    ("cells", "status"): "cell_status",
+    ("checks", "outcome"): "outcome",
+    ("agencies", "level"): "level",
+    ("agencies", "duplicate"): "duplicate",
+}
+
+
+def _in_database(table: str, column: str, text: str) -> str:
+    """A column description that points only at what the database holds: "the vocabulary below" (a
+    section of the data dictionary) becomes the values themselves; "the metric definitions below"
+    becomes the ``metric_definitions`` table."""
+    vocabulary = _VOCABULARY_OF.get((table, column))
+    if vocabulary and "the vocabulary below" in text:
+        values = "; ".join(f"{k}: {v}" for k, v in VOCABULARIES[vocabulary].items())
+        text = text.replace("(see the vocabulary below)", f"(values — {values})")
+    return text.replace("see the metric definitions below", "see the table metric_definitions")
+
+
+METRICS_TITLE = "Metric definitions: name, labels, unit, template versions, formula and caveats"
 REPORT_IDS_TITLE = "Report ids: one row per report, the agency and year other tables' report_id stands for"
 REPORT_IDS_COLUMNS = {
     "report_id": "First 16 hex digits of the report's sha256 (the other tables refer to it).",

@@ -39,7 +39,7 @@ def test_sqlite_tables(sqlite_dir: Path, dataset: Path):
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         fts = {n for n in names if n.startswith("sections_fts")}  # the FTS5 table and its shadow tables
-        assert names - fts == {*TABLES, "report_ids"} and "sections_fts" in fts
+        assert names - fts == {*TABLES, "report_ids", "metric_definitions"} and "sections_fts" in fts
         n_reports = pq.read_metadata(dataset / "reports.parquet").num_rows
         assert con.execute("SELECT count(*) FROM reports").fetchall()[0][0] == n_reports
         types = {r[0] for r in con.execute("SELECT DISTINCT typeof(year) FROM reports")}

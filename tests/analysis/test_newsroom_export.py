@@ -85,6 +85,10 @@ def test_datasette_metadata_points_only_at_what_exists(
         assert cols, name
         assert set(entry["columns"]) <= cols and set(entry["facets"]) <= cols
     assert tables["sections"]["fts_table"] == "sections_fts"
+    text = json.dumps(meta, ensure_ascii=False)
+    assert "below" not in text  # nothing points at a section of a document that is not in the database
+    assert "ok: tables 二, 三 and 四 recognised" in tables["reports"]["columns"]["status"]
+    assert "metric_definitions" in tables["metrics"]["columns"]["metric"]
     assert tables["report_ids"]["label_column"] == "label"
 
 
