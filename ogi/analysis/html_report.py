@@ -127,6 +127,17 @@ def _v(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
+def _shown(value: Any) -> str:
+    """A value as the page prints it: nothing for a missing one (never ``nan`` or ``<NA>``)."""
+    return "" if _v(value) == "" else str(value)
+
+
+def _failed(r: Any) -> bool:
+    """Whether a row's report fails a hard check (a missing count is not a failure)."""
+    n = r.get("n_checks_failed")
+    return _v(n) != "" and int(n) > 0
+
+
 def _link(href: str, text: str) -> str:
     return f'<a href="{escape(href, quote=True)}">{escape(text)}</a>'
 
@@ -389,7 +400,7 @@ def render(
         _h2("ranking"),
     ]
     chart_items = [
-        (str(r["agency"]), float(r["value"]), int(r["n_checks_failed"]) > 0)
+        (_shown(r["agency"]), float(r["value"]), _failed(r))
         for r in ranked.to_dict("records")
         if _nan(r["value"]) is not None
     ]
@@ -413,7 +424,7 @@ def render(
     )
     for r in ranked.to_dict("records"):
         href = value_href(ds, m, r, cache)
-        flag = int(r["n_checks_failed"]) > 0
+        flag = _failed(r)
         css = " ".join(
             c for c in ("flag" if flag else "", "hl" if r["agency_id"] in highlighted else "") if c
         )
@@ -425,11 +436,11 @@ def render(
                 td_text(r["province"]),
                 td_text(r["city"]),
                 td_text(r["county"]),
-                td_num(r["year"], str(r["year"])),
+                td_num(r["year"], _shown(r["year"])),
                 td_text(_scope_text(r)),
                 td_num(r["value"], format_value(m, r["value"]), href),
                 td_num(r["n"], format_value(None, r["n"]) if _v(r["n"]) != "" else ""),
-                td_num(r["n_checks_failed"], str(r["n_checks_failed"]), css="n bad" if flag else "n"),
+                td_num(r["n_checks_failed"], _shown(r["n_checks_failed"]), css="n bad" if flag else "n"),
                 _source_cell(r["source"]),
             ],
             css,
@@ -491,7 +502,7 @@ def _trend_section(ds: Dataset, m: Metric, followed: pd.DataFrame, cache: dict[t
         table.add(
             [
                 td_text(r["agency"], source_href(r["source"], None, r["format"])),
-                td_num(r["year"], str(r["year"])),
+                td_num(r["year"], _shown(r["year"])),
                 td_text(r["template_version"]),
                 td_text(_scope_text(r)),
                 td_num(r["value"], format_value(m, r["value"]), value_href(ds, m, r, cache)),
@@ -500,7 +511,7 @@ def _trend_section(ds: Dataset, m: Metric, followed: pd.DataFrame, cache: dict[t
                 f'<td class="{"bad" if brk else ""}">{escape(brk)}</td>',
                 f'<td class="{"bad" if carry == "fail" else ""}" title="{escape(detail, quote=True)}">'
                 f"{escape(carry)}{(' — ' + escape(detail)) if detail else ''}</td>",
-                td_num(r["n_checks_failed"], str(r["n_checks_failed"])),
+                td_num(r["n_checks_failed"], _shown(r["n_checks_failed"])),
             ],
             "flag" if brk else "",
         )
@@ -542,7 +553,7 @@ def _failed_section(ds: Dataset, failed: pd.DataFrame) -> str:
         table.add(
             [
                 td_text(r["agency"], href),
-                td_num(r["year"], str(r["year"])),
+                td_num(r["year"], _shown(r["year"])),
                 td_text(r["rule"]),
                 td_text(r["target"]),
                 td_num(r["left"], format_value(None, r["left"]), href),
