@@ -86,7 +86,9 @@ def test_missing_scope_is_never_a_break_nor_printed(ds, tmp_path):
     from ogi.analysis.html_report import render
 
     page = render(d, "refused_rate", Filters(agency="统计局"))
-    assert ">nan<" not in page.lower() and "scope nan" not in page.lower() and "&lt;na&gt;" not in page.lower()
+    assert (
+        ">nan<" not in page.lower() and "scope nan" not in page.lower() and "&lt;na&gt;" not in page.lower()
+    )
     # the trend is one line, not loose dots cut apart by breaks that are not there
     assert '<polyline class="line"' in page and 'class="brk"' not in page
 
