@@ -6,10 +6,12 @@ ogi show --dataset data/out data/samples/jiaxing-stats-2022.txt
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,8 +19,10 @@ from ogi import __version__
 from ogi.analysis.options import COMPARE_FORMATS, DEFAULT_METRIC, EXPORT_FORMATS, SCOPES
 from ogi.extractors import PDF_ENGINES
 from ogi.run.options import RUN_ENGINES, RunOptions
+from ogi.utils.limits import READ_MAX_MEMORY_MB, READ_TIMEOUT
 
 if TYPE_CHECKING:
+    from ogi.fetchers.http import FetchPolicy
     from ogi.run.pipeline import RunSummary
 
 DEFAULT_INPUTS = ("data/samples",)
@@ -79,9 +83,37 @@ def main() -> None:
 
 
 def read_url_list(path: Path) -> list[str]:
-    """URLs from a file, one per line; blank lines and lines starting with # are skipped."""
-    lines = (line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines())
+    """URLs from a file, one per line; blank lines and lines starting with # are skipped.
+
+    The file is UTF-8, UTF-16 with its BOM (Windows Notepad's "Unicode") or GBK (a list saved on a
+    Chinese Windows), since URLs often carry Chinese path names; anything else is refused in one line.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"--urls: cannot read {path}: {exc.strerror or exc}") from exc
+    text = _decode_list(data)
+    if text is None:
+        raise click.ClickException(f"--urls: {path} is not text in UTF-8, UTF-16 (with its BOM) or GBK")
+    lines = (line.strip() for line in text.splitlines())
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def _decode_list(data: bytes) -> str | None:
+    import codecs
+
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codecs_to_try = ["utf-16"]
+    else:
+        codecs_to_try = ["utf-8-sig", "gb18030"]
+    for codec in codecs_to_try:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    return None
 
 
 #: Options ``run`` and ``fetch`` share.
@@ -100,6 +132,82 @@ _CACHE_OPTION = click.option(
 )
 
 
+_POSITIVE = click.FloatRange(min=0, min_open=True)
+
+
+def _fetch_policy_options(timeout_flag: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The fetch policy's options, shared by ``fetch`` and ``run`` (for URL inputs); the command gets
+    one ``policy`` argument. ``run``'s own ``--timeout`` limits reading a file, so there the HTTP read
+    timeout is ``--fetch-timeout``."""
+    options = [
+        click.option(
+            "--ignore-robots",
+            is_flag=True,
+            help="Do not obey robots.txt. Only when you have the right to, and take responsibility for it.",
+        ),
+        click.option(
+            "--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+            help="Seconds between requests to a host.",
+        ),
+        click.option(
+            "--per-host", type=click.IntRange(min=1), default=2, show_default=True,
+            help="Requests in flight per host.",
+        ),
+        click.option(
+            timeout_flag, "fetch_timeout", type=_POSITIVE, default=30.0, show_default=True,
+            help="Seconds to connect, and between two bytes of an answer.",
+        ),
+        click.option(
+            "--deadline", type=_POSITIVE, default=600.0, show_default=True,
+            help="Seconds one request may take in all, however slowly the server sends.",
+        ),
+        click.option(
+            "--retries", type=click.IntRange(min=0), default=3, show_default=True,
+            help="Retries after timeouts and 5xx answers.",
+        ),
+        click.option(
+            "--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True,
+            help="Seconds before the first retry.",
+        ),
+        click.option(
+            "--max-size", type=_POSITIVE, default=100.0, show_default=True, help="Largest file kept, in MB."
+        ),
+        click.option(
+            "--allow-private",
+            is_flag=True,
+            help="Fetch from private, loopback and link-local addresses too (refused by default, redirects "
+            "included): only for a server of your own.",
+        ),
+    ]  # fmt: skip
+    names = ("ignore_robots", "delay", "per_host", "fetch_timeout", "deadline", "retries", "backoff",
+             "max_size", "allow_private")  # fmt: skip
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def with_policy(*args: Any, **kwargs: Any) -> None:
+            from ogi.fetchers.http import FetchPolicy
+
+            given = {name: kwargs.pop(name) for name in names}
+            kwargs["policy"] = FetchPolicy(
+                delay=given["delay"],
+                per_host=given["per_host"],
+                timeout=given["fetch_timeout"],
+                deadline=given["deadline"],
+                retries=given["retries"],
+                backoff=given["backoff"],
+                max_bytes=int(given["max_size"] * 1024 * 1024),
+                respect_robots=not given["ignore_robots"],
+                allow_private=given["allow_private"],
+            )
+            command(*args, **kwargs)
+
+        for option in reversed(options):
+            with_policy = option(with_policy)
+        return with_policy
+
+    return decorate
+
+
 @main.command()
 @click.argument("inputs", nargs=-1)
 @_URLS_OPTION
@@ -111,13 +219,15 @@ _CACHE_OPTION = click.option(
     help="Dataset folder.",
 )
 @_CACHE_OPTION
-@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
+)
 @click.option("--engine", type=click.Choice(RUN_ENGINES), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option(
     "--timeout",
     type=float,
-    default=300,
+    default=READ_TIMEOUT,
     show_default=True,
     help="Seconds one file may take before it is recorded as failed.",
 )
@@ -125,7 +235,7 @@ _CACHE_OPTION = click.option(
     "--max-memory",
     "max_memory",
     type=int,
-    default=2048,
+    default=READ_MAX_MEMORY_MB,
     show_default=True,
     help="MB one worker may use reading a file before it is recorded as failed.",
 )
@@ -150,6 +260,7 @@ _CACHE_OPTION = click.option(
 @click.option("--strict", is_flag=True, help="Exit non-zero when any report is not ok.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--verbose", "-v", is_flag=True, help="One line per file on stderr (status and source).")
+@_fetch_policy_options("--fetch-timeout")
 def run(
     inputs: tuple[str, ...],
     urls_file: Path | None,
@@ -168,9 +279,11 @@ def run(
     strict: bool,
     quiet: bool,
     verbose: bool,
+    policy: FetchPolicy,
 ) -> None:
     """Read report files, folders (recursively) or URLs into a dataset (default: data/samples)."""
     from ogi.dataset.corrections import CorrectionsError
+    from ogi.dataset.store import StoreError
     from ogi.run import pipeline
 
     items = list(inputs)
@@ -190,6 +303,7 @@ def run(
             max_memory_mb=max_memory,
             engine=engine,
             scheduler=scheduler,
+            fetch_policy=policy,
             drop_corrections=drop_corrections,
             prune=prune,
         )
@@ -198,12 +312,14 @@ def run(
     bar = _Progress(enabled=not quiet, verbose=verbose)
     try:
         summary = pipeline.run(items, options, progress=bar.update, start=bar.start)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CorrectionsError) as exc:
         raise click.UsageError(str(exc)) from exc
-    except CorrectionsError as exc:
-        raise click.UsageError(str(exc)) from exc
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         bar.close()
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
     for line in summary_lines(summary, out):
         click.echo(line)
     if strict and summary.not_ok:
@@ -312,23 +428,7 @@ class _Progress:
 )
 @_CACHE_OPTION
 @click.option("--refresh", is_flag=True, help="Download again what the cache already holds.")
-@click.option(
-    "--ignore-robots",
-    is_flag=True,
-    help="Do not obey robots.txt. Only when you have the right to, and take responsibility for it.",
-)
-@click.option(
-    "--delay", type=float, default=1.0, show_default=True, help="Seconds between requests to a host."
-)
-@click.option("--per-host", type=int, default=2, show_default=True, help="Requests in flight per host.")
-@click.option(
-    "--timeout", type=float, default=30.0, show_default=True, help="Seconds before a request times out."
-)
-@click.option(
-    "--retries", type=int, default=3, show_default=True, help="Retries after timeouts and 5xx answers."
-)
-@click.option("--backoff", type=float, default=1.0, show_default=True, help="Seconds before the first retry.")
-@click.option("--max-size", type=float, default=100.0, show_default=True, help="Largest file kept, in MB.")
+@_fetch_policy_options("--timeout")
 @click.option("--max-pages", type=int, default=50, show_default=True, help="Index pages read per crawl.")
 @click.option(
     "--max-depth",
@@ -346,13 +446,7 @@ def fetch(
     pattern: str | None,
     cache: Path,
     refresh: bool,
-    ignore_robots: bool,
-    delay: float,
-    per_host: int,
-    timeout: float,
-    retries: int,
-    backoff: float,
-    max_size: float,
+    policy: FetchPolicy,
     max_pages: int,
     max_depth: int,
     max_images: int,
@@ -366,29 +460,21 @@ def fetch(
 
     from ogi.extractors.html.walk import page_links
     from ogi.fetchers import jobs as fetchers
-    from ogi.utils.urls import is_http_url
+    from ogi.utils.urls import names_url
 
     items = list(urls)
     if urls_file is not None:
         items += read_url_list(urls_file)
-    bad = [u for u in [*items, *crawl_urls] if not is_http_url(u)]
+    # Not a web address at all: a usage error. A malformed http(s) URL fails alone, in the summary.
+    bad = [u for u in [*items, *crawl_urls] if not names_url(u)]
     if bad:
-        raise click.UsageError(f"not an http(s) URL: {bad[0]}")
+        raise click.UsageError(f"not an http(s) URL: {bad[0]!r}")
     if not items and not crawl_urls:
         raise click.UsageError("give URLs, --urls FILE or --crawl INDEX_URL")
     try:
         compiled = re.compile(pattern) if pattern else None
     except re.error as exc:
         raise click.UsageError(f"--pattern: {exc}") from exc
-    policy = fetchers.FetchPolicy(
-        delay=delay,
-        per_host=per_host,
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        max_bytes=int(max_size * 1024 * 1024),
-        respect_robots=not ignore_robots,
-    )
     options = fetchers.CrawlOptions(
         pattern=compiled,
         max_pages=max_pages,

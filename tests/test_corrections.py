@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import ogi.run.source
 from ogi.analysis.show import render
 from ogi.cli import main
+from ogi.dataset.corrections import CorrectionsError, read_corrections
 from ogi.run.options import RunOptions
 from ogi.run.pipeline import run
 
@@ -413,3 +414,19 @@ def test_values_that_are_not_numbers(src: Path, tmp_path: Path, value: str) -> N
     fix = _write(tmp_path / "fix.csv", [{"source": str(src), "cell": PENALTY, "value": value}])
     with pytest.raises(CorrectionsError, match="is not a number"):
         read_corrections(fix)
+
+
+def test_a_field_past_the_csv_limit_is_one_line(tmp_path: Path) -> None:
+    """A corrections field over 128 KB (the csv module's limit) is refused with file and line, not a
+    traceback."""
+    path = tmp_path / "fix.csv"
+    path.write_text(
+        'source,cell,value,reason,by\n/x/a.txt,t3.granted.total,3,"' + "长" * 140_000 + '",me\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CorrectionsError, match=r"fix\.csv:2: not a readable CSV row"):
+        read_corrections(path)
+    result = CliRunner().invoke(
+        main, ["run", str(tmp_path), "--out", str(tmp_path / "out"), "--corrections", str(path)]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output and "fix.csv:2" in result.output

@@ -34,7 +34,10 @@ from tests.cms_site import (
     report_body,
 )
 
-FAST = ["--delay", "0", "--timeout", "0.5", "--retries", "1", "--backoff", "0.05"]
+#: A fast client, allowed to fetch from this machine (the site is on 127.0.0.1).
+FAST = ["--delay", "0", "--timeout", "0.5", "--retries", "1", "--backoff", "0.05", "--allow-private"]
+#: The same for ``ogi run URL`` (its ``--timeout`` limits reading a file).
+RUN_FAST = ["--delay", "0", "--fetch-timeout", "0.5", "--retries", "0", "--allow-private"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
 
 SH = "/col/nb/202001/t20200131_sh.html"
@@ -293,10 +296,7 @@ def test_depth_one_leaves_attachments_and_images(site: CmsSite, tmp_path: Path) 
     assert site.hits[DOCX] == 0 and site.hits["/images/nb2020-t2.png"] == 0
 
 
-def test_run_with_urls_fetches_then_reads(site: CmsSite, tmp_path: Path, monkeypatch) -> None:
-    from ogi.fetchers import http
-
-    monkeypatch.setattr(http, "DEFAULT_POLICY", http.FetchPolicy(delay=0, timeout=0.5, retries=0))
+def test_run_with_urls_fetches_then_reads(site: CmsSite, tmp_path: Path) -> None:
     urls = tmp_path / "urls.txt"
     urls.write_text(
         f"# reports\n{site.url(ATT)}\n\n{site.url(MISSING)}\n{site.url(SH)}#top\n{site.url(PRIVATE)}\n",
@@ -304,7 +304,20 @@ def test_run_with_urls_fetches_then_reads(site: CmsSite, tmp_path: Path, monkeyp
     )
     cache, out = tmp_path / "cache", tmp_path / "out"
     result = CliRunner().invoke(
-        main, ["run", "--urls", str(urls), "--cache", str(cache), "--out", str(out), "-q", "--jobs", "1"]
+        main,
+        [
+            "run",
+            "--urls",
+            str(urls),
+            "--cache",
+            str(cache),
+            "--out",
+            str(out),
+            "-q",
+            "--jobs",
+            "1",
+            *RUN_FAST,
+        ],
     )
     assert result.exit_code == 0, result.output
     reports = reports_of(out)

@@ -14,7 +14,7 @@ from ogi.fetchers.links import create_page_urls, read_index
 from ogi.run.inputs import resolve_sources
 from tests.cms_site import CmsSite, Route
 
-FAST = FetchPolicy(delay=0, timeout=0.5, retries=2, backoff=0.01)
+FAST = FetchPolicy(delay=0, timeout=0.5, retries=2, backoff=0.01, allow_private=True)
 
 
 @pytest.fixture()

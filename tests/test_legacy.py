@@ -19,7 +19,7 @@ from ogi.extractors import ExtractionError, ExtractOptions, detect, legacy
 from ogi.run.source import read_source
 from tests.generators.docx import fill_template
 from tests.generators.expected import expected_cell, header_unit_of
-from tests.generators.libreoffice import convert_batch, require_soffice
+from tests.generators.libreoffice import convert_batch, require_calc, require_soffice
 from tests.generators.values import cell_keys, sample_sections, sample_values
 from tests.generators.xlsx import fill_workbook
 
@@ -28,18 +28,24 @@ TITLE = f"{AGENCY}2022年政府信息公开工作年度报告"
 
 
 @pytest.fixture(scope="session")
-def legacy_files() -> dict[str, bytes]:
-    """A .doc and an .xls made by LibreOffice from known values, and the workbook with its formulas
-    computed by LibreOffice."""
+def legacy_doc() -> bytes:
+    """A .doc made by LibreOffice (Writer) from known values."""
     require_soffice()
     values = sample_values("2021")
     docx_bytes = fill_template(values, title=TITLE, sections=sample_sections(AGENCY, 2022, values))
-    workbook = fill_workbook(values, title=TITLE, formulas=True)
     odt = convert_batch({"report.docx": docx_bytes}, "odt")["report.docx"]
-    doc = convert_batch({"report.odt": odt}, "doc")["report.odt"]
+    return convert_batch({"report.odt": odt}, "doc")["report.odt"]
+
+
+@pytest.fixture(scope="session")
+def legacy_sheets() -> dict[str, bytes]:
+    """An .xls made by LibreOffice Calc from known values, and the workbook with its formulas computed
+    by Calc (skipped where only Writer is installed)."""
+    require_calc()
+    workbook = fill_workbook(sample_values("2021"), title=TITLE, formulas=True)
     xls = convert_batch({"tables.xlsx": workbook}, "xls")["tables.xlsx"]
     computed = convert_batch({"tables.xlsx": workbook}, "xlsx")["tables.xlsx"]
-    return {"doc": doc, "xls": xls, "xlsx": computed}
+    return {"xls": xls, "xlsx": computed}
 
 
 def assert_values(rows, values, version="2021"):
@@ -51,8 +57,8 @@ def assert_values(rows, values, version="2021"):
 
 
 @pytest.mark.slow
-def test_doc_is_read_through_libreoffice(legacy_files):
-    data = legacy_files["doc"]
+def test_doc_is_read_through_libreoffice(legacy_doc):
+    data = legacy_doc
     assert detect(data, "report.doc") == "doc"
     rows = read_source("report.doc", data, name="report.doc")
     assert {k: rows.report[k] for k in ("format", "status", "template_version", "agency", "year")} == {
@@ -67,8 +73,8 @@ def test_doc_is_read_through_libreoffice(legacy_files):
 
 
 @pytest.mark.slow
-def test_xls_is_read_through_libreoffice_with_its_formulas_computed(legacy_files):
-    data = legacy_files["xls"]
+def test_xls_is_read_through_libreoffice_with_its_formulas_computed(legacy_sheets):
+    data = legacy_sheets["xls"]
     assert detect(data, "tables.xls") == "xls"
     rows = read_source("tables.xls", data, name="tables.xls")
     assert (rows.report["format"], rows.report["status"], rows.report["template_version"]) == (
@@ -80,8 +86,8 @@ def test_xls_is_read_through_libreoffice_with_its_formulas_computed(legacy_files
 
 
 @pytest.mark.slow
-def test_formulas_computed_by_a_spreadsheet_are_read_as_their_values(legacy_files):
-    rows = read_source("computed.xlsx", legacy_files["xlsx"])
+def test_formulas_computed_by_a_spreadsheet_are_read_as_their_values(legacy_sheets):
+    rows = read_source("computed.xlsx", legacy_sheets["xlsx"])
     assert rows.report["status"] == "ok"
     assert_values(rows, sample_values("2021"))
 
@@ -208,3 +214,18 @@ def test_real_soffice_is_found_when_installed():
     if shutil.which("soffice") is None and not os.environ.get("OGI_CI"):
         pytest.skip("LibreOffice not installed")
     assert legacy.find_soffice() is not None
+
+
+def test_fixtures_needing_calc_are_told_apart_from_writer_only(tmp_path):
+    """Debian installs Writer and Calc as separate packages: with Writer alone, the spreadsheet fixtures
+    skip (``require_calc``) instead of failing in LibreOffice."""
+    from tests.generators.libreoffice import has_calc
+
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "soffice").write_text("")
+    (program / "libswlo.so").write_text("")
+    assert not has_calc(str(program / "soffice"))
+    (program / "libsclo.so").write_text("")
+    assert has_calc(str(program / "soffice"))
+    assert has_calc(str(tmp_path / "elsewhere" / "soffice"))  # an unknown layout: assume it is there

@@ -24,9 +24,20 @@ def _section(title: str) -> str:
 def test_the_readme_names_the_two_commands_ci_runs() -> None:
     two = _section("Two commands")
     assert "pip install -e . && ogi run" in two
-    test_command = re.findall(r"pip install -e '[^']*' && pytest", two)
+    test_command = re.findall(r"pip install (?:-c \S+ )?-e '[^']*' && pytest", two)
     assert test_command, "the test command"
     assert test_command[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    # The pins it installs exist and pin every package (a constraints file, as pip reads it).
+    pins = re.search(r"-c (\S+)", test_command[0])
+    assert pins, "the test command installs the pinned versions"
+    lines = [
+        line.strip()
+        for line in (ROOT / pins.group(1)).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    pinned = re.compile(r"[A-Za-z0-9._-]+==[^\s=;]+( ; .+)?")  # a marker may say where a pin applies
+    assert lines and all(pinned.fullmatch(line) for line in lines), lines[:5]
+    assert {"pdfplumber", "pypdfium2", "pandas", "duckdb"} <= {line.split("==")[0].lower() for line in lines}
 
 
 def test_ogi_run_without_arguments_reads_the_samples_and_the_pandas_example_runs(tmp_path: Path) -> None:

@@ -102,7 +102,8 @@ def test_a_crashing_reader_is_recorded(tmp_path: Path, jiaxing_bytes: bytes) -> 
 
         def kill_busy_worker() -> None:
             for w in pool.workers:
-                if w.task is not None and w.task.source == "huge":
+                task = pool.tasks.get(id(w))
+                if w.busy and task is not None and task.source == "huge":
                     os.kill(w.process.pid or 0, signal.SIGKILL)
 
         timer = threading.Timer(1.5, kill_busy_worker)

@@ -95,7 +95,8 @@ def report_view(ds: Dataset, canonical_only: bool = True) -> pd.DataFrame:
     a = ds.agencies
     if canonical_only:
         a = a[a["canonical"]]
-    rep = ds.reports.drop_duplicates("source").set_index("source")[["format", "title"]]
+    cols = ["format", "title"] + (["form"] if "form" in ds.reports.columns else [])
+    rep = ds.reports.drop_duplicates("source").set_index("source")[cols]
     view = a.join(rep, on="source").join(ds.metrics, on="report_id")
     scope, basis = compared_scope(view)
     view = view.assign(scope=scope, scope_basis=basis)
@@ -330,6 +331,25 @@ TREND_COLUMNS = [
 ]
 
 
+PRE_BREAK = "pre-2019 form→national template: other definitions, not one series"
+
+
+def pre2019_break(prev: Mapping[Any, Any], rec: Mapping[Any, Any]) -> str | None:
+    """The break between a pre-2019 report and a template report, or between two pre-2019 forms."""
+    a, b = prev.get("template_version"), rec.get("template_version")
+    if (a == "pre2019") != (b == "pre2019"):
+        return f"template {a}→{b} ({PRE_BREAK})"
+    if a == b == "pre2019" and _form(prev) != _form(rec):
+        return f"pre-2019 form {_form(prev)}→{_form(rec)}"
+    return None
+
+
+def _form(rec: Mapping[Any, Any]) -> str:
+    """A pre-2019 report's form, ``prose`` when it has none (a missing form is NaN in pandas 3)."""
+    form = rec.get("form")
+    return str(form) if _known(form) else "prose"
+
+
 def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None = None) -> pd.DataFrame:
     """Each matching agency across years: the metric, its change from the previous report, the breaks.
 
@@ -351,7 +371,10 @@ def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | Non
             rec["previous"] = rec["change"] = rec["change_pct"] = rec["break"] = None
             if prev is not None:
                 breaks = []
-                if (
+                pre_break = pre2019_break(prev, rec)  # issue 17: 2018→2019 is never one series
+                if pre_break:
+                    breaks.append(pre_break)
+                elif (
                     _known(prev["template_version"])
                     and _known(rec["template_version"])
                     and prev["template_version"] != rec["template_version"]
@@ -363,7 +386,7 @@ def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | Non
                     breaks.append(f"scope {prev['scope']}→{rec['scope']}")
                 rec["break"] = "; ".join(breaks) or None
                 rec["previous"] = prev["value"]
-                if pd.notna(rec["value"]) and pd.notna(prev["value"]):
+                if pd.notna(rec["value"]) and pd.notna(prev["value"]) and not pre_break:
                     rec["change"] = rec["value"] - prev["value"]
                     if prev["value"]:
                         rec["change_pct"] = rec["change"] / abs(prev["value"])

@@ -15,6 +15,10 @@ import pyarrow.parquet as pq
 
 from ogi.analysis import metrics as metric_calc
 from ogi.dataset.agencies import build_agencies
+from ogi.dataset.publish import JOURNAL, check_run_ids
+
+#: The parquet files a run publishes together.
+TABLE_FILES = ("reports", "cells", "checks", "sections", "unmapped", "agencies")
 
 
 class DatasetError(ValueError):
@@ -54,6 +58,12 @@ def load(dataset: Path) -> Dataset:
     dataset = Path(dataset)
     if not (dataset / "reports.parquet").exists():
         raise DatasetError(f"{dataset} is not an ogi dataset (no reports.parquet)")
+    if (dataset / JOURNAL).exists():
+        raise DatasetError(f"{dataset} is half published (an interrupted run): run `ogi run` on it again")
+    try:
+        check_run_ids(dataset / f"{name}.parquet" for name in TABLE_FILES)
+    except ValueError as exc:
+        raise DatasetError(str(exc)) from exc
     reports = _read(dataset / "reports.parquet")
     agencies_path = dataset / "agencies.parquet"
     agencies = _read(agencies_path) if agencies_path.exists() else to_frame(build_agencies(dataset))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ogi.schema.identities import total_parts
-from ogi.schema.metrics import Metric, metrics
+from ogi.schema.metrics import PRE2019, Metric, metrics
 from ogi.schema.template import VERSIONS, load
 
 #: Cell statuses whose value is a reading.
@@ -63,6 +63,8 @@ def _null_unknown_totals(wide: pd.DataFrame, frame: pd.DataFrame) -> None:
 @cache
 def expand(patterns: tuple[str, ...], version: str) -> tuple[str, ...]:
     """The template cell keys of ``version`` the patterns name, in template order."""
+    if version == PRE2019:  # pre.* keys are listed, never patterns
+        return tuple(dict.fromkeys(p for p in patterns if not any(ch in p for ch in "*?[")))
     keys = load().cell_keys(version)
     if version == "2021":  # the 2021 variant printing （六）其他处理 as one row
         keys = keys + [k for k in load().cell_keys(version, other_single_row=True) if k not in keys]
@@ -79,7 +81,8 @@ def anchor_cell(m: Metric, version: str | None) -> str | None:
     """The cell a metric's value links to: its first input (the numerator of a ratio)."""
     if version not in m.versions or m.kind not in ("sum", "ratio"):
         return None
-    keys = expand(m.inputs or m.numerator, str(version))
+    inputs, numerator, _den = m.parts(str(version))
+    keys = expand(inputs or numerator, str(version))
     return keys[0] if keys else None
 
 
@@ -94,17 +97,18 @@ def _sum_all(values: np.ndarray, columns: dict[str, int], keys: Iterable[str]) -
 
 def _table_metric(m: Metric, values: np.ndarray, columns: dict[str, int], versions: np.ndarray) -> np.ndarray:
     out = np.full(values.shape[0], np.nan)
-    for version in VERSIONS:
+    for version in (*VERSIONS, PRE2019):
         if version not in m.versions:
             continue
         rows = versions == version
         if not rows.any():
             continue
+        inputs, numerator, denominator = m.parts(version)
         if m.kind == "sum":
-            value = _sum_all(values, columns, expand(m.inputs, version))
+            value = _sum_all(values, columns, expand(inputs, version))
         else:
-            num = _sum_all(values, columns, expand(m.numerator, version))
-            den = _sum_all(values, columns, expand(m.denominator, version))
+            num = _sum_all(values, columns, expand(numerator, version))
+            den = _sum_all(values, columns, expand(denominator, version))
             with np.errstate(divide="ignore", invalid="ignore"):
                 value = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
         out[rows] = value[rows]

@@ -239,11 +239,11 @@ def build_agencies(dataset: Path) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=arrow_schema("agencies"))
 
 
-def write_agencies(out_dir: Path) -> Path:
+def write_agencies(out_dir: Path, run_id: str | None = None) -> Path:
     """Write ``out_dir/agencies.parquet`` (atomically) and ``datapackage.json`` beside it."""
     out_dir = Path(out_dir)
     table = build_agencies(out_dir)
     target = out_dir / "agencies.parquet"
-    write_parquet_atomic(target, table.schema, table.to_batches())
+    write_parquet_atomic(target, table.schema, table.to_batches(), run_id)
     write_datapackage(out_dir)
     return target

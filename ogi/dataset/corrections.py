@@ -27,8 +27,11 @@ from ogi.dataset.rows import check_row
 from ogi.dataset.store import Store
 from ogi.schema.cells import CellValue
 from ogi.schema.identities import run_identities, run_prose_checks
+from ogi.schema.pre2019 import cell_parts
+from ogi.schema.pre2019 import dictionary_rows as pre2019_keys
 from ogi.schema.report import status_of_cells
 from ogi.schema.template import load
+from ogi.utils.files import local_source
 from ogi.utils.text import dumps
 from ogi.utils.urls import is_http_url
 
@@ -67,7 +70,7 @@ def read_corrections(path: Path) -> list[Correction]:
     """Parse and validate a corrections CSV."""
     t = load()
     known = {s.key for s in t.all_specs()} | {f"t3.{r.key}.legal_person_subtotal" for r in t.t3_rows}
-    out: list[Correction] = []
+    known |= {r["key"] for r in pre2019_keys()}  # issue 17: the pre-2019 forms' and prose keys
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -82,44 +85,52 @@ def read_corrections(path: Path) -> list[Correction]:
             raise CorrectionsError(f"{path}: not UTF-8 or GB18030 text") from None
     with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
-        if reader.fieldnames:
-            reader.fieldnames = [f.strip() for f in reader.fieldnames]
-        fields = set(reader.fieldnames or [])
-        missing = [c for c in REQUIRED if c not in fields]
-        if missing or not ({"source", "report_id"} & fields):
-            what = f" (no {', '.join(missing)} column)" if missing else " (no source or report_id column)"
-            raise CorrectionsError(
-                f"{path}:1: needs the columns cell, value, reason, by and source or report_id{what}"
+        try:
+            return _rows(path, reader, known)
+        except csv.Error as exc:  # a field past the csv module's limit (128 KB), a stray quote …
+            raise CorrectionsError(f"{path}:{reader.line_num + 1}: not a readable CSV row ({exc})") from None
+
+
+def _rows(path: Path, reader: csv.DictReader[str], known: set[str]) -> list[Correction]:
+    out: list[Correction] = []
+    if reader.fieldnames:
+        reader.fieldnames = [f.strip() for f in reader.fieldnames]
+    fields = set(reader.fieldnames or [])
+    missing = [c for c in REQUIRED if c not in fields]
+    if missing or not ({"source", "report_id"} & fields):
+        what = f" (no {', '.join(missing)} column)" if missing else " (no source or report_id column)"
+        raise CorrectionsError(
+            f"{path}:1: needs the columns cell, value, reason, by and source or report_id{what}"
+        )
+    width = len(reader.fieldnames or [])
+    for row in reader:
+        n = reader.line_num
+        if None in row.values():
+            got = width - sum(1 for v in row.values() if v is None)
+            raise CorrectionsError(f"{path}:{n}: a short row ({got} fields where the header has {width})")
+        if None in row:
+            raise CorrectionsError(f"{path}:{n}: a long row (more fields than the header's {width})")
+        cell = (row.get("cell") or "").strip()
+        if cell not in known:
+            raise CorrectionsError(f"{path}:{n}: unknown cell key {cell!r}")
+        value = _number((row.get("value") or "").strip(), f"{path}:{n}")
+        source = (row.get("source") or "").strip() or None
+        report_id = (row.get("report_id") or "").strip() or None
+        if source is None and report_id is None:
+            raise CorrectionsError(f"{path}:{n}: needs a source or a report_id")
+        if source and not is_http_url(source):
+            source = local_source(source)
+        out.append(
+            Correction(
+                source,
+                report_id,
+                cell,
+                value,
+                (row.get("reason") or "").strip(),
+                (row.get("by") or "").strip(),
+                n,
             )
-        width = len(reader.fieldnames or [])
-        for row in reader:
-            n = reader.line_num
-            if None in row.values():
-                got = width - sum(1 for v in row.values() if v is None)
-                raise CorrectionsError(f"{path}:{n}: a short row ({got} fields where the header has {width})")
-            if None in row:
-                raise CorrectionsError(f"{path}:{n}: a long row (more fields than the header's {width})")
-            cell = (row.get("cell") or "").strip()
-            if cell not in known:
-                raise CorrectionsError(f"{path}:{n}: unknown cell key {cell!r}")
-            value = _number((row.get("value") or "").strip(), f"{path}:{n}")
-            source = (row.get("source") or "").strip() or None
-            report_id = (row.get("report_id") or "").strip() or None
-            if source is None and report_id is None:
-                raise CorrectionsError(f"{path}:{n}: needs a source or a report_id")
-            if source and not is_http_url(source):
-                source = str(Path(source).expanduser().resolve())
-            out.append(
-                Correction(
-                    source,
-                    report_id,
-                    cell,
-                    value,
-                    (row.get("reason") or "").strip(),
-                    (row.get("by") or "").strip(),
-                    n,
-                )
-            )
+        )
     return out
 
 
@@ -178,8 +189,7 @@ def apply_corrections(store: Store, path: Path | None) -> Applied:
                     "SELECT year, agency FROM reports WHERE report_id = ? LIMIT 1", [rid]
                 ).fetchall()
                 year, agency = meta[0] if meta else (None, None)
-                table, rest = c.cell.split(".", 1)
-                row_key, col_key = rest.rsplit(".", 1)
+                table, row_key, col_key = cell_parts(c.cell)
                 locator = {**extra, "corrected_from": None}
                 store.insert(
                     con,
@@ -237,6 +247,21 @@ def recheck(store: Store, con: object, report_id: str) -> None:
     if prose is None:
         prose = "\n".join("\n".join(x for x in (h, t) if x) for _s, h, t in sections)
     checks = []
+    if version == "pre2019":  # issue 17: the form's PRE-* checks and status (ogi.schema.pre2019)
+        from ogi.schema.pre2019 import recheck_pre2019
+
+        form = con.execute("SELECT form FROM reports WHERE report_id = ? LIMIT 1", [report_id]).fetchall()  # type: ignore[attr-defined]
+        pre_checks, pre_status = recheck_pre2019(cells, form[0][0] if form else None, year)
+        con.execute("DELETE FROM checks WHERE report_id = ? AND rule != 'X-CARRY'", [report_id])  # type: ignore[attr-defined]
+        store.insert(con, "checks", [check_row(report_id, c) for c in pre_checks])  # type: ignore[arg-type]
+        if pre_status is not None and status in ("ok", "partial"):
+            con.execute(  # type: ignore[attr-defined]
+                "UPDATE reports SET status = ?, error = ? WHERE report_id = ?", [*pre_status, report_id]
+            )
+        con.execute(  # type: ignore[attr-defined]
+            "UPDATE reports SET n_cells = ?, n_checks_failed = 0 WHERE report_id = ?", [len(cells), report_id]
+        )
+        return
     if version in ("2019", "2021") and found:
         checks = run_identities(cells, version, bool(other_single))
         if prose:

@@ -19,25 +19,21 @@ from ogi.schema.cells import CellValue
 from ogi.schema.identities import carry_checks
 
 
-def refresh_cross_checks(store: Store) -> int:
-    """Replace every X-CARRY row; returns how many were written.
-
-    Each report of year N is checked against one report of year N−1: the one counted for that agency and
-    year (``counted_first``), so a re-issued or copied report adds one set of checks, never a set per
-    copy (and the work stays linear in the number of reports).
-    """
-    reports = store.query(
+def reports_by_agency_year(
+    store: Store, where: str, cells_read: str, join: str = ""
+) -> dict[str, dict[int, list[dict[str, Any]]]]:
+    """The store's readable reports (``ok`` or ``partial``, agency and year known, and ``where``), by
+    ``agency_id`` and year, each with what ``counted_first`` ranks them by (``cells_read`` an SQL
+    expression over ``join``)."""
+    rows = store.query(
         f"""SELECT r.report_id, r.agency, r.year, any_value(r.status), max(r.published),
-                  max(coalesce(r.n_checks_failed, 0)), min(r.source), coalesce(any_value(c.n), 0)
-           FROM reports r
-           LEFT JOIN (SELECT report_id, {CELLS_READ_SQL} AS n
-                      FROM cells GROUP BY report_id) c ON c.report_id = r.report_id
-           WHERE r.agency IS NOT NULL AND r.year IS NOT NULL AND r.status IN ('ok', 'partial')
-             AND r.template_version IN ('2019', '2021')
+                  max(coalesce(r.n_checks_failed, 0)), min(r.source), {cells_read}
+           FROM reports r {join}
+           WHERE r.agency IS NOT NULL AND r.year IS NOT NULL AND r.status IN ('ok', 'partial') AND {where}
            GROUP BY r.report_id, r.agency, r.year"""
     )
     by_agency: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for rid, agency, year, status, published, failed, source, n_read in reports:
+    for rid, agency, year, status, published, failed, source, n_read in rows:
         key = agency_id_of(agency)
         if key is not None:
             by_agency[key][int(year)].append(
@@ -47,9 +43,26 @@ def refresh_cross_checks(store: Store) -> int:
                     "published": published,
                     "n_checks_failed": int(failed),
                     "source": source,
-                    "cells_read": int(n_read),
+                    "cells_read": int(n_read or 0),
                 }
             )
+    return by_agency
+
+
+def refresh_cross_checks(store: Store) -> int:
+    """Replace every X-CARRY row; returns how many were written.
+
+    Each report of year N is checked against one report of year N−1: the one counted for that agency and
+    year (``counted_first``), so a re-issued or copied report adds one set of checks, never a set per
+    copy (and the work stays linear in the number of reports).
+    """
+    by_agency = reports_by_agency_year(
+        store,
+        "r.template_version IN ('2019', '2021')",
+        "coalesce(any_value(c.n), 0)",
+        f"LEFT JOIN (SELECT report_id, {CELLS_READ_SQL} AS n FROM cells GROUP BY report_id) c"
+        " ON c.report_id = r.report_id",
+    )
     pairs = []
     for years in by_agency.values():
         for year, group in years.items():

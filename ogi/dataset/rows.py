@@ -14,6 +14,7 @@ from typing import Any
 
 from ogi import __version__
 from ogi.schema.identities import CheckResult
+from ogi.schema.pre2019 import cell_parts
 from ogi.schema.report import Interpretation
 from ogi.utils.text import dumps, one_line
 
@@ -42,8 +43,12 @@ def report_row(
     status: str = "failed",
     error: str | None = None,
     report_id: str | None = None,
+    retry: bool = False,
 ) -> dict[str, Any]:
-    """A source's reports row before anything is read from it: a failure until the reading says more."""
+    """A source's reports row before anything is read from it: a failure until the reading says more.
+
+    ``retry``: the failure was the run's, not the file's (a time or memory limit, a crashed or lost
+    worker): the next run reads the file again instead of keeping the failure as final."""
     return {
         "report_id": report_id or report_id_of(sha256),
         "source": source,
@@ -58,17 +63,21 @@ def report_row(
         "seconds": 0.0,
         "other_single_row": False,
         "found": "",
+        "retry": retry,
     }
 
 
-def failed_rows(source: str, sha256: str, reason: str, fmt: str = "unknown") -> ReportRows:
+def failed_rows(
+    source: str, sha256: str, reason: str, fmt: str = "unknown", retry: bool = False
+) -> ReportRows:
     """The rows of a source that could not be read at all: its reports row, saying why."""
-    return ReportRows(report_row(source, sha256, fmt=fmt, error=reason))
+    return ReportRows(report_row(source, sha256, fmt=fmt, error=reason, retry=retry))
 
 
-def unfetched_rows(source: str, reason: str) -> ReportRows:
-    """The rows of a URL that could not be fetched. It has no bytes, so no content hash: its id is derived
-    from the URL (``0000`` + 12 hex digits), or two unfetchable sources would share one report."""
+def no_bytes_rows(source: str, reason: str) -> ReportRows:
+    """The rows of a source that has no bytes to read (a URL that could not be fetched, a dangling link, a
+    FIFO or device). With no content hash its id is derived from the source (``0000`` + 12 hex digits),
+    or every such source would share one report."""
     rid = "0000" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     return ReportRows(report_row(source, "0" * 64, error=reason, report_id=rid))
 
@@ -102,6 +111,7 @@ def fill(rows: ReportRows, it: Interpretation) -> None:
         year=meta.year,
         published=meta.published,
         template_version=it.template_version,
+        form=it.form,
         scope=it.scope,
         province=meta.province,
         city=meta.city,
@@ -110,8 +120,7 @@ def fill(rows: ReportRows, it: Interpretation) -> None:
         found=",".join(sorted(it.found)),
     )
     for key, cell in it.cells.items():
-        table, rest = key.split(".", 1)
-        row_key, col_key = rest.rsplit(".", 1)
+        table, row_key, col_key = cell_parts(key)  # pre.* keys have their own shape (issue 17)
         loc = dumps(cell.locator)
         rows.cells.append(
             {

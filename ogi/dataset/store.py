@@ -9,6 +9,10 @@ temporary file renamed over the old one, so on disk they are always a complete e
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ogi import __version__
 from ogi.dataset.parquet import ROW_GROUP, write_parquet_atomic
 from ogi.schema.dataset import SORT, TABLES, arrow_schema
 
@@ -47,6 +52,7 @@ _INTERNAL: dict[str, list[tuple[str, str, pa.DataType]]] = {
     "reports": [
         ("other_single_row", "BOOLEAN", pa.bool_()),
         ("found", "VARCHAR", pa.string()),
+        ("retry", "BOOLEAN", pa.bool_()),
     ],
 }
 
@@ -63,24 +69,113 @@ def store_schema(table: str) -> pa.Schema:
     return pa.schema(fields)
 
 
+def _columns(table: str) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of every column the store keeps for ``table``."""
+    cols = [(c.name, _DUCK_TYPES[c.type]) for c in TABLES[table]]
+    return cols + [(n, d) for n, d, _a in _INTERNAL.get(table, [])]
+
+
+def schema_fingerprint() -> str:
+    """What this ogi's store looks like (tables, columns, types), as a short hash: a store written with
+    another fingerprint is migrated before it is used."""
+    text = json.dumps({t: _columns(t) for t in TABLES}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class StoreError(RuntimeError):
+    """The working store cannot be used (damaged, read-only, …); the message says how to recover."""
+
+
 class Store:
-    """A DuckDB working store under the dataset folder."""
+    """A DuckDB working store under the dataset folder, versioned by its schema.
+
+    A store written by another ogi (an older release without some column, or one whose columns changed)
+    is migrated in place when its columns can be added or dropped, and every source is then read again
+    (``note`` says so); when it cannot be migrated, or cannot be opened at all, it is moved aside and the
+    dataset is rebuilt from the sources. The parquet files of the previous run are untouched until the
+    new run publishes its own (``ogi.dataset.publish``).
+    """
 
     def __init__(self, out_dir: Path) -> None:
         self.dir = Path(out_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / STORE_NAME
-        self.con = duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
-        self._create()
+        #: One line for the run's summary when the store was migrated or rebuilt.
+        self.note: str | None = None
+        self.con = self._connect()
+        try:
+            self._prepare()
+        except duckdb.Error as exc:
+            self.con.close()
+            self._set_aside(f"it could not be migrated ({type(exc).__name__}: {_first_line(exc)})")
+            self.con = self._connect()
+            self._prepare()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
+        except duckdb.IOException as exc:
+            text = _first_line(exc)
+            if "permission" in text.lower() or "read-only" in text.lower():
+                raise StoreError(f"cannot open the working store {self.path}: {text}") from exc
+            # Not a DuckDB file, or a damaged one: keep it for inspection, rebuild from the sources.
+            self._set_aside(f"it could not be opened ({text})")
+            return duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the working store {self.path}: {_first_line(exc)}") from exc
+
+    def _set_aside(self, why: str) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{STORE_NAME}.{stamp}.bak")
+        os.replace(self.path, aside)
+        wal = self.path.with_name(STORE_NAME + ".wal")
+        if wal.exists():
+            os.replace(wal, aside.with_name(aside.name + ".wal"))
+        self.note = f"the working store was moved to {aside.name} ({why}); every source is read again"
 
     def close(self) -> None:
         self.con.close()
 
-    def _create(self) -> None:
-        for table, columns in TABLES.items():
-            cols = [f"{_q(c.name)} {_DUCK_TYPES[c.type]}" for c in columns]
-            cols += [f"{_q(n)} {d}" for n, d, _a in _INTERNAL.get(table, [])]
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})")
+    def _prepare(self) -> None:
+        """Create the tables, or migrate those of a store written by another ogi."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS ogi_store (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        found = dict(self.con.execute("SELECT key, value FROM ogi_store").fetchall())
+        existing = {t for (t,) in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        fingerprint = schema_fingerprint()
+        if found.get("schema") != fingerprint and existing & set(TABLES):
+            self._migrate(existing, found.get("ogi_version") or "an earlier release")
+        for table in TABLES:
+            cols = ", ".join(f"{_q(n)} {d}" for n, d in _columns(table))
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+        self.con.execute(
+            "INSERT OR REPLACE INTO ogi_store VALUES ('schema', ?), ('ogi_version', ?)",
+            [fingerprint, __version__],
+        )
+
+    def _migrate(self, existing: set[str], written_by: str) -> None:
+        """Add the columns this ogi writes and the store lacks, drop those it no longer has, change
+        types that changed; then mark every report stale so that it is read again."""
+        with self.transaction() as con:
+            for table in TABLES:
+                if table not in existing:
+                    continue
+                have = {
+                    n: d
+                    for n, d in con.execute(
+                        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]
+                    ).fetchall()
+                }
+                want = dict(_columns(table))
+                for name, duck in want.items():
+                    if name not in have:
+                        con.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} {duck}")
+                    elif have[name] != duck:
+                        con.execute(f"ALTER TABLE {table} ALTER {_q(name)} TYPE {duck}")
+                for name in have.keys() - want.keys():
+                    con.execute(f"ALTER TABLE {table} DROP COLUMN {_q(name)}")
+            if "reports" in existing:
+                con.execute("UPDATE reports SET ogi_version = NULL")
+        self.note = f"the working store was written by ogi {written_by}: migrated; every source is read again"
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -91,11 +186,13 @@ class Store:
         finally:
             cur.close()
 
-    def known(self) -> dict[str, tuple[str, str, str]]:
-        """source → (sha256, ogi_version, report_id) for every source in the store."""
+    def known(self) -> dict[str, tuple[str, str | None, str, bool]]:
+        """source → (sha256, ogi_version, report_id, retry) for every source in the store."""
         return {
-            s: (h, v, r)
-            for s, h, v, r in self.query("SELECT source, sha256, ogi_version, report_id FROM reports")
+            s: (h, v, r, bool(retry))
+            for s, h, v, r, retry in self.query(
+                "SELECT source, sha256, ogi_version, report_id, retry FROM reports"
+            )
         }
 
     def report_row(self, report_id: str) -> dict[str, Any] | None:
@@ -133,7 +230,7 @@ class Store:
         data = pa.table(columns, schema=schema)
         con.register("_ogi_rows", data)
         try:
-            con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_rows")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ogi_rows")
         finally:
             # In a transaction the failed INSERT aborted, unregistering fails too; the INSERT's error is
             # the one that says what went wrong (a column the store lacks, a type it cannot take).
@@ -206,8 +303,9 @@ class Store:
 
     # -- export ------------------------------------------------------------------------------------
 
-    def export(self, out_dir: Path | None = None) -> dict[str, Path]:
-        """Write the five parquet files, each atomically, sorted as the contract says."""
+    def export(self, out_dir: Path | None = None, run_id: str | None = None) -> dict[str, Path]:
+        """Write the five parquet files, each atomically, sorted as the contract says (``run_id`` in
+        their metadata)."""
         out = Path(out_dir or self.dir)
         written: dict[str, Path] = {}
         for table in TABLES:
@@ -215,7 +313,7 @@ class Store:
             cols = ", ".join(_q(f.name) for f in schema)
             sql = f"SELECT {cols} FROM {table} ORDER BY {SORT[table]}"
             target = out / f"{table}.parquet"
-            write_parquet_atomic(target, schema, self._batches(sql, schema))
+            write_parquet_atomic(target, schema, self._batches(sql, schema), run_id)
             written[table] = target
         return written
 
@@ -227,3 +325,7 @@ class Store:
                 yield pa.Table.from_batches([batch]).cast(schema).to_batches()[0] if batch.num_rows else batch
         finally:
             cur.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -105,7 +105,8 @@ def _parts(path: str | None) -> tuple[str, ...]:
 def file_name(url: str, role: str, content_type: str | None) -> str:
     """``<host>[/_index|/_images]/<hash>-<name>``: stable for a URL, safe on every filesystem."""
     parts = urlsplit(url)
-    host = _UNSAFE.sub("_", parts.netloc.lower()) or "_"
+    # A host is one folder: never ``.``/``..`` or a hidden name (``http://../x`` through a proxy).
+    host = _UNSAFE.sub("_", parts.netloc.lower()).lstrip(".") or "_"
     base = unquote(parts.path.rsplit("/", 1)[-1]) or "index"
     stem, dot, ext = base.rpartition(".")
     if not dot:
@@ -119,6 +120,18 @@ def file_name(url: str, role: str, content_type: str | None) -> str:
     sub = {"index": INDEX_DIR, "image": IMAGE_DIR}.get(role)
     name = f"{digest}-{stem}.{ext}"
     return f"{host}/{sub}/{name}" if sub else f"{host}/{name}"
+
+
+def inside(root: Path, rel: str) -> Path | None:
+    """``root / rel`` when it resolves inside the cache folder ``root`` (symbolic links followed), else
+    None: a manifest row or a name that points elsewhere is never read or written."""
+    path = root / rel
+    try:
+        if path.resolve().is_relative_to(root.resolve()) and not PurePosixPath(rel).is_absolute():
+            return path
+    except (OSError, ValueError, RuntimeError):
+        pass
+    return None
 
 
 class Cache:
@@ -151,8 +164,8 @@ class Cache:
         e = self.entry(url)
         if e is None or e.path is None:
             return None
-        path = self.root / e.path
-        return path if path.is_file() else None
+        path = inside(self.root, e.path)
+        return path if path is not None and path.is_file() else None
 
     def read(self, url: str) -> bytes | None:
         path = self.file(url)
@@ -177,7 +190,10 @@ class Cache:
         with self._lock:
             old = self.entries.get(url)
         rel = old.path if old is not None and old.path else file_name(url, role, content_type)
-        write_bytes_atomic(self.root / rel, data)
+        path = inside(self.root, rel)
+        if path is None:
+            raise ValueError(f"cache path outside the cache folder: {rel[:100]}")
+        write_bytes_atomic(path, data)
         entry = Entry(
             url=url,
             final_url=final_url,
@@ -222,7 +238,7 @@ class Cache:
         """Record a failed fetch. A good copy fetched earlier is kept (and stays the manifest's row)."""
         with self._lock:
             old = self.entries.get(url)
-            if old is not None and old.path and (self.root / old.path).is_file():
+            if old is not None and old.path and self.file(url) is not None:
                 return old
             entry = Entry(
                 url=url,
@@ -319,7 +335,13 @@ def urls_by_path(folder: Path) -> dict[Path, str]:
     out: dict[Path, str] = {}
     for manifest in _manifests(folder):
         root = manifest.parent
-        out.update({(root / e.path).resolve(): e.url for e in read_manifest(manifest) if e.path})
+        out.update(
+            {
+                (root / e.path).resolve(): e.url
+                for e in read_manifest(manifest)
+                if e.path and inside(root, e.path)
+            }
+        )
     return out
 
 
@@ -331,7 +353,7 @@ def skipped_paths(folder: Path) -> set[Path]:
         out |= {
             (root / e.path).resolve()
             for e in read_manifest(manifest)
-            if e.path and (e.is_image or e.is_index)
+            if e.path and (e.is_image or e.is_index) and inside(root, e.path)
         }
     return out
 
@@ -355,8 +377,8 @@ def page_images(file: Path, page_url: str) -> dict[str, bytes]:
     for e in read_manifest(manifest):
         if e.referrer != page_url or not e.path or not e.is_image:
             continue
-        path = root / e.path
-        if not path.is_file():
+        path = inside(root, e.path)
+        if path is None or not path.is_file():
             continue
         data = path.read_bytes()
         total += len(data)

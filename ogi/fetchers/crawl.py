@@ -6,9 +6,14 @@ pictures (capped in number and size). Index pages are revalidated on every crawl
 so a new year's report is found; articles, attachments and images already cached are not downloaded
 again unless ``refresh``.
 
-Index pages and articles stay on the index's host (``any_host`` lifts that); an attachment or image
-linked from a report page is fetched wherever it is hosted, since government sites often serve files
-from a separate host and those links lead nowhere further.
+Index pages and articles stay on the index's host (``any_host`` lifts that), redirects included; an
+attachment or image linked from a report page is fetched wherever it is hosted, since government sites
+often serve files from a separate host and those links lead nowhere further.
+
+Every URL and every link fails alone: a link that is not a URL, a page that cannot be read, a file that
+cannot be kept is one error in ``Stats.errors`` (and one ``Fetched`` with its error), never the end of
+the fetch. Downloaded pages are read for their links in a child process under the limits ``ogi run``
+reads files with (``read_timeout``, ``read_max_memory_mb``).
 """
 
 from __future__ import annotations
@@ -20,12 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from ogi import __version__
 from ogi.fetchers.cache import Cache, Entry
-from ogi.fetchers.http import HttpClient, Response, host_of, without_fragment
+from ogi.fetchers.http import HostRule, HttpClient, Response, host_of, join_url, without_fragment
 from ogi.fetchers.links import read_index
+from ogi.utils.limits import READ_MAX_MEMORY_MB, READ_TIMEOUT, Limited, LimitExceeded
 from ogi.utils.urls import is_http_url
 
 
@@ -52,8 +57,11 @@ class CrawlOptions:
     #: How a fetched page is read for what it links to (``{"status", "attachments", "images"}``: whether
     #: it only links to its report file or shows its tables as pictures). Fetchers know bytes and links,
     #: not documents: the caller hands in the HTML extractor's ``page_links``. Without it no attachment or
-    #: picture of a report page is followed.
+    #: picture of a report page is followed. It runs in a child process (so it must be a module-level
+    #: function) under the limits ``ogi run`` reads a file with; None for both: in this process, unlimited.
     read_page: Callable[[bytes, str], dict[str, Any]] | None = None
+    read_timeout: float | None = READ_TIMEOUT
+    read_max_memory_mb: int | None = READ_MAX_MEMORY_MB
 
 
 @dataclass
@@ -90,6 +98,19 @@ class Fetcher:
         self._lock = threading.Lock()
         #: URLs already handled in this run (an attachment linked from two pages is fetched once).
         self._done: dict[str, Entry] = {}
+        read = self.options.read_page
+        self._reader = (
+            Limited(read, self.options.read_timeout, self.options.read_max_memory_mb) if read else None
+        )
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+
+    def error(self, url: str, reason: str) -> None:
+        """Note a failure that belongs to ``url`` alone."""
+        with self._lock:
+            self.stats.errors[url] = reason
 
     # -- one URL -------------------------------------------------------------------------------------
 
@@ -101,19 +122,40 @@ class Fetcher:
         referrer: str | None = None,
         revalidate: bool = False,
         max_bytes: int | None = None,
+        host_rule: HostRule | None = None,
     ) -> Entry:
-        """The cache entry for ``url``: the cached copy, revalidated or downloaded as the options say."""
+        """The cache entry for ``url``: the cached copy, revalidated or downloaded as the options say
+        (redirects only where ``host_rule`` allows)."""
         with self._lock:
             done = self._done.get(url)
         if done is not None:
             return done
-        entry = self._fetch(url, role=role, referrer=referrer, revalidate=revalidate, max_bytes=max_bytes)
+        try:
+            entry = self._fetch(
+                url,
+                role=role,
+                referrer=referrer,
+                revalidate=revalidate,
+                max_bytes=max_bytes,
+                host_rule=host_rule,
+            )
+        except (OSError, ValueError) as exc:  # the file cannot be kept (disk full, a path outside the cache)
+            reason = f"cannot keep it in the cache: {type(exc).__name__}: {exc}"[:300]
+            self.error(url, reason)
+            entry = Entry(url, error=reason)
         with self._lock:
             self._done[url] = entry
         return entry
 
     def _fetch(
-        self, url: str, *, role: str, referrer: str | None, revalidate: bool, max_bytes: int | None
+        self,
+        url: str,
+        *,
+        role: str,
+        referrer: str | None,
+        revalidate: bool,
+        max_bytes: int | None,
+        host_rule: HostRule | None,
     ) -> Entry:
         cached = self.cache.file(url)
         if cached is not None and not self.options.refresh and not revalidate:
@@ -124,7 +166,9 @@ class Fetcher:
         etag = last_modified = None
         if cached is not None and revalidate and not self.options.refresh:
             etag, last_modified = self.cache.etag(url)
-        resp: Response = self.client.get(url, etag=etag, last_modified=last_modified, max_bytes=max_bytes)
+        resp: Response = self.client.get(
+            url, etag=etag, last_modified=last_modified, max_bytes=max_bytes, host_rule=host_rule
+        )
         if resp.not_modified and cached is not None:
             self._note("cached", url)
             entry = self.cache.revalidated(url)
@@ -144,8 +188,7 @@ class Fetcher:
                 last_modified=resp.headers.get("last-modified"),
             )
         error = resp.error or f"HTTP {resp.status} without content"
-        with self._lock:
-            self.stats.errors[url] = error
+        self.error(url, error)
         return self.cache.failed(
             url,
             error=error,
@@ -161,22 +204,42 @@ class Fetcher:
 
     # -- a report ------------------------------------------------------------------------------------
 
-    def report(self, url: str, *, referrer: str | None = None, depth: int = 1) -> list[Fetched]:
+    def report(
+        self,
+        url: str,
+        *,
+        referrer: str | None = None,
+        depth: int = 1,
+        host_rule: HostRule | None = None,
+    ) -> list[Fetched]:
         """Fetch a report (page or file). A page that only links to the report file yields that file as a
-        source of its own too; the images of a page whose tables are pictures are kept for it."""
-        entry = self.fetch(url, role="page", referrer=referrer)
+        source of its own too; the images of a page whose tables are pictures are kept for it.
+
+        Whatever goes wrong fails this report alone: its ``Fetched`` carries the reason."""
+        try:
+            return self._report(url, referrer, depth, host_rule)
+        except Exception as exc:  # a bug or an input nobody foresaw: this URL fails, the fetch goes on
+            reason = f"internal error {type(exc).__name__}: {exc}"[:300]
+            self.error(url, reason)
+            return [Fetched(url, None, reason)]
+
+    def _report(
+        self, url: str, referrer: str | None, depth: int, host_rule: HostRule | None
+    ) -> list[Fetched]:
+        entry = self.fetch(url, role="page", referrer=referrer, host_rule=host_rule)
         path = self.cache.file(url)
         out = [Fetched(url, path, entry.error if path is None else None)]
         with self._lock:
             self.stats.reports.append(url)
         if path is None or depth >= self.options.max_depth:
             return out
-        found = self._page_links(path, entry)
+        found = self._page_links(url, path, entry)
         base = entry.final_url or url
         if found.get("status") == "attachment_only":
             for href in found.get("attachments", []):
-                att = without_fragment(urljoin(base, href))
-                if not is_http_url(att):
+                att = join_url(base, href)
+                if att is None or not is_http_url(att):
+                    self.error(f"{url} → {href[:100]}", "a link that is not an http(s) URL")
                     continue
                 self.fetch(att, role="attachment", referrer=url)
                 att_path = self.cache.file(att)
@@ -186,24 +249,29 @@ class Fetcher:
                     self.stats.attachments.append(att)
         elif found.get("status") == "needs_ocr":
             for src in found.get("images", [])[: self.options.max_images]:
-                img = without_fragment(urljoin(base, src))
-                if is_http_url(img):
+                img = join_url(base, src)
+                if img is not None and is_http_url(img):
                     self.fetch(img, role="image", referrer=url, max_bytes=self.options.max_image_bytes)
                     with self._lock:
                         self.stats.images.append(img)
         return out
 
-    def _page_links(self, path: Path, entry: Entry) -> dict[str, Any]:
+    def _page_links(self, url: str, path: Path, entry: Entry) -> dict[str, Any]:
         """Whether a page only links to its report file or shows its tables as images, and the links: read
-        once per page version (remembered by sha256 in the cache)."""
+        once per page version (remembered by sha256 in the cache), in the reader process. A page that
+        cannot be read is still a report source (``ogi run`` says why); the reason is noted."""
         key = f"{__version__}:{entry.sha256}" if entry.sha256 else None
         if key:
             known = self.cache.page_links(key)
             if known is not None:
                 return known
-        found: dict[str, Any] = {"status": None}
-        if self.options.read_page is not None:
-            found = self.options.read_page(path.read_bytes(), path.name)
+        if self._reader is None:
+            return {"status": None}
+        try:
+            found: dict[str, Any] = self._reader(path.read_bytes(), path.name)
+        except (LimitExceeded, OSError) as exc:
+            self.error(url, f"links not read: {getattr(exc, 'reason', exc)}")
+            return {"status": None}
         if key:
             self.cache.remember_page(key, found)
         return found
@@ -212,8 +280,13 @@ class Fetcher:
 
     def crawl(self, index_url: str) -> list[Fetched]:
         """Crawl a report column from its first index page; the report sources found, in link order."""
-        index_url = without_fragment(index_url)
+        try:
+            index_url = without_fragment(index_url)
+        except ValueError as exc:
+            self.error(index_url, f"invalid URL ({exc})")
+            return []
         host = host_of(index_url)
+        stay = None if self.options.any_host else _same_host(host)
         pattern = self.options.pattern
         queue = [index_url]
         seen_pages: set[str] = {index_url}
@@ -223,21 +296,26 @@ class Fetcher:
         while queue and pages_read < self.options.max_pages:
             page_url = queue.pop(0)
             pages_read += 1
-            entry = self.fetch(page_url, role="index", referrer=None, revalidate=True)
+            entry = self.fetch(page_url, role="index", referrer=None, revalidate=True, host_rule=stay)
             self.stats.index_pages.append(page_url)
             if page_url in self.stats.downloaded:
                 self.stats.index_changed.append(page_url)
-            data = self.cache.read(page_url)
-            if data is None:
+            try:
+                data = self.cache.read(page_url)
+                if data is None:
+                    continue
+                page = read_index(data, entry.final_url or page_url, _charset(entry.content_type))
+            except Exception as exc:  # this index page fails alone
+                self.error(page_url, f"index page not read: {type(exc).__name__}: {exc}"[:300])
                 continue
-            page = read_index(data, entry.final_url or page_url, _charset(entry.content_type))
+            for href in page.bad_links:
+                self.error(f"{page_url} → {href[:100]}", "a link that is not a URL")
             for nxt in page.pagination:
-                nxt = without_fragment(nxt)
                 if nxt not in seen_pages and (self.options.any_host or host_of(nxt) == host):
                     seen_pages.add(nxt)
                     queue.append(nxt)
             for link in page.links:
-                url = without_fragment(link.url)
+                url = link.url
                 if url in seen_articles or url in seen_pages or not is_http_url(url):
                     continue
                 if not self.options.any_host and host_of(url) != host:
@@ -249,8 +327,21 @@ class Fetcher:
         if self.options.max_depth < 1:
             return []
         with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
-            results = list(pool.map(lambda a: self.report(a[0], referrer=a[1], depth=1), articles))
+            results = list(
+                pool.map(lambda a: self.report(a[0], referrer=a[1], depth=1, host_rule=stay), articles)
+            )
         return [f for group in results for f in group]
+
+
+def _same_host(host: str) -> HostRule:
+    """The crawl's host rule: index pages and articles stay on the index page's host."""
+
+    def rule(url: str) -> str | None:
+        if host_of(url) == host:
+            return None
+        return f"off the crawl's host {host} (--any-host lets a crawl leave it)"
+
+    return rule
 
 
 def _charset(content_type: str | None) -> str | None:

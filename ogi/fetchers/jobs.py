@@ -20,10 +20,20 @@ def _fetcher(cache: Path, policy: FetchPolicy | None, options: CrawlOptions | No
     """A fetcher over ``cache`` whose manifest is saved however the work ends (so nothing fetched is lost)."""
     store = Cache(cache)
     with HttpClient(policy or http.DEFAULT_POLICY) as client:
+        fetcher = Fetcher(store, client, options)
         try:
-            yield Fetcher(store, client, options)
+            yield fetcher
         finally:
+            fetcher.close()
             store.save()
+
+
+def _key(url: str) -> str:
+    """A URL as fetched (cleaned, without fragment); one that cannot be parsed stays as given, to fail."""
+    try:
+        return without_fragment(url)
+    except ValueError:
+        return url
 
 
 def fetch_urls(
@@ -33,9 +43,10 @@ def fetch_urls(
     policy: FetchPolicy | None = None,
     options: CrawlOptions | None = None,
 ) -> tuple[list[Fetched], Stats]:
-    """Fetch report URLs into ``cache`` (with the report file of an attachment-only page)."""
+    """Fetch report URLs into ``cache`` (with the report file of an attachment-only page). Each URL
+    succeeds or fails alone (a malformed one gets its ``Fetched`` with the reason)."""
     with _fetcher(cache, policy, options) as fetcher:
-        unique = list(dict.fromkeys(without_fragment(u) for u in urls))
+        unique = list(dict.fromkeys(_key(u) for u in urls))
         workers = max(1, fetcher.options.workers)
         # In parallel across hosts; the client's per-host gate keeps each host's pace.
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -50,16 +61,22 @@ def crawl(
     policy: FetchPolicy | None = None,
     options: CrawlOptions | None = None,
 ) -> tuple[list[Fetched], Stats]:
-    """Crawl report columns from their index pages into ``cache``."""
+    """Crawl report columns from their index pages into ``cache``; each column fails alone."""
     out: list[Fetched] = []
     with _fetcher(cache, policy, options) as fetcher:
         for url in index_urls:
-            out += fetcher.crawl(url)
+            try:
+                out += fetcher.crawl(url)
+            except Exception as exc:  # a bug or an input nobody foresaw: this column fails, not the rest
+                fetcher.error(url, f"crawl stopped: internal error {type(exc).__name__}: {exc}"[:300])
     return out, fetcher.stats
 
 
 def fetch_for_run(
-    urls: list[str], cache: Path, options: CrawlOptions | None = None
+    urls: list[str],
+    cache: Path,
+    options: CrawlOptions | None = None,
+    policy: FetchPolicy | None = None,
 ) -> list[tuple[str, Path | None, str | None]]:
     """For ``ogi run URL …``: fetch into the cache; (url, local file or None, error) per report source.
 
@@ -67,7 +84,7 @@ def fetch_for_run(
     links to, which a researcher wants read as the report. A URL that cannot be fetched yields its error,
     so the run writes a ``failed`` row that says why.
     """
-    fetched, _stats = fetch_urls(urls, cache, options=options)
+    fetched, _stats = fetch_urls(urls, cache, policy=policy, options=options)
     seen: dict[str, Fetched] = {}
     for f in fetched:
         seen.setdefault(f.url, f)

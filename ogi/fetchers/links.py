@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Tag
 from ogi.extractors.html.chrome import is_attachment, strip_chrome_tree
 from ogi.extractors.html.decode import decode_html
 from ogi.extractors.html.tree import parse
+from ogi.fetchers.http import join_url
 
 #: Link text (or title) of an article that is an annual report, unless ``--pattern`` says otherwise.
 REPORT_LINK = re.compile(r"年度报告|年报")
@@ -48,6 +49,8 @@ class Link:
 class IndexPage:
     links: list[Link] = field(default_factory=list)
     pagination: list[str] = field(default_factory=list)
+    #: hrefs that are not URLs (``http://[::1/x``): left out, each noted.
+    bad_links: list[str] = field(default_factory=list)
 
 
 def _split_args(args: str) -> list[str]:
@@ -77,18 +80,20 @@ def create_page_urls(script: str, base_url: str) -> list[str]:
 
 
 def read_index(data: bytes, base_url: str, charset: str | None = None) -> IndexPage:
-    """The links of an index page, absolute, without fragments, in page order."""
+    """The links of an index page, absolute, without fragments, in page order (``http.join_url``)."""
     text, _enc = decode_html(data, charset)
     soup = BeautifulSoup(text, "lxml")
     base = soup.find("base", href=True)
     if isinstance(base, Tag):
-        base_url = urljoin(base_url, str(base["href"]))
+        base_url = join_url(base_url, str(base["href"])) or base_url
     page = IndexPage()
     seen_pages: set[str] = set()
 
-    def add_page(url: str) -> None:
-        url = url.split("#", 1)[0]
-        if url not in seen_pages:
+    def add_page(found: str) -> None:
+        url = join_url(base_url, found)
+        if url is None:
+            page.bad_links.append(found)
+        elif url not in seen_pages:
             seen_pages.add(url)
             page.pagination.append(url)
 
@@ -100,9 +105,12 @@ def read_index(data: bytes, base_url: str, charset: str | None = None) -> IndexP
     pager_anchors: set[int] = set()
     for a in soup.find_all("a", href=True):
         label = a.get_text(" ", strip=True)
-        url = urljoin(base_url, str(a["href"]).strip()).split("#", 1)[0]
+        joined = join_url(base_url, str(a["href"]))
+        if joined is None:
+            continue  # (noted below, with the article links)
+        url = joined
         parts = urlsplit(url)
-        same_dir = parts.netloc == here.netloc and parts.path.rsplit("/", 1)[0] == directory
+        same_dir = parts.netloc == here.netloc.lower() and parts.path.rsplit("/", 1)[0] == directory
         name = parts.path.rsplit("/", 1)[-1]
         if _NEXT.match(label) or (same_dir and _PAGE_FILE.match(name) and not is_attachment(url)):
             if parts.scheme in ("http", "https"):
@@ -123,10 +131,13 @@ def read_index(data: bytes, base_url: str, charset: str | None = None) -> IndexP
         if not body_hrefs.get(href):
             continue
         body_hrefs[href] -= 1
-        url = urljoin(base_url, href).split("#", 1)[0]
+        article = join_url(base_url, href)
+        if article is None:
+            page.bad_links.append(href)
+            continue
         label = a.get_text(" ", strip=True)
         title = str(a.get("title") or "").strip()
-        page.links.append(Link(url, label, title))
+        page.links.append(Link(article, label, title))
     return page
 
 

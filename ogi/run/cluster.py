@@ -21,6 +21,7 @@ from typing import Any
 from ogi.dataset.rows import ReportRows
 from ogi.extractors import ExtractOptions
 from ogi.run.source import Prepared, Task, prepare, read_prepared, read_task
+from ogi.utils.limits import timed_out
 
 IN_FLIGHT_PER_WORKER = 4
 
@@ -38,7 +39,7 @@ def _run_one(task: Task, options: ExtractOptions, timeout: float | None, prepare
     try:
         return future.result(timeout=timeout)
     except concurrent.futures.TimeoutError:
-        return task.failed(f"timed out after {timeout:g} s")
+        return task.failed(timed_out(timeout), retry=True)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -109,7 +110,7 @@ def dask_map(
             try:
                 yield fut.result()
             except Exception as exc:  # a worker killed for memory, or lost
-                yield task.failed(_reason(exc, max_memory_mb))
+                yield task.failed(_reason(exc, max_memory_mb), retry=True)
             fut.release()
             nxt = next(todo, None)
             if nxt is not None:

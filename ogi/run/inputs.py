@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ogi.fetchers.cache import skipped_paths, urls_by_path
 from ogi.run.options import DEFAULT_MAX_BYTES
+from ogi.utils.files import local_source
 
 #: Files that are ogi's own output or bookkeeping, never reports.
 SKIP_SUFFIXES = (".parquet", ".duckdb", ".wal", ".tmp", ".pyc")
@@ -49,8 +51,8 @@ def resolve_sources(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> list
         path = Path(item).expanduser()
         if not path.exists():
             raise FileNotFoundError(f"no such file or folder: {item}")
-        if path.is_file():
-            src = _source_for(path.resolve())
+        if not path.is_dir():  # a file, or a link to one or to nothing
+            src = _source_for(Path(local_source(path)))
             out[src.source] = src
             continue
         url_of = urls_by_path(path)
@@ -77,7 +79,8 @@ def _walk(root: Path, excluded: list[Path]) -> Iterator[Path]:
         for name in sorted(filenames):
             if name.startswith(".") or name in SKIP_NAMES or name.endswith(SKIP_SUFFIXES):
                 continue
-            yield (here / name).resolve()
+            # The file as the folder lists it: a link is its own source (its target may be a device, or gone).
+            yield here / name
 
 
 def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | str:
@@ -91,13 +94,29 @@ def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | s
         return f"cannot read file: {exc.strerror or exc}"
 
 
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file, streamed (a too-large file still gets its identity)."""
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file ogi can read (a dangling link, a FIFO, a device …), or None.
+
+    Checked before anything opens the file: reading a FIFO or ``/dev/zero`` would never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if os.path.islink(path):
+            return f"a link to nothing ({os.readlink(path)})"
+        return f"cannot read file: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        return f"not a regular file ({kind})"
+    return None
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """SHA-256 of a file, streamed (a too-large file still gets its identity); None when it cannot be read."""
     h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError:
-        pass
+        return None
     return h.hexdigest()

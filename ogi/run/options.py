@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ogi.extractors import PDF_ENGINES
+
+if TYPE_CHECKING:
+    from ogi.fetchers.http import FetchPolicy
 
 #: Where files are read: in this process or worker processes (``local``), or on a Dask cluster.
 RUN_ENGINES = ("local", "dask")
@@ -31,6 +35,9 @@ class RunOptions:
     drop_corrections: bool = False
     #: Remove stored reports whose source file is gone from the input folders.
     prune: bool = False
+    #: How URL inputs are fetched (None: ``ogi.fetchers.http.DEFAULT_POLICY``). Their pages are read for
+    #: the files they link to under ``timeout`` and ``max_memory_mb``, as files are.
+    fetch_policy: FetchPolicy | None = None
 
     def __post_init__(self) -> None:
         if self.engine not in RUN_ENGINES:
@@ -39,3 +46,7 @@ class RunOptions:
             raise ValueError(f"PDF engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}")
         if self.corrections is not None and self.drop_corrections:
             raise ValueError("--corrections and --drop-corrections contradict each other: give one")
+        for name in ("timeout", "max_memory_mb", "max_bytes", "jobs"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be positive, not {value}")

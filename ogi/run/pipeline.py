@@ -8,30 +8,36 @@ and exports the dataset.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from ogi import __version__
 from ogi.dataset.agencies import write_agencies
 from ogi.dataset.corrections import KEPT, Correction, apply_corrections, read_corrections
 from ogi.dataset.crosschecks import refresh_cross_checks
-from ogi.dataset.rows import ReportRows, unfetched_rows
-from ogi.dataset.store import Store
+from ogi.dataset.lock import dataset_lock
+from ogi.dataset.pre2019_carry import refresh_pre2019_carry
+from ogi.dataset.publish import new_run_id, publish, recover, staging_dir, write_run_file
+from ogi.dataset.rows import ReportRows, no_bytes_rows
+from ogi.dataset.store import Store, StoreError
 from ogi.extractors import ExtractOptions
 from ogi.extractors.html.walk import page_links
 from ogi.fetchers.crawl import CrawlOptions
 from ogi.fetchers.jobs import fetch_for_run
 from ogi.run.cluster import dask_map
-from ogi.run.inputs import Source, file_sha256, resolve_sources
+from ogi.run.inputs import Source, file_sha256, not_a_file, resolve_sources
 from ogi.run.options import RunOptions
 from ogi.run.source import Task, extraction_options, read_task
 from ogi.run.workers import WorkerPool
 from ogi.schema.dictionary import write_dictionary
 from ogi.utils.files import write_bytes_atomic
-from ogi.utils.urls import is_http_url
+from ogi.utils.urls import names_url
 
 
 @dataclass
@@ -55,6 +61,8 @@ class RunSummary:
     #: Stored reports whose source file is gone (removed with ``prune``).
     orphans: list[str] = field(default_factory=list)
     pruned: int = 0
+    #: What the run did besides reading (a store migrated, an interrupted publish finished), one line each.
+    notes: list[str] = field(default_factory=list)
 
 
 # -- a run -------------------------------------------------------------------------------------------
@@ -74,28 +82,42 @@ def run(
     if corrections is not None:
         # A bad corrections file is a usage error before anything is read, not after the whole run.
         read_corrections(corrections)
-    urls = [i for i in inputs if is_http_url(i)]
-    paths = [i for i in inputs if not is_http_url(i)]
-    local = resolve_sources(paths, exclude=[out])
-    if not local and not urls:
+    paths = [i for i in inputs if not names_url(i)]
+    urls = [i for i in inputs if names_url(i)]
+    sources = resolve_sources(paths, exclude=[out])
+    if not sources and not urls:
         # An empty folder is a mistake to say, not an empty dataset to write.
         raise FileNotFoundError(f"no files to read in {', '.join(paths)}")
-    out.mkdir(parents=True, exist_ok=True)
-    sources: list[Source] = []
-    if urls:
-        sources += _fetch_sources(urls, options)
-    sources += local
-    if start is not None:
-        start(len(sources))  # the total a progress bar counts towards
-    store = Store(out)
-    summary = RunSummary(out=out)
     try:
-        ingest(store, sources, options, summary, progress)
-        _orphans(store, sources, paths, options, summary)
-        finish(store, options, summary)
-        _summarise(store, summary)
-    finally:
-        store.close()
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the dataset folder {out}: {exc.strerror or exc}") from exc
+    summary = RunSummary(out=out)
+    with dataset_lock(out):
+        done = recover(out)
+        if done:
+            summary.notes.append(done)
+        if urls:
+            sources = _fetch_sources(urls, options) + sources
+        if start is not None:
+            start(len(sources))  # the total a progress bar counts towards
+        store = Store(out)
+        if store.note:
+            summary.notes.append(store.note)
+        try:
+            ingest(store, sources, options, summary, progress)
+            _orphans(store, sources, paths, options, summary)
+            finish(store, options, summary)
+            _summarise(store, summary)
+        except (OSError, duckdb.IOException) as exc:
+            # A full or read-only disk: the store keeps every report it committed, and the parquet set
+            # of the previous run stays whole (nothing is published half-written).
+            why = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+            raise StoreError(
+                f"cannot write the dataset in {out}: {why}; the previous dataset is kept"
+            ) from exc
+        finally:
+            store.close()
     return summary
 
 
@@ -110,18 +132,6 @@ def corrections_to_apply(options: RunOptions) -> Path | None:
     return None
 
 
-def _keep_corrections(options: RunOptions, summary: RunSummary) -> None:
-    """Remember the corrections the dataset was built with (or forget them on request)."""
-    kept = Path(options.out) / KEPT
-    if options.corrections is not None:
-        given = Path(options.corrections)
-        if given.resolve() != kept.resolve():
-            write_bytes_atomic(kept, given.read_bytes())
-    elif options.drop_corrections and kept.exists():
-        kept.unlink()
-        summary.corrections_dropped = True
-
-
 def _orphans(
     store: Store, sources: list[Source], paths: list[str], options: RunOptions, summary: RunSummary
 ) -> None:
@@ -133,7 +143,7 @@ def _orphans(
     seen = {s.source for s in sources}
     gone = []
     for source in store.known():
-        if source in seen or is_http_url(source) or Path(source).exists():
+        if source in seen or names_url(source) or Path(source).exists():
             continue
         if any(Path(source).is_relative_to(f) for f in folders):
             gone.append(source)
@@ -146,10 +156,11 @@ def _orphans(
 
 
 def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
-    return [
-        Source(url, path or Path(options.cache), error)
-        for url, path, error in fetch_for_run(urls, options.cache, CrawlOptions(read_page=page_links))
-    ]
+    crawl = CrawlOptions(
+        read_page=page_links, read_timeout=options.timeout, read_max_memory_mb=options.max_memory_mb
+    )
+    fetched = fetch_for_run(urls, options.cache, crawl, options.fetch_policy)
+    return [Source(url, path or Path(options.cache), error) for url, path, error in fetched]
 
 
 #: Reports are committed to the store in small batches (each batch one transaction, each report whole).
@@ -167,20 +178,23 @@ def ingest(
     """Read the sources the store does not hold yet (or all with ``force``) and stream them into it."""
     known = store.known()
     ext = extraction_options(options.pdf_engine)
-    done_sha = {sha: rid for sha, version, rid in known.values() if version == __version__}
+    done_sha = {
+        sha: rid for sha, version, rid, retry in known.values() if version == __version__ and not retry
+    }
     to_read: dict[str, Task] = {}  # sha → the first source with those bytes
     twins: dict[str, list[Source]] = {}  # sha → further sources with the same bytes
     for src in sources:
-        if src.error is not None:
-            rows = unfetched_rows(src.source, f"cannot fetch: {src.error}")
+        problem = f"cannot fetch: {src.error}" if src.error is not None else not_a_file(src.path)
+        sha = file_sha256(src.path) if problem is None else None
+        if sha is None:
+            rows = no_bytes_rows(src.source, problem or "cannot read file")
             save(store, rows)
             summary.read += 1
             if progress:
                 progress(src, rows)
             continue
-        sha = file_sha256(src.path)
         old = known.get(src.source)
-        if not options.force and old is not None and old[0] == sha and old[1] == __version__:
+        if not options.force and old is not None and old[0] == sha and old[1] == __version__ and not old[3]:
             summary.skipped += 1
             if progress:
                 progress(src, None)
@@ -264,8 +278,10 @@ def copy_report(store: Store, report_id: str, source: str) -> None:
         store.insert(con, "reports", [row])
 
 
-def finish(store: Store, options: RunOptions, summary: RunSummary | None = None) -> None:
-    """What spans reports, recomputed at the end of every run, then the export."""
+def finish(store: Store, options: RunOptions, summary: RunSummary | None = None) -> str:
+    """What spans reports, recomputed at the end of every run, then the export: every file written into a
+    staging folder and published as one set (``ogi.dataset.publish``), the kept hand corrections
+    (``corrections.csv``) with them. Returns the run id."""
     store.refresh_duplicates()
     corrections = corrections_to_apply(options)
     applied = apply_corrections(store, corrections)
@@ -274,11 +290,27 @@ def finish(store: Store, options: RunOptions, summary: RunSummary | None = None)
         summary.corrections_kept = corrections is not None and options.corrections is None
         summary.corrections_applied = applied.applied
         summary.corrections_unmatched = applied.unmatched
-        _keep_corrections(options, summary)
+    refresh_pre2019_carry(store)  # issue 17: glued pre-2019 digits decided by the neighbouring years
     refresh_cross_checks(store)
-    store.export()
-    write_dictionary(Path(options.out))
-    write_agencies(Path(options.out))
+    out = Path(options.out)
+    run_id = new_run_id()
+    staging = staging_dir(out, run_id)
+    try:
+        store.export(staging, run_id)
+        write_dictionary(staging)
+        write_agencies(staging, run_id)
+        if corrections is not None:
+            # The dataset remembers the corrections it was built with, published with the set.
+            write_bytes_atomic(staging / KEPT, Path(corrections).read_bytes())
+        write_run_file(staging, run_id)
+        publish(out, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if options.drop_corrections and (out / KEPT).exists():
+        (out / KEPT).unlink()
+        if summary is not None:
+            summary.corrections_dropped = True
+    return run_id
 
 
 def _summarise(store: Store, summary: RunSummary) -> None:

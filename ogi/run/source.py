@@ -38,9 +38,12 @@ class Task:
     max_bytes: int = DEFAULT_MAX_BYTES
     sha256: str | None = None
 
-    def failed(self, reason: str) -> ReportRows:
-        """The rows of this task's file when it could not be read (a limit, a crash, an unreadable file)."""
-        return failed_rows(self.source, self.sha256 or file_sha256(self.path), reason)
+    def failed(self, reason: str, retry: bool = False) -> ReportRows:
+        """The rows of this task's file when it could not be read (an unreadable file; with ``retry``, a
+        limit of the run or a crashed worker, which the next run tries again)."""
+        return failed_rows(
+            self.source, self.sha256 or file_sha256(self.path) or "0" * 64, reason, retry=retry
+        )
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,8 @@ def read_source(
         report["error"] = one_line(exc.reason)
     except MemoryError:
         report["status"] = "failed"
-        report["error"] = "out of memory while reading"
+        report["error"] = "over the memory limit (no memory left while reading)"
+        report["retry"] = True
     except Exception as exc:  # a bug or an input no extractor foresaw: this file fails alone
         report["status"] = "failed"
         where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -1,93 +1,25 @@
 """Reading files in worker processes, with a time and memory limit per file.
 
 A pathological file (one that hangs a parser, or balloons in memory) must not stall or sink a run of
-hundreds of thousands: each worker reads one file at a time; the parent kills a worker that runs past
-``timeout`` seconds or whose resident memory passes ``max_memory_mb``, records the file as ``failed``
-with the reason, and starts a fresh worker. A worker that crashes (a segfault in a native library) is
-handled the same way. Results are yielded as they finish, so the caller can stream them into the store.
+hundreds of thousands: each worker (``ogi.utils.limits.Child``) reads one file at a time; the parent kills a
+worker that runs past ``timeout`` seconds or whose resident memory passes ``max_memory_mb`` (the kernel
+also refuses it memory past the limit between two polls), records the file as ``failed`` with the
+reason, and starts a fresh worker. A worker that crashes (a segfault in a native library) is handled the
+same way. Such failures are the run's, not the file's: the next run reads the file again. Workers die
+with the run, however it ends. Results are yielded as they finish, so the caller can stream them into
+the store.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing as mp
-import signal
-import sys
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from multiprocessing.connection import wait
 
 from ogi.dataset.rows import ReportRows
 from ogi.extractors import ExtractOptions
 from ogi.run.source import Task, read_task
-
-POLL = 0.1
-
-
-def _worker_main(conn: Connection, options: ExtractOptions) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        if task is None:
-            return
-        conn.send(read_task(task, options))
-
-
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of a process in MB (Linux), or None where /proc is not available."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-class _Worker:
-    def __init__(self, ctx: Any, options: ExtractOptions) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, options), daemon=True)
-        self.process.start()
-        child.close()
-        self.task: Task | None = None
-        self.started = 0.0
-
-    def give(self, task: Task) -> None:
-        self.task = task
-        self.started = time.monotonic()
-        self.conn.send(task)
-
-    def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError, BrokenPipeError):
-            self.conn.send(None)
-        self.process.join(2)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(2)
-        self.conn.close()
-
-
-def _context() -> Any:
-    if not sys.platform.startswith("linux"):
-        return mp.get_context("spawn")
-    ctx = mp.get_context("forkserver")
-    # The fork server imports the readers once; each worker forked from it starts warm, so a file's time
-    # limit measures reading the file, not importing ogi (and a replaced worker is ready at once).
-    ctx.set_forkserver_preload([__name__])
-    return ctx
+from ogi.utils.limits import POLL, Child, LimitExceeded, context
 
 
 class WorkerPool:
@@ -104,8 +36,11 @@ class WorkerPool:
         self.options = options
         self.timeout = timeout
         self.max_memory_mb = max_memory_mb
-        self.ctx = _context()
-        self.workers: list[_Worker] = []
+        # The fork server imports the readers once; each worker forked from it starts warm, so a file's
+        # time limit measures reading the file, not importing ogi (and a replaced worker is ready at once).
+        self.ctx = context(preload=[__name__])
+        self.workers: list[Child] = []
+        self.tasks: dict[int, Task] = {}
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -118,57 +53,42 @@ class WorkerPool:
             w.stop()
         self.workers = []
 
+    def _start(self) -> Child:
+        worker = Child(self.ctx, read_task, (), self.max_memory_mb)
+        worker.wait_ready()
+        return worker
+
     def map(self, tasks: Iterable[Task]) -> Iterator[ReportRows]:
         """ReportRows for every task, in the order they finish."""
         pending = deque(tasks)
         while len(self.workers) < min(self.jobs, len(pending)):
-            self.workers.append(_Worker(self.ctx, self.options))
-        while pending or any(w.task is not None for w in self.workers):
+            self.workers.append(self._start())
+        while pending or any(w.busy for w in self.workers):
             for w in self.workers:
-                if w.task is None and pending:
-                    w.give(pending.popleft())
-            busy = {w.conn: w for w in self.workers if w.task is not None}
+                if not w.busy and pending:
+                    task = pending.popleft()
+                    self.tasks[id(w)] = task
+                    w.give((task, self.options))
+            busy = {w.conn: w for w in self.workers if w.busy}
             for conn in wait(list(busy), timeout=POLL):
                 worker = busy[conn]
-                task = worker.task
-                assert task is not None
+                task = self.tasks[id(worker)]
                 try:
-                    result = worker.conn.recv()
-                except (EOFError, OSError):
-                    worker.process.join(2)
-                    code = worker.process.exitcode
-                    yield task.failed(_crash_reason(code))
+                    ok, value = worker.answer()
+                except LimitExceeded as exc:
+                    yield task.failed(exc.reason, retry=True)
                     self._replace(worker)
                     continue
-                worker.task = None
-                yield result
-            now = time.monotonic()
+                yield value if ok else task.failed(f"internal error {value}")
             for worker in list(self.workers):
-                task = worker.task
-                if task is None:
+                if not worker.busy:
                     continue
-                reason = None
-                if self.timeout is not None and now - worker.started > self.timeout:
-                    reason = f"timed out after {self.timeout:g} s"
-                elif self.max_memory_mb is not None:
-                    rss = rss_mb(worker.process.pid or 0)
-                    if rss is not None and rss > self.max_memory_mb:
-                        reason = f"over the memory limit ({rss:.0f} MB > {self.max_memory_mb} MB)"
+                reason = worker.overrun(self.timeout, self.max_memory_mb)
                 if reason is not None:
-                    yield task.failed(reason)
+                    yield self.tasks[id(worker)].failed(reason, retry=True)
                     self._replace(worker)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: Child) -> None:
         worker.kill()
-        index = self.workers.index(worker)
-        self.workers[index] = _Worker(self.ctx, self.options)
-
-
-def _crash_reason(code: int | None) -> str:
-    if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = str(-code)
-        return f"the reader crashed ({name})"
-    return f"the reader crashed (exit code {code})"
+        self.tasks.pop(id(worker), None)
+        self.workers[self.workers.index(worker)] = self._start()

@@ -57,6 +57,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("published", pa.date32(), "Publication date when the source states it."),
         _c("template_version", STRING, "`2021`, `2019`, `pre2019` or null, detected from the table labels."),
         _c(
+            "form",
+            STRING,
+            "For `pre2019` reports: the statistics form read (`fj_local` …, see the `pre.*` keys); null otherwise.",
+        ),
+        _c(
             "scope",
             STRING,
             "`aggregate` when the sentence stating the year's request total speaks for several bodies (全市, 全区 …), else `own`; null without such a sentence.",
@@ -77,14 +82,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "cells": (
         _c("report_id", STRING, "The report (see `reports`).", False),
         _c("cell", STRING, "Full key: `table.row_key.col_key`, e.g. `t3.granted.natural_person`.", False),
-        _c("table", STRING, "`t2`, `t3` or `t4`.", False),
+        _c("table", STRING, "`t2`, `t3`, `t4`, or `pre` for the pre-2019 forms and prose.", False),
         _c(
             "row_key",
             STRING,
             "Everything between table and column, e.g. `art20_1.rules`, `granted`, `review`.",
             False,
         ),
-        _c("col_key", STRING, "The column key, e.g. `natural_person`, `fee_amount`.", False),
+        _c(
+            "col_key",
+            STRING,
+            "The column key, e.g. `natural_person`, `fee_amount`; for `pre.*` cells `year` or `cumulative`.",
+            False,
+        ),
         _c("value", pa.float64(), "The number; null when blank, placeholder, ambiguous or not read."),
         _c("raw", STRING, "The cell's own text as printed (for a recovered cell, its own digits)."),
         _c("status", STRING, "Cell status (see the vocabulary below).", False),
@@ -105,7 +115,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c(
             "rule",
             STRING,
-            "Identity rule: T3-BAL, T3-OUT, T3-ROW, T3-ROW-SUB, T4-SUM, NONNEG, TXT-T3, TXT-T4, X-CARRY.",
+            "Identity rule: T3-BAL, T3-OUT, T3-ROW, T3-ROW-SUB, T4-SUM, NONNEG, TXT-T3, TXT-T4, X-CARRY; PRE-* for the pre-2019 forms.",
             False,
         ),
         _c("severity", STRING, "`hard` (true by template definition) or `soft` (flag for review).", False),
@@ -135,7 +145,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "unmapped": (
         _c("report_id", STRING, "The report.", False),
-        _c("table", STRING, "`t2`, `t3` or `t4`: the table the row or column was printed in.", False),
+        _c(
+            "table",
+            STRING,
+            "`t2`, `t3` or `t4`: the table the row or column was printed in; `pre` for a pre-2019 statistics form.",
+            False,
+        ),
         _c("label", STRING, "The row or column label as printed."),
         _c("values", LIST_STRING, "The printed values, as printed.", False),
         _c("locator", STRING, "JSON: where the row was read."),
@@ -255,7 +270,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "attachment_only": "a page that only links to the report file",
         "needs_ocr": "the tables are images or the text layer is unusable, and OCR is not available",
         "needs_converter": "a legacy format (.doc, .wps, .xls) and LibreOffice is not installed",
-        "unsupported_template": "a pre-2019 report whose statistics tables are not extracted yet",
+        "unsupported_template": "a pre-2019 report printing a statistics form ogi does not know (its header in `error`, its rows in `unmapped`), or with neither a form nor a quantity in its prose",
         "failed": "unreadable: empty, corrupt, encrypted, timed out or over a resource limit",
     },
     "cell_status": {

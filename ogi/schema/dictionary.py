@@ -8,8 +8,9 @@ import csv
 import io
 from pathlib import Path
 
+from ogi.schema import pre2019
 from ogi.schema.dataset import DERIVED, TABLES, VOCABULARIES
-from ogi.schema.metrics import metrics
+from ogi.schema.metrics import Metric, metrics
 from ogi.schema.template import load
 from ogi.utils.files import write_text_atomic
 
@@ -62,6 +63,7 @@ def markdown() -> str:
         )
     w("\nA printed 法人或其他组织小计 column (not in the template) is written as ")
     w("`t3.<row>.legal_person_subtotal` and checked by T3-ROW-SUB.\n\n")
+    w(pre2019_markdown())
     w(metrics_markdown())
     w(exports_markdown())
     return out.getvalue()
@@ -94,6 +96,28 @@ def exports_markdown() -> str:
     )
 
 
+def pre2019_markdown() -> str:
+    """The ``pre.*`` keys of the pre-2019 forms and prose (``schema/data/pre2019_forms.toml``, issue 17)."""
+    out = io.StringIO()
+    w = out.write
+    w("## Pre-2019 cell keys (`pre.*`)\n\n")
+    w("Reports of 2008–2018 (`template_version` `pre2019`) print no national table. Where a report prints ")
+    w("a statistics form ogi knows (`reports.form`), its rows are `pre.<indicator>` (the year's value, ")
+    w("`col_key` `year`) and `pre.<indicator>.cumulative` (历年累计, `col_key` `cumulative`); `table` is ")
+    w("`pre` and `row_key` the indicator. Without a form, the quantities a sentence states unambiguously ")
+    w("are `pre.<indicator>` cells too (form `prose` below; status `value`, `locator.sentence`). Units are ")
+    w("as printed: the same indicator counts 条 in one form and 件 in another, so compare within a form. ")
+    w("Checks: PRE-PROACTIVE, PRE-REQ, PRE-REPLY (the parts add up to the total, in each column), ")
+    w(
+        "PRE-REPLY-LE (replies ≤ requests, the year's column), PRE-CUM (历年累计 ≥ the year's value); all soft.\n\n"
+    )
+    w("| cell | 中文 | unit | forms | years seen |\n|---|---|---|---|---|\n")
+    for r in pre2019.dictionary_rows():
+        w(f"| `{r['key']}` | {r['label_zh']} | {r['unit']} | {r['forms']} | {r['years']} |\n")
+    w("\n")
+    return out.getvalue()
+
+
 def metrics_markdown() -> str:
     """The metric definitions (``schema/data/metrics.toml``) as a dictionary section."""
     out = io.StringIO()
@@ -112,9 +136,18 @@ def metrics_markdown() -> str:
     for m in metrics():
         w(
             f"| `{m.name}` | {m.label_zh} | {m.label_en} | {m.unit or ''} | {', '.join(m.versions)} "
-            f"| {m.formula} | {m.caveats} |\n"
+            f"| {m.formula}{_pre_formula(m)} | {m.caveats}{' ' + m.pre_caveats if m.pre_caveats else ''} |\n"
         )
     return out.getvalue()
+
+
+def _pre_formula(m: Metric) -> str:
+    """The metric's pre-2019 formula (``pre.*`` keys), when it has one."""
+    if m.pre_inputs:
+        return "; pre2019: " + " + ".join(m.pre_inputs)
+    if m.pre_numerator:
+        return f"; pre2019: ({' + '.join(m.pre_numerator)}) / ({' + '.join(m.pre_denominator)})"
+    return ""
 
 
 def cell_rows() -> list[dict[str, str]]:
@@ -190,6 +223,21 @@ def csv_text() -> str:
                 s["unit"],
                 s["versions"],
                 "",
+            ]
+        )
+    for r in pre2019.dictionary_rows():
+        w.writerow(
+            [
+                "cell",
+                "pre",
+                r["key"],
+                "float64",
+                True,
+                r["label_zh"],
+                "",
+                r["unit"],
+                "pre2019",
+                f"forms: {r['forms']}",
             ]
         )
     return out.getvalue()

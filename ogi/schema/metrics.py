@@ -13,6 +13,7 @@ from importlib import resources
 from ogi.schema.template import VERSIONS
 
 KINDS = ("sum", "ratio", "days_late", "fee_text")
+PRE2019 = "pre2019"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,21 @@ class Metric:
     denominator: tuple[str, ...] = ()
     unit: str | None = None
     versions: tuple[str, ...] = VERSIONS
+    #: The same quantity read from pre-2019 reports (``pre.*`` keys), where the meaning matches (issue 17).
+    pre_inputs: tuple[str, ...] = ()
+    pre_numerator: tuple[str, ...] = ()
+    pre_denominator: tuple[str, ...] = ()
+    pre_caveats: str = ""
+
+    @property
+    def pre2019(self) -> bool:
+        return bool(self.pre_inputs or self.pre_numerator)
+
+    def parts(self, version: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """(inputs, numerator, denominator) for a template version, ``pre2019`` included."""
+        if version == PRE2019:
+            return self.pre_inputs, self.pre_numerator, self.pre_denominator
+        return self.inputs, self.numerator, self.denominator
 
     @property
     def is_rate(self) -> bool:
@@ -55,7 +71,11 @@ def metrics() -> tuple[Metric, ...]:
             numerator=tuple(d.get("numerator", ())),
             denominator=tuple(d.get("denominator", ())),
             unit=d.get("unit", "share (0–1)" if d["kind"] == "ratio" else None),
-            versions=tuple(d.get("versions", VERSIONS)),
+            versions=tuple(d.get("versions", VERSIONS)) + ((PRE2019,) if "pre2019" in d else ()),
+            pre_inputs=tuple(d.get("pre2019", {}).get("inputs", ())),
+            pre_numerator=tuple(d.get("pre2019", {}).get("numerator", ())),
+            pre_denominator=tuple(d.get("pre2019", {}).get("denominator", ())),
+            pre_caveats=d.get("pre2019", {}).get("caveats", ""),
         )
         if m.kind not in KINDS:
             raise ValueError(f"metric {m.name}: unknown kind {m.kind!r}")

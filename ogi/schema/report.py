@@ -13,6 +13,7 @@ from ogi.schema.cells import CellValue, Recognition, UnmappedRow
 from ogi.schema.identities import CheckResult, prose_numbers, run_identities, run_prose_checks
 from ogi.schema.metadata import Metadata, read_metadata, scope_of, sentence_around
 from ogi.schema.ocrfix import correct as correct_ocr
+from ogi.schema.pre2019 import read_pre2019
 from ogi.schema.recognize import recognize
 from ogi.schema.sections import Section, split_sections
 from ogi.schema.template import load
@@ -37,6 +38,8 @@ class Interpretation:
     other_single_row: bool = False
     found: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    #: The pre-2019 statistics form read (``fj_local`` …), else None (issue 17).
+    form: str | None = None
 
 
 def prose_for_checks(sections: list[Section], doc: Document) -> str:
@@ -70,20 +73,28 @@ def interpret(doc: Document) -> Interpretation:
     elif meta.year is not None and meta.year < PRE2019 and meta.title:
         version = "pre2019"
 
-    status, error = _status(doc, meta, rec, version)
+    cells, unmapped, form = rec.cells, rec.unmapped, None
+    if version == "pre2019" and not rec.found and doc.status is None:
+        # A report before the 2019 template: its statistics form, or its prose (ogi.schema.pre2019).
+        pre = read_pre2019(doc, meta.year)
+        status, error = pre.status(meta.year)
+        cells, unmapped, checks, form = pre.cells, rec.unmapped + pre.unmapped, pre.checks, pre.form
+    else:
+        status, error = _status(doc, meta, rec, version)
     return Interpretation(
         meta=meta,
         status=status,
         error=error,
         template_version=version,
         scope=scope,
-        cells=rec.cells,
-        unmapped=rec.unmapped,
+        cells=cells,
+        unmapped=unmapped,
         sections=sections,
         checks=checks,
         other_single_row=rec.other_single_row,
         found=rec.found,
         notes=rec.notes,
+        form=form,
     )
 
 

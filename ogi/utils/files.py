@@ -42,3 +42,10 @@ def write_text_atomic(target: Path, text: str) -> None:
     """``target`` holds ``text`` (UTF-8), or (on any failure) what it held before."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def local_source(path: str | Path) -> str:
+    """A local file's ``source`` (contract §2): absolute, its folder resolved, its own name kept, so a
+    link is a source of its own (its target may be a device, or gone)."""
+    p = Path(os.path.abspath(Path(path).expanduser()))
+    return str(p.parent.resolve() / p.name)

@@ -6,7 +6,9 @@ Layout choices of the page itself (drawn from the report's seed, listed in the e
 ``variants``): ``gbk_page`` (GB18030 bytes declared as gb2312, as many older sites serve), ``layout_table``
 (site chrome laid out with a table before the article), ``misaligned_spans`` (2019 （五）（六） rows whose
 value spans do not line up with the header's, as 上海 2019 prints them), ``fragment`` (only the article
-body, no ``<html>``, as 上海 2019 was stored).
+body, no ``<html>``, as 上海 2019 was stored), ``word_line_breaks`` (Word's manual line break pasted into
+the CMS as a raw ``\x0b`` at the end of paragraphs and cell lines and after the page's blocks, the site
+chrome the reader removes included).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from tests.generators.report import (
     prose_before,
 )
 
-HTML_VARIANTS = ("gbk_page", "layout_table", "misaligned_spans", "fragment")
+HTML_VARIANTS = ("gbk_page", "layout_table", "misaligned_spans", "fragment", "word_line_breaks")
 
 
 def page_variants(rep: Report) -> list[str]:
@@ -273,6 +275,8 @@ def render(rep: Report, stem: str = "report") -> tuple[bytes, dict[str, Any]]:
 </body>
 </html>
 """
+    if "word_line_breaks" in variants:
+        html = html.replace("</p>", "\x0b</p>").replace("</div>", "</div>\x0b")
     data = html.encode("gb18030") if charset == "gb2312" else html.encode("utf-8")
     expected = rep.expected(f"{stem}.html")
     expected["variants"] = sorted(rep.variants | set(variants))

@@ -6,7 +6,10 @@ bytes, the target and the LibreOffice version. (ogi's own extractor starts a fre
 conversion; this builder reuses one profile to stay fast.)
 
 Tests that need LibreOffice call ``require_soffice()``: it skips on a developer machine without it and
-fails under CI (``OGI_CI=1``), where ``.ci/run`` installs it.
+fails under CI (``OGI_CI=1``), where ``.ci/run`` installs it. A fixture LibreOffice cannot build
+correctly on this machine is skipped the same way, with the reason: a spreadsheet conversion when only
+Writer is installed (no Calc), a PDF when no CJK font is installed (LibreOffice would print it without
+its Chinese text; such a PDF is never cached).
 """
 
 from __future__ import annotations
@@ -36,15 +39,70 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def skip_or_fail(message: str) -> None:
+    """Skip, except under CI, where ``.ci/run`` installs everything the fixtures need."""
+    if os.environ.get("OGI_CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_soffice() -> str:
     """The soffice command; skip without it, except under CI where it must be installed."""
     path = soffice()
     if path is None:
-        message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
-        if os.environ.get("OGI_CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
+        )
+        raise AssertionError("unreachable")
     return path
+
+
+def has_calc(command: str) -> bool:
+    """Whether LibreOffice's spreadsheet module is installed beside ``command`` (Debian packages Writer
+    and Calc apart; soffice without Calc cannot open or write a workbook). An unknown layout counts as
+    having it."""
+    program = Path(os.path.realpath(command)).parent
+    if not any(program.glob("libswlo.*")):
+        return True
+    return any(program.glob("libsclo.*"))
+
+
+def require_calc() -> str:
+    command = require_soffice()
+    if not has_calc(command):
+        skip_or_fail(
+            "LibreOffice Calc is not installed (only Writer): apt-get install libreoffice-calc-nogui"
+        )
+    return command
+
+
+def cjk_fonts() -> list[str]:
+    """The CJK font files fontconfig (which LibreOffice uses) knows."""
+    if shutil.which("fc-list") is None:
+        return []
+    done = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=60)
+    return [line.split(":", 1)[0] for line in done.stdout.splitlines() if line.strip()]
+
+
+NO_CJK = (
+    "no CJK font installed (fc-list :lang=zh is empty): LibreOffice would print the fixture's PDF without"
+    " its Chinese text; apt-get install fonts-noto-cjk"
+)
+
+
+def has_cjk_text(pdf: bytes) -> bool:
+    """Whether a PDF has any Chinese character in its text layer."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        for page in doc:
+            text = page.get_textpage().get_text_range()
+            if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+                return True
+        return False
+    finally:
+        doc.close()
 
 
 def _version(command: str) -> str:
@@ -74,6 +132,11 @@ def convert_batch(files: Mapping[str, bytes], target: str, timeout: float = 180)
             todo[name] = data
     if not todo:
         return out
+    sheets = (".xls", ".xlsx", ".ods")
+    if target in ("xls", "xlsx") or any(Path(name).suffix.lower() in sheets for name in todo):
+        require_calc()
+    if target == "pdf" and not cjk_fonts():
+        skip_or_fail(NO_CJK)
     with tempfile.TemporaryDirectory(prefix="ogi-fixtures-") as tmp:
         folder = Path(tmp)
         inputs = []
@@ -105,6 +168,8 @@ def convert_batch(files: Mapping[str, bytes], target: str, timeout: float = 180)
             if not result.is_file():
                 raise RuntimeError(f"LibreOffice did not convert {name} to {target}")
             data = result.read_bytes()
+            if target == "pdf" and not has_cjk_text(data):
+                skip_or_fail(f"{name}: {NO_CJK}")
             (CACHE / f"{keys[name]}.{target}").write_bytes(data)
             out[name] = data
     return out

@@ -2,7 +2,8 @@
 
 Word documents from ``pdf_fixture_docs`` are converted by LibreOffice in ONE batched ``soffice`` call and
 cached under ``tests/.cache/pdf/`` by a hash of their content, so later sessions convert nothing. Without
-LibreOffice these tests skip, except in CI (``OGI_CI=1``), where they fail.
+LibreOffice, or without a CJK font (LibreOffice would print the PDFs without their Chinese text; such a
+PDF is never cached), these tests skip, except in CI (``OGI_CI=1``), where they fail.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ sys.path.insert(0, str(HERE))
 
 import pdf_fixture_docs  # noqa: E402
 import pdf_handmade  # noqa: E402
+
+from tests.generators.libreoffice import NO_CJK, cjk_fonts, has_cjk_text, skip_or_fail  # noqa: E402
 
 CORPUS = HERE.parent / "corpus"
 CACHE = HERE.parent / ".cache" / "pdf"
@@ -53,6 +56,8 @@ def convert(docs: dict[str, bytes]) -> dict[str, bytes]:
             if os.environ.get("OGI_CI") == "1":
                 pytest.fail("LibreOffice (soffice) is not installed; .ci/run installs it")
             pytest.skip("LibreOffice (soffice) is not installed")
+        if not cjk_fonts():
+            skip_or_fail(NO_CJK)
         CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
             t = Path(tmp)
@@ -79,7 +84,10 @@ def convert(docs: dict[str, bytes]) -> dict[str, bytes]:
                 timeout=300,
             )
             for name in missing:
-                shutil.move(str(t / "out" / f"{keys[name]}.pdf"), CACHE / f"{keys[name]}.pdf")
+                built = t / "out" / f"{keys[name]}.pdf"
+                if not has_cjk_text(built.read_bytes()):
+                    skip_or_fail(f"{name}: {NO_CJK}")
+                shutil.move(str(built), CACHE / f"{keys[name]}.pdf")
     return {name: (CACHE / f"{keys[name]}.pdf").read_bytes() for name in docs}
 
 

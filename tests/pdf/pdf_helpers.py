@@ -6,6 +6,7 @@ from ogi.dataset.rows import ReportRows
 from ogi.extractors import ExtractOptions
 from ogi.extractors.model import Document, Paragraph, Table
 from ogi.extractors.pdf.engines import read_tables
+from ogi.extractors.pdf.fonts import font_independent
 from ogi.extractors.pdf.pdfium import PdfiumDocument
 from ogi.extractors.pdf.plan import plan_pages
 from ogi.extractors.pdf.reader import extract
@@ -37,7 +38,7 @@ def raw_tables(data: bytes, engine: str) -> dict[int, list[list[tuple[tuple[floa
     """The finders' own output per page: each cell's rectangle and text, top to bottom."""
     with PdfiumDocument(data) as pdoc:
         pages = [pdoc.page(i) for i in range(pdoc.n_pages)]
-    reading = read_tables(data, plan_pages(pages), engine)
+    reading = read_tables(data, plan_pages(font_independent(data, pages)), engine)
     return {
         page: [
             sorted(((c.bbox[1], c.bbox[0], c.bbox[2], c.bbox[3]), c.text) for c in t.cells) for t in tables

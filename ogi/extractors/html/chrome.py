@@ -313,5 +313,8 @@ def find_containers(root: etree._Element) -> list[etree._Element]:
 
 
 def is_attachment(href: str) -> bool:
-    path = urlsplit(href).path.lower()
+    try:
+        path = urlsplit(href).path.lower()
+    except ValueError:  # not a URL (``http://[::1/x``): the link is the fetcher's to report
+        return False
     return path.endswith(ATTACHMENT_SUFFIXES)

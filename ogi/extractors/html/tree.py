@@ -7,6 +7,8 @@ from copy import deepcopy
 
 from lxml import etree
 
+from ogi.extractors.html.decode import without_controls
+
 # Word's conditional comments and style sheets when a CMS escaped them into the text.
 _LEAKED_BLOCK = re.compile(
     r"<!--\[if[^\]]*\]>(?:(?!<!\[endif\]).)*?<(?:xml|w:|o:|m:|style)(?:.|\n)*?<!\[endif\]-->", re.S
@@ -48,10 +50,7 @@ _TEXT = etree.XPath("descendant::text()", smart_strings=False)
 _SPLIT_TEXT = etree.XPath("//text()[preceding-sibling::node()[1]/self::text()]")
 
 
-_ALL_TEXT = etree.XPath("//text()")
-
-
-#: Text of blanks only but for one space or newline (XPath's blanks: a form feed needs ``_ALL_TEXT``).
+#: Text of blanks only but for one space or newline (XPath's blanks; ``parse`` made form feeds spaces).
 _BLANK_TEXT = etree.XPath("//text()[normalize-space() = ''][. != ' '][. != '\n']")
 
 
@@ -68,8 +67,9 @@ def parse(text: str) -> etree._Element:
     - text outside ``<html>`` (only read when the page has no ``<body>``) is kept.
 
     The last two need the parser's events, so only pages with a misplaced doctype or no ``<body>`` are
-    parsed twice.
+    parsed twice. C0 control characters are read as spaces (``decode.without_controls``).
     """
+    text = without_controls(text)
     document = etree.Element(DOCUMENT)
     parser = etree.HTMLParser()
     parser.feed(text)
@@ -179,8 +179,7 @@ def _collapse_whitespace(document: etree._Element) -> None:
             holder.text = holder.text
     # Elements whose text keeps its whitespace: <pre>, <textarea> and everything in them.
     kept = {e for p in document.iter(*_PRESERVE_WHITESPACE) for e in p.iter()}
-    form_feed = "\f" in etree.tostring(document, method="text", encoding=str)
-    for piece in _ALL_TEXT(document) if form_feed else _BLANK_TEXT(document):
+    for piece in _BLANK_TEXT(document):
         if piece.strip(_ASCII_SPACES):
             continue
         holder = piece.getparent()

@@ -145,6 +145,11 @@ _ICON_NAME = re.compile(
 
 
 MAX_SPAN = 1000
+#: Grid positions one table may take (rows × columns, and the positions its cells' spans cover). The
+#: template's tables have a few hundred; spans are capped one by one (``MAX_SPAN``), but their product is
+#: not, so 13 KB of ``rowspan=1000 colspan=1000`` cells would ask for gigabytes. A table past this is not
+#: read as a grid: its cells are read as running text.
+MAX_GRID_AREA = 500_000
 
 
 def _flow_text(parts: list[str]) -> str:
@@ -188,11 +193,16 @@ class _Slot:
 
 def grid(table: etree._Element) -> tuple[list[_Slot], int, int]:
     """The HTML table model: each cell at the first free grid position of its row, with its spans
-    (``rowspan="0"`` and spans past the last row end at the last row)."""
+    (``rowspan="0"`` and spans past the last row end at the last row).
+
+    A table whose grid would pass ``MAX_GRID_AREA`` positions gives no slots (it is read as text): the
+    work and memory here, and in everything that lays the grid out later, stay bounded by that area.
+    """
     rows = _rows(table)
     occupied: set[tuple[int, int]] = set()
     slots: list[_Slot] = []
     n_rows = len(rows)
+    covered = 0  # positions the spans cover, overlaps counted each time
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -204,6 +214,9 @@ def grid(table: etree._Element) -> tuple[list[_Slot], int, int]:
             if rowspan == 0 or r + rowspan > n_rows:
                 rowspan = max(1, n_rows - r)
             colspan = max(1, _span(td, "colspan"))
+            covered += rowspan * colspan
+            if (c + colspan) * n_rows > MAX_GRID_AREA or covered > MAX_GRID_AREA:
+                return [], n_rows, 0
             for dr in range(rowspan):
                 for dc in range(colspan):
                     occupied.add((r + dr, c + dc))
@@ -498,7 +511,7 @@ def _read_pictures(doc: Document, page_url: str, options: object) -> None:
     page_url = getattr(options, "page_url", "") or page_url
     pictures = []
     for src in doc.meta.get("images", []):
-        url = urljoin(page_url, src) if is_http_url(page_url) else src
+        url = _joined(page_url, src) if is_http_url(page_url) else src
         data = given.get(url) or given.get(src)
         if data:
             pictures.append(Picture(url, data))
@@ -518,11 +531,7 @@ def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:
     if any(_reportish(t) for t in doc.tables):
         return
     texts = [doc.meta.get("title") or ""] + [p.text for p in doc.paragraphs[:40]]
-    attachments = [
-        (urljoin(base_href, href) if base_href else href, label)
-        for href, label in walk.links
-        if is_attachment(href)
-    ]
+    attachments = [(_joined(base_href, href), label) for href, label in walk.links if is_attachment(href)]
     attachments = list(dict.fromkeys(attachments))
     cue = any(REPORT_CUE.search(t) for t in texts) or any(
         REPORT_CUE.search(label) or REPORT_CUE.search(href) for href, label in attachments
@@ -536,8 +545,19 @@ def _set_status(doc: Document, walk: _Walk, base_href: str) -> None:
         doc.status = "attachment_only"
         doc.reason = f"the page has no tables and links to the report file {hrefs[0]}{more}"
         return
-    images = list(dict.fromkeys(urljoin(base_href, s) if base_href else s for s in walk.images))
+    images = list(dict.fromkeys(_joined(base_href, s) for s in walk.images))
     if images:
         doc.meta["images"] = images
         doc.status = "needs_ocr"
         doc.reason = f"the page has no tables, only {len(images)} image(s): its tables are pictures"
+
+
+def _joined(base: str, href: str) -> str:
+    """``href`` against the page's ``<base>`` (or URL); as printed when either is not a URL (one bad link
+    must not fail the page)."""
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href

@@ -12,6 +12,12 @@ several times slower. pdfium is not thread-safe: read PDFs in parallel with proc
 Pages whose content this port does not reproduce faithfully (Form XObjects, rotation, rotated or
 skewed text, Unicode-map errors, a MediaBox not at the origin) are flagged in ``PageData.unsupported``;
 the ``auto`` engine reads those with pdfplumber.
+
+pdfium measures text in a font that is not embedded (other than the standard fonts it carries) through
+the fonts installed on the machine: without a CJK font, vertical text in ``STSong-Light`` with
+``Identity-V`` comes back empty. Such fonts are named in ``PageData.system_fonts`` whatever the machine
+has, so that ``ogi.extractors.pdf.fonts`` can read those pages' characters with pdfminer (which uses the
+font's own metrics and its bundled CMaps) and give the same document on every machine.
 """
 
 from __future__ import annotations
@@ -93,6 +99,8 @@ class PageData:
     #: Characters whose glyph has no usable Unicode (no mapping, U+FFFD, private use).
     bad_chars: int = 0
     unsupported: list[str] = field(default_factory=list)
+    #: Fonts of the page's text that pdfium takes from the machine (not embedded, not standard).
+    system_fonts: list[str] = field(default_factory=list)
 
     @property
     def shapes(self) -> list[Shape]:
@@ -165,8 +173,9 @@ class PdfiumDocument:
             rotation = R.FPDFPage_GetRotation(page)
             if rotation:
                 data.unsupported.append(f"page rotated by {rotation * 90}°")
-            text_objects = _read_chars(page, data, self.descents)
-            _read_objects(page, data, shapes, text_objects)
+            system: dict[int, str | None] = {}
+            text_objects = _read_chars(page, data, self.descents, system)
+            _read_objects(page, data, shapes, text_objects, system)
             return data
         finally:
             R.FPDF_ClosePage(page)
@@ -253,10 +262,42 @@ def _mult(m: Matrix, n: Matrix) -> Matrix:
     )
 
 
-class _Scratch:
-    """ctypes out-parameters reused for every call."""
+#: Fonts pdfium draws from copies of its own when they are not embedded (the standard 14, under the names
+#: writers give them): measured the same on every machine.
+_BUILTIN_FONT = re.compile(
+    r"(Arial|Helvetica|Courier|CourierNew|Times|TimesNewRoman|Symbol|ZapfDingbats)(PS)?(MT)?"
+    r"([-,][A-Za-z]+(MT)?)?"
+)
 
-    def __init__(self) -> None:
+
+def _system_font(font: int | None, cache: dict[int, str | None]) -> str | None:
+    """The base name of ``font`` when pdfium measures it through the machine's fonts (not embedded and
+    not a standard font), else None; asked once per font of a page."""
+    if not font:
+        return None
+    if font not in cache:
+        handle = ctypes.cast(font, R.FPDF_FONT)
+        name = None
+        if not R.FPDFFont_GetIsEmbedded(handle):
+            buf = ctypes.create_string_buffer(256)
+            n = R.FPDFFont_GetBaseFontName(handle, buf, 256)
+            base = buf.raw[: max(n - 1, 0)].decode("utf-8", errors="replace")
+            if not _BUILTIN_FONT.fullmatch(base):
+                name = base or "(unnamed font)"
+        cache[font] = name
+    return cache[font]
+
+
+def _note_font(data: PageData, name: str | None) -> None:
+    if name is not None and name not in data.system_fonts:
+        data.system_fonts.append(name)
+
+
+class _Scratch:
+    """ctypes out-parameters reused for every call, and the page's fonts (``_system_font``)."""
+
+    def __init__(self, system: dict[int, str | None] | None = None) -> None:
+        self.system: dict[int, str | None] = {} if system is None else system
         self.matrix = R.FS_MATRIX()
         self.x = ctypes.c_float()
         self.y = ctypes.c_float()
@@ -265,10 +306,17 @@ class _Scratch:
         self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
 
 
-def _read_objects(page: ctypes.c_void_p, data: PageData, shapes: bool, text_objects: set[int]) -> None:
+def _read_objects(
+    page: ctypes.c_void_p,
+    data: PageData,
+    shapes: bool,
+    text_objects: set[int],
+    system: dict[int, str | None] | None = None,
+) -> None:
     """Paths (and images, forms) of the page; the text objects, known from the characters, are skipped
-    without asking pdfium for their type (WPS writes one text object per character)."""
-    scratch = _Scratch()
+    without asking pdfium for their type (WPS writes one text object per character). A text object
+    that gave no characters has its font checked (text pdfium could not measure vanishes)."""
+    scratch = _Scratch(system)
     n = R.FPDFPage_CountObjects(page)
     handles = [_page_object(page, i) for i in range(n)]
     others = [ctypes.cast(h, R.FPDF_PAGEOBJECT) for h in handles if h not in text_objects]
@@ -308,6 +356,9 @@ def _read_list(
                 _read_list(
                     [R.FPDFFormObj_GetObject(obj, j) for j in range(k)], inner, data, shapes, s, depth + 1
                 )
+            continue
+        if kind == _TEXT:
+            _note_font(data, _system_font(_text_object_font(obj), s.system))
             continue
         if kind != _PATH or not shapes:
             continue
@@ -465,7 +516,10 @@ def _page_text(tp: ctypes.c_void_p, n: int) -> str | None:
 
 
 def _read_chars(
-    page: ctypes.c_void_p, data: PageData, overrides: dict[bytes, float] | None = None
+    page: ctypes.c_void_p,
+    data: PageData,
+    overrides: dict[bytes, float] | None = None,
+    system: dict[int, str | None] | None = None,
 ) -> set[int]:
     """The page's characters as pdfminer describes them; returns the text objects they came from."""
     objects: set[int] = set()
@@ -494,6 +548,7 @@ def _read_chars(
         metrics: tuple[float, float, float] | None = None
         fonts: dict[int, tuple[float, float, float] | None] = {}
         unmapped_fonts: dict[int | None, bool] = {}
+        system = {} if system is None else system
         for i in range(n):
             # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most
             # have no text object; a space inferred inside a text object has one, so ask about those.
@@ -515,6 +570,7 @@ def _read_chars(
                 size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
                 font = _text_object_font(obj)
                 metrics = _font_metrics(font, fonts, overrides or {})
+                _note_font(data, _system_font(font, system))
                 # No Unicode for the glyph: pdfium passes the character code off as text (pdfminer
                 # writes "(cid:N)"). A font without a map has none for any glyph: asked once per font.
                 flag = unmapped_fonts.get(font)

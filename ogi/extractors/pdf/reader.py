@@ -20,6 +20,10 @@ same building, stitching and assembly, page by page, so a PDF mixing text pages 
 reads as one document. A PDF without usable text on any page is ``pdf_scanned``; without OCR it gets
 status ``needs_ocr`` (the reason names the extra), and pages without text in an otherwise readable PDF
 are listed in ``meta["scanned_pages"]``. ``meta["ocr_pages"]`` lists the pages OCR read.
+
+The characters of pages whose text is in fonts the PDF does not embed are pdfminer's, so that the document
+does not depend on the fonts installed (``ogi.extractors.pdf.fonts``; ``meta["font_fallbacks"]`` names
+those pages and fonts).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from ogi.extractors import PDF_ENGINES
 from ogi.extractors.model import Document, ExtractionError
 from ogi.extractors.pdf.assemble import assemble
 from ogi.extractors.pdf.engines import read_tables
+from ogi.extractors.pdf.fonts import font_fallbacks, font_independent
 from ogi.extractors.pdf.pdfium import PageData, PdfiumDocument
 from ogi.extractors.pdf.plan import plan_pages
 
@@ -50,7 +55,7 @@ def extract(data: bytes, fmt: str = "pdf", name: str = "", options: Any = None) 
         if pdoc.n_pages <= 0:
             raise ExtractionError("corrupt PDF (no pages)")
         pages = [pdoc.page(i) for i in range(pdoc.n_pages)]
-    return read_pages(data, pages, engine, ocr=getattr(options, "ocr", True))
+    return read_pages(data, font_independent(data, pages), engine, ocr=getattr(options, "ocr", True))
 
 
 # -- scanned pages -------------------------------------------------------------------------------------
@@ -121,6 +126,8 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
     meta["table_pages"] = sorted(n for n, ts in reading.tables.items() if ts or n not in ocr_read)
     if reading.fallbacks:
         meta["pdf_fallbacks"] = {str(k): v for k, v in sorted(reading.fallbacks.items())}
+    if fonts := font_fallbacks(pages):
+        meta["font_fallbacks"] = fonts
     scanned_pages = [p.number for p in pages if not _usable(p) and p.images]
     if scanned_pages:
         meta["scanned_pages"] = scanned_pages
