@@ -11,7 +11,7 @@ Four kinds, strongest first within each by how large the evidence is:
 - ``carry_over``: the requests a report carried over (上年结转) differ from what the previous year's report
   carried forward (X-CARRY);
 - ``stopped_publishing``: an agency with reports in earlier years and none for the latest year the dataset
-  holds.
+  holds for its province (for the whole dataset when the province is unknown).
 
 A lead is a place to look, not a finding: a check fails for a misreading as well as for the source's own
 error, and ``ogi show`` puts the cells side by side.
@@ -177,13 +177,17 @@ def _stopped(ds: Dataset, view: pd.DataFrame) -> list[dict[str, Any]]:
     dated = view[view["year"].notna() & view["agency_id"].notna()]
     if dated.empty:
         return []
-    latest = int(dated["year"].max())
     out = []
     for agency_id, group in dated.groupby("agency_id"):
         last = int(group["year"].max())
+        rec = group.sort_values("year").iloc[-1]
+        # Later years are looked for among the agency's neighbours (its province), so a dataset that
+        # mixes places does not make every agency of an earlier collection look silent.
+        province = rec.get("province")
+        peers = dated[dated["province"] == province] if _known(province) else dated
+        latest = int(peers["year"].max())
         if last >= latest:
             continue
-        rec = group.sort_values("year").iloc[-1]
         out.append(
             {
                 "kind": "stopped_publishing",

@@ -58,3 +58,14 @@ def test_cli(dataset, tmp_path):
     assert res.exit_code == 0 and (tmp_path / "leads.csv").read_text(encoding="utf-8").startswith("rank,kind")
     res = CliRunner().invoke(main, ["leads", str(tmp_path)])
     assert res.exit_code != 0 and len(res.output.strip().splitlines()) == 1
+
+
+def test_silence_is_judged_against_the_agencys_own_province(ds):
+    """A dataset mixing places: an agency whose province has no later report is not 'silent'."""
+    agencies = ds.agencies.copy()
+    stats = agencies["agency"] == "嘉兴市统计局"
+    agencies.loc[stats & (agencies["year"] == 2022), "canonical"] = False
+    agencies["province"] = agencies["province"].astype(object)
+    agencies.loc[stats, "province"] = "江苏省"
+    found = leads(dataclasses.replace(ds, agencies=agencies))
+    assert not (found["kind"] == "stopped_publishing").any()
