@@ -110,8 +110,15 @@ def test_duckdb_and_parquet_exports_carry_the_metrics(dataset: Path, tmp_path: P
 
 def test_years_load_as_nullable_integers(dataset: Path) -> None:
     """The dataset has a failed report (no year): ``year`` is still an integer column in pandas."""
-    reports = pd.read_parquet(dataset / "reports.parquet", dtype_backend="numpy_nullable")
+    reports = pd.read_parquet(dataset / "reports.parquet")  # no option needed: the files say so
     assert reports["year"].isna().any() and str(reports["year"].dtype) == "Int16"
+    assert str(reports["n_cells"].dtype) == "Int32" and reports["source"].dtype == "str"
+    cells = pd.read_parquet(dataset / "cells.parquet")
+    assert str(cells["year"].dtype) == "Int16" and cells["value"].dtype == "float64"
+    import duckdb
+
+    got = duckdb.sql(f"SELECT typeof(year) FROM '{dataset / 'reports.parquet'}' LIMIT 1").fetchall()
+    assert got == [("SMALLINT",)]
     t = gather(dataset)
     assert str(t["wide"]["year"].dtype) == "Int16" and str(t["metrics"]["year"].dtype) == "Int16"
 
