@@ -4,7 +4,7 @@
 
 Draws reports with ``tests/generators/pre2019.py`` (random year 2011–2018, so both label periods, and the
 real tables' quirks as variants), renders each in every format (``--office`` of them also as PDF and DOC
-through LibreOffice), reads each with ``ogi.pipeline.read_source`` and compares every cell with the truth:
+through LibreOffice), reads each with ``ogi.run.source.read_source`` and compares every cell with the truth:
 right, wrong, missing, and ``ambiguous`` (counted right only when the truth is among the candidates and
 the source cannot tell: glued digits, or one value printed for two columns). Prints a Markdown table.
 """

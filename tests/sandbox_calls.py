@@ -26,3 +26,9 @@ def crash() -> None:
 
 def fail() -> None:
     raise RuntimeError("a reader bug")
+
+
+def slow_page(data: bytes, name: str) -> dict[str, object]:
+    """A page reader that takes far longer than a test's read limit."""
+    time.sleep(30)
+    return {"status": None}

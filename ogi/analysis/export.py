@@ -315,10 +315,10 @@ def _in_database(table: str, column: str, text: str) -> str:
     """A column description that points only at what the database holds: "the vocabulary below" (a
     section of the data dictionary) becomes the values themselves; "the metric definitions below"
     becomes the ``metric_definitions`` table."""
-    vocabulary = _VOCABULARY_OF.get((table, column))
-    if vocabulary and "the vocabulary below" in text:
-        values = "; ".join(f"{k}: {v}" for k, v in VOCABULARIES[vocabulary].items())
-        text = text.replace("(see the vocabulary below)", f"(values — {values})")
+    vocabulary = _VOCABULARY_OF.get((table, column)) or (column if column in VOCABULARIES else None)
+    if "(see the vocabulary below)" in text:
+        values = "; ".join(f"{k}: {v}" for k, v in VOCABULARIES[vocabulary].items()) if vocabulary else ""
+        text = text.replace(" (see the vocabulary below)", f" (values — {values})" if values else "")
     return text.replace("see the metric definitions below", "see the table metric_definitions")
 
 

@@ -13,6 +13,12 @@ that key. So 「浙江省嘉兴市统计局」 and 「嘉兴市统计局」 are 
 「嘉兴市人民政府」; a body renamed (统计局 → 统计和普查局) is a new one. A later rule gets a new prefix
 (``v2:``), never a silent change; ``id_rule`` says which rule made an id.
 
+**A misprinted place name** (an OCR or typing slip: 宿迁市沐阳县 for 宿迁市沭阳县) that the gazetteer
+cannot place is corrected when exactly one division is one character away (``ogi.schema.places.corrected_name``):
+``agency`` keeps the printed name, ``agency_name``, ``agency_id`` and the place columns are the corrected
+body's, and ``agency_corrected`` is true. So a slip does not split one body in two; a correctly printed
+name is never changed.
+
 **One report per (agency_id, year).** Among the rows that are a report (status ``ok`` or ``partial``, with
 an agency and a year) the counted one is: status ``ok`` before ``partial``; then more cells read (every
 cell status but ``ambiguous``); then the later publication date (unknown last); then fewer failed hard
@@ -38,7 +44,7 @@ import pyarrow.parquet as pq
 from ogi.dataset.datapackage import write_datapackage
 from ogi.dataset.parquet import write_parquet_atomic
 from ogi.schema.dataset import arrow_schema
-from ogi.schema.places import Place, place
+from ogi.schema.places import Place, corrected_name, place
 
 ID_RULE = "v1"
 
@@ -85,6 +91,8 @@ class Agency:
     level: str | None
     government: str | None
     place: Place
+    #: The place name in ``agency_name`` is the gazetteer's, not the printed one (``corrected_name``).
+    corrected: bool = False
 
 
 def _key(name: str, p: Place) -> str:
@@ -93,9 +101,16 @@ def _key(name: str, p: Place) -> str:
     return "|".join(x or "" for x in parts)
 
 
+def _normalised(name: str | None) -> tuple[str | None, bool]:
+    """The normalised name with a misprinted place name corrected by the gazetteer, and whether it was."""
+    norm = normalise_name(name)
+    fixed = corrected_name(norm)
+    return (fixed, True) if fixed is not None else (norm, False)
+
+
 def agency_id_of(name: str | None) -> str | None:
     """``v1:`` + 12 hex digits: the same body across years (rule in the module docstring)."""
-    norm = normalise_name(name)
+    norm, _ = _normalised(name)
     if norm is None:
         return None
     digest = hashlib.sha1(_key(norm, place(norm)).encode("utf-8")).hexdigest()
@@ -130,12 +145,12 @@ def _level(name: str, p: Place) -> tuple[str | None, str | None]:
 
 def describe(agency: str | None) -> Agency:
     """Normalise, identify and place one printed agency name."""
-    norm = normalise_name(agency)
+    norm, corrected = _normalised(agency)
     if norm is None:
         return Agency(None, None, None, None, Place())
     p = place(norm)
     level, government = _level(norm, p)
-    return Agency(norm, agency_id_of(agency), level, government, p)
+    return Agency(norm, agency_id_of(agency), level, government, p, corrected)
 
 
 # -- the table ---------------------------------------------------------------------------------------
@@ -184,6 +199,7 @@ def agency_rows(reports: list[dict[str, Any]], cells_read: dict[str, int]) -> li
                 "source": r["source"],
                 "agency": r.get("agency"),
                 "agency_name": a.agency_name,
+                "agency_corrected": a.corrected,
                 "agency_id": a.agency_id,
                 "level": a.level,
                 "government": a.government,

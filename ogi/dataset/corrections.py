@@ -27,6 +27,7 @@ from ogi.dataset.rows import check_row
 from ogi.dataset.store import Store
 from ogi.schema.cells import CellValue
 from ogi.schema.identities import run_identities, run_prose_checks
+from ogi.schema.metadata import metadata_problems
 from ogi.schema.pre2019 import cell_parts
 from ogi.schema.pre2019 import dictionary_rows as pre2019_keys
 from ogi.schema.report import status_of_cells
@@ -231,13 +232,13 @@ def recheck(store: Store, con: object, report_id: str) -> None:
     """Recompute one report's checks (all but X-CARRY), n_cells, n_checks_failed and status."""
 
     meta = con.execute(  # type: ignore[attr-defined]
-        """SELECT template_version, other_single_row, year, found, status FROM reports
+        """SELECT template_version, other_single_row, year, found, status, error FROM reports
            WHERE report_id = ? LIMIT 1""",
         [report_id],
     ).fetchall()
     if not meta:
         return
-    version, other_single, year, found, status = meta[0]
+    version, other_single, year, found, status, old_error = meta[0]
     cells = stored_cells(con, report_id)
     sections = con.execute(  # type: ignore[attr-defined]
         "SELECT section, heading, text FROM sections WHERE report_id = ? ORDER BY ord", [report_id]
@@ -272,6 +273,7 @@ def recheck(store: Store, con: object, report_id: str) -> None:
     new_status, error = status, None
     if status in ("ok", "partial") and found:
         new_status, error = status_of_cells(found.split(","), version, bool(other_single), year, cells)
+        error = "; ".join([e for e in (error,) if e] + metadata_problems(old_error)) or None
         con.execute(  # type: ignore[attr-defined]
             "UPDATE reports SET status = ?, error = ? WHERE report_id = ?", [new_status, error, report_id]
         )

@@ -109,6 +109,7 @@ def fill(rows: ReportRows, it: Interpretation) -> None:
         title=meta.title,
         agency=meta.agency,
         year=meta.year,
+        year_source=meta.year_source,
         published=meta.published,
         template_version=it.template_version,
         form=it.form,

@@ -142,7 +142,10 @@ class Store:
         found = dict(self.con.execute("SELECT key, value FROM ogi_store").fetchall())
         existing = {t for (t,) in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         fingerprint = schema_fingerprint()
-        if found.get("schema") != fingerprint and existing & set(TABLES):
+        stale = found.get("schema") != fingerprint or any(
+            self._have(t) != dict(_columns(t)) for t in TABLES if t in existing
+        )
+        if stale and existing & set(TABLES):
             self._migrate(existing, found.get("ogi_version") or "an earlier release")
         for table in TABLES:
             cols = ", ".join(f"{_q(n)} {d}" for n, d in _columns(table))
@@ -152,6 +155,13 @@ class Store:
             [fingerprint, __version__],
         )
 
+    def _have(self, table: str) -> dict[str, str]:
+        """The columns (name → DuckDB type) the store's ``table`` has."""
+        rows = self.con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]
+        ).fetchall()
+        return dict(rows)
+
     def _migrate(self, existing: set[str], written_by: str) -> None:
         """Add the columns this ogi writes and the store lacks, drop those it no longer has, change
         types that changed; then mark every report stale so that it is read again."""
@@ -159,12 +169,7 @@ class Store:
             for table in TABLES:
                 if table not in existing:
                     continue
-                have = {
-                    n: d
-                    for n, d in con.execute(
-                        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]
-                    ).fetchall()
-                }
+                have = self._have(table)
                 want = dict(_columns(table))
                 for name, duck in want.items():
                     if name not in have:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ogi.extractors.detect import detect
-from ogi.extractors.model import Document, ExtractionError
+from ogi.extractors.model import Document, ExtractionError, strip_document_controls
 
 __all__ = ["PDF_ENGINES", "Document", "ExtractOptions", "ExtractionError", "detect", "extract"]
 
@@ -80,4 +80,4 @@ def extract(data: bytes, fmt: str, *, name: str = "", options: ExtractOptions | 
     # Every extractor's dependencies are required ones: a failing import is a broken installation, and
     # it surfaces as itself (never as a per-file "cannot read" that would hide it in a status column).
     fn = _load(target)
-    return fn(data, fmt=fmt, name=name, options=options or ExtractOptions())
+    return strip_document_controls(fn(data, fmt=fmt, name=name, options=options or ExtractOptions()))

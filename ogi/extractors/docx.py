@@ -11,7 +11,8 @@ on its XML, because what ogi needs is below python-docx's API:
 - content controls (``w:sdt``), tracked changes (``w:ins`` kept, ``w:del`` dropped), hidden text
   (``w:vanish``), fields (the result text, not the instruction; page numbers and tables of contents
   dropped) and tables nested in cells;
-- headers and footers live in other parts and are never read.
+- headers and footers live in other parts; the page headers' text is kept in ``meta["page_header"]``
+  (the agency above a title that starts with the year), footers are never read.
 
 Cell text is the raw text as printed: wrapped lines and paragraphs of a cell are joined without a space
 between Chinese characters; a cell holding only full-width spaces keeps them (``ogi.schema`` reads
@@ -34,7 +35,7 @@ from lxml import etree
 
 from ogi.extractors.detect import OLE_MAGIC, ole_problem
 from ogi.extractors.model import Block, Cell, Document, ExtractionError, Paragraph, Table
-from ogi.extractors.ooxml import check_unpacked_size
+from ogi.extractors.ooxml import check_unpacked_size, count_in_parts, without_xml_controls
 from ogi.extractors.textutil import join_cell_lines, join_wrapped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -89,6 +90,7 @@ def extract(data: bytes, fmt: str = "docx", name: str = "", options: object = No
         # An encrypted DOCX is an OLE container holding the encrypted package.
         raise ExtractionError(ole_problem(data) or "an OLE container, not a DOCX package", "failed")
     check_unpacked_size(data, "DOCX")
+    check_table_cells(data)
     package, part, root = _open(data)
     body = root.find(_w("body"))
     if body is None:
@@ -99,6 +101,9 @@ def extract(data: bytes, fmt: str = "docx", name: str = "", options: object = No
     title = _core_title(package)
     if title:
         doc.meta["title"] = title
+    header = _page_header(part)
+    if header:
+        doc.meta["page_header"] = header
     doc.meta["images"] = walker.images
     if walker.alt_chunks:
         doc.meta["alt_chunks"] = walker.alt_chunks
@@ -115,6 +120,23 @@ def extract(data: bytes, fmt: str = "docx", name: str = "", options: object = No
 
 # -- opening ------------------------------------------------------------------------------------------
 
+#: Table cells (``w:tc``) a document may hold. python-docx and the walker build objects for every cell:
+#: 100,000 rows took 2.7 GB. A report's three tables have about 250 cells; appendices listing every
+#: request run to a few thousand.
+MAX_TABLE_CELLS = 100_000
+_TC = re.compile(rb"<(?:\w+:)?tc[\s>/]")
+
+
+def check_table_cells(data: bytes, limit: int = MAX_TABLE_CELLS) -> None:
+    """Refuse a document whose XML parts hold more than ``limit`` table cells, counted in the XML before
+    python-docx parses it."""
+    n = count_in_parts(data, _TC, "word/")
+    if n > limit:
+        raise ExtractionError(
+            f"DOCX refused: its tables have {n:,} cells (over the limit of {limit:,}; a report's tables "
+            "have a few hundred)"
+        )
+
 
 def _open(data: bytes) -> tuple[Any, Any, Any]:
     """The package, its main part and the main part's XML root; ``ExtractionError`` when unreadable."""
@@ -124,7 +146,10 @@ def _open(data: bytes) -> tuple[Any, Any, Any]:
     try:
         package = OpcPackage.open(BytesIO(data))
     except Exception as exc:  # zipfile, KeyError for a missing part, lxml syntax errors, zlib …
-        raise ExtractionError(f"corrupt DOCX: {_why(exc)}") from exc
+        cleaned = without_xml_controls(data) if "invalid Char" in str(exc) else None
+        if cleaned is None:
+            raise ExtractionError(f"corrupt DOCX: {_why(exc)}") from exc
+        return _open(cleaned)
     try:
         part = package.main_document_part
     except (KeyError, ValueError) as exc:
@@ -153,6 +178,27 @@ def _core_title(package: Any) -> str | None:
     except Exception:  # a broken core-properties part only loses the title
         return None
     return title.strip() if isinstance(title, str) and title.strip() else None
+
+
+_RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+
+
+def _page_header(part: Any) -> str | None:
+    """The text of the document's page headers, one line per paragraph: the agency is often printed
+    there with the title below it (``ogi.schema.titles`` reads it as the line above the first)."""
+    lines: list[str] = []
+    for rel in part.rels.values():
+        if rel.reltype != _RT_HEADER or rel.is_external:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except (etree.XMLSyntaxError, KeyError, ValueError):  # a broken header only loses the header
+            continue
+        for p in root.iter(_w("p")):
+            text = "".join(t.text or "" for t in p.iter(_w("t"))).strip()
+            if text and text not in lines:
+                lines.append(text)
+    return "\n".join(lines) or None
 
 
 def _on(el: Any) -> bool:

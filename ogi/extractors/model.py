@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ogi.utils.text import strip_controls
+
 
 @dataclass
 class Cell:
@@ -39,6 +41,10 @@ class Table:
     cells: list[Cell]
     locator: dict[str, Any] = field(default_factory=dict)
     geometry: bool = True
+    #: Why this table may lack cells the source printed (the file ends inside it, its page's content
+    #: stream is damaged), else None. A position without a cell is then unknown, not printed empty:
+    #: ``ogi.schema`` reports the template cells it lacks as missing, never ``blank``.
+    damaged: str | None = None
 
     @property
     def n_rows(self) -> int:
@@ -101,7 +107,9 @@ class Document:
 
     format: str
     blocks: list[Block] = field(default_factory=list)
-    #: Format-level facts: ``title`` (e.g. HTML <title>), ``published`` (ISO date), ``pdf_engine``.
+    #: Format-level facts: ``title`` (e.g. HTML <title>), ``published`` (ISO date), ``pdf_engine``;
+    #: ``damaged``: why the file was not read whole (cut short, a page's content stream broken): the
+    #: report is then ``partial``, and the tables affected say so (``Table.damaged``).
     meta: dict[str, Any] = field(default_factory=dict)
     #: Set when the extractor already knows the report cannot be read further: a contract status such as
     #: ``needs_ocr`` or ``attachment_only``, with ``reason``.
@@ -119,6 +127,30 @@ class Document:
     def text(self) -> str:
         """All paragraph text, one paragraph per line."""
         return "\n".join(p.text for p in self.paragraphs)
+
+
+def strip_document_controls(doc: Document) -> Document:
+    """``doc`` with the C0 control characters (but tab and line feed) taken out of every text it carries:
+    paragraphs, cells (and their OCR alternatives), glued runs, and the string facts of ``meta`` (title,
+    agency, published …) and the reason. Applied once to what every extractor returns
+    (``ogi.extractors.extract``), so no format can let one through (``strip_controls`` says why)."""
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            block.text = strip_controls(block.text)
+        elif isinstance(block, Table):
+            for cell in block.cells:
+                cell.text = strip_controls(cell.text)
+                if cell.alternatives:
+                    cell.alternatives = tuple(strip_controls(a) for a in cell.alternatives)
+        else:
+            block.label = strip_controls(block.label)
+            block.raw = strip_controls(block.raw)
+    for key, value in list(doc.meta.items()):
+        if isinstance(value, str):
+            doc.meta[key] = strip_controls(value)
+    if doc.reason is not None:
+        doc.reason = strip_controls(doc.reason)
+    return doc
 
 
 class ExtractionError(Exception):

@@ -37,6 +37,9 @@ def extract_plain(data: bytes, fmt: str = "text_plain", **_: object) -> Document
 def parse(text: str, fmt: str = "text_tab") -> Document:
     doc = Document(format=fmt)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ends_with_break = lines[-1] == ""
+    if ends_with_break:
+        lines.pop()  # the last line's own line break, not a blank line (which ends a row)
 
     rows: list[list[tuple[list[str], int]]] = []  # rows of cells; a cell is (lines, first line number)
     row: list[tuple[list[str], int]] = []
@@ -95,8 +98,23 @@ def parse(text: str, fmt: str = "text_tab") -> Document:
             text = _HEADING_MARKS.sub("", line).strip()
             doc.blocks.append(Paragraph(text=text, locator={"line": number}))
             last_was_cell = False
+    if row and fmt == "text_tab":
+        # The text stops inside a row (no blank line closed it): the file was cut short there, and the
+        # cells after the cut are unknown, not empty. A last line without its line break may itself be
+        # cut (「4」 of 「46」): it is left out.
+        if not ends_with_break:
+            row.pop()
+        end_table()
+        if doc.tables:
+            doc.tables[-1].damaged = CUT_SHORT
+        doc.meta["damaged"] = CUT_SHORT
+        return doc
     end_table()
     return doc
+
+
+#: Why a text whose last row is open is marked damaged (``Document.meta["damaged"]``).
+CUT_SHORT = "the text ends inside a table row (the file was cut short)"
 
 
 def looks_tabbed(text: str) -> bool:

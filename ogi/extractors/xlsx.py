@@ -19,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+import zipfile
+import zlib
 from io import BytesIO
 from typing import Any
 
 from ogi.extractors.detect import OLE_MAGIC, ole_problem
 from ogi.extractors.model import Cell, Document, ExtractionError, Paragraph, Table
-from ogi.extractors.ooxml import check_unpacked_size
+from ogi.extractors.ooxml import check_unpacked_size, without_xml_controls
 from ogi.extractors.textutil import join_cell_lines
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
@@ -37,6 +39,7 @@ def extract(data: bytes, fmt: str = "xlsx", name: str = "", options: object = No
     if data.startswith(OLE_MAGIC):
         raise ExtractionError(ole_problem(data) or "an OLE container, not an XLSX package", "failed")
     check_unpacked_size(data, "XLSX")
+    check_merged_area(data)
     values_wb, formulas_wb = _open(data)
     doc = Document(format=fmt)
     hidden: list[str] = []
@@ -59,6 +62,51 @@ def extract(data: bytes, fmt: str = "xlsx", name: str = "", options: object = No
     return doc
 
 
+#: Grid positions all merged ranges of a workbook may cover together. openpyxl makes an object for every
+#: position a merged range covers (and so does ``_sheet``): one range over a whole sheet, 7 KB on disk,
+#: took more than 5.7 GB. The template's merges cover a few hundred positions.
+MAX_MERGED_CELLS = 200_000
+_MERGE_REF = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?[\"']"
+)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper()[:4]:
+        n = n * 26 + ch - 64
+    return n
+
+
+def merged_area(data: bytes) -> int:
+    """How many grid positions the merged ranges of all worksheets cover, read from the package's XML
+    (linear in its size, before any library builds the workbook); 0 when it cannot be read as a zip."""
+    total = 0
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            for info in z.infolist():
+                if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+                    continue
+                for m in _MERGE_REF.finditer(z.read(info.filename)):
+                    c0, r0 = _column_number(m.group(1)), int(m.group(2)[:8])
+                    c1 = _column_number(m.group(3)) if m.group(3) else c0
+                    r1 = int(m.group(4)[:8]) if m.group(4) else r0
+                    total += (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, zlib.error):
+        return 0
+    return total
+
+
+def check_merged_area(data: bytes, limit: int = MAX_MERGED_CELLS) -> None:
+    """Refuse a workbook whose merged ranges cover more than ``limit`` grid positions (``merged_area``)."""
+    area = merged_area(data)
+    if area > limit:
+        raise ExtractionError(
+            f"XLSX refused: its merged cells cover {area:,} grid positions (over the limit of {limit:,}; "
+            "a report's tables cover a few hundred)"
+        )
+
+
 def _open(data: bytes) -> tuple[Any, Any]:
     """The workbook with computed values, and (to tell uncomputed formulas from blanks) with formulas."""
     import openpyxl
@@ -69,7 +117,10 @@ def _open(data: bytes) -> tuple[Any, Any]:
         try:
             values = openpyxl.load_workbook(BytesIO(data), data_only=True)
         except Exception as exc:  # zipfile, KeyError for a missing part, XML errors, openpyxl's own …
-            raise ExtractionError(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
+            cleaned = without_xml_controls(data) if "invalid" in str(exc).lower() else None
+            if cleaned is None:
+                raise ExtractionError(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
+            return _open(cleaned)
         try:
             formulas = openpyxl.load_workbook(BytesIO(data), data_only=False)
         except Exception:

@@ -116,6 +116,7 @@ def read_source(
         if fmt == "unknown":
             raise ExtractionError(unknown_reason(data))
         doc = extract(data, fmt, name=name, options=options)
+        doc.meta.setdefault("names", (name, source))  # the metadata's last fallbacks for the year
         report["format"] = doc.format
         if doc.meta.get("pdf_engine"):
             report["pdf_engine"] = doc.meta["pdf_engine"]

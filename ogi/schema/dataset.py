@@ -48,11 +48,20 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("status", STRING, "Report status (see the vocabulary below).", False),
         _c("error", STRING, "Null when fine; otherwise one line saying what could not be read and why."),
         _c("title", STRING, "The report's title as printed."),
-        _c("agency", STRING, "The body named in the report's title, as printed (e.g. 嘉兴市统计局)."),
+        _c(
+            "agency",
+            STRING,
+            "The body named in the report's title, as printed (e.g. 嘉兴市统计局); without one, in the page header, a 「现将…年度报告公布如下」 sentence or the file name; null with the reason in `error`.",
+        ),
         _c(
             "year",
             pa.int16(),
             "The year the report covers (title or statistics period; not the publication date).",
+        ),
+        _c(
+            "year_source",
+            STRING,
+            "Where `year` comes from: `title`, `page_title`, `prose`, `filename` or `url` (see the vocabulary below); null with `year`.",
         ),
         _c("published", pa.date32(), "Publication date when the source states it."),
         _c("template_version", STRING, "`2021`, `2019`, `pre2019` or null, detected from the table labels."),
@@ -171,6 +180,12 @@ DERIVED: dict[str, tuple[Column, ...]] = {
             "The name normalised by the `agency_id` rule: no whitespace, punctuation, bracketed notes or 中华人民共和国; 政府 → 人民政府, 管委会 → 管理委员会.",
         ),
         _c(
+            "agency_corrected",
+            pa.bool_(),
+            "True when the printed name's place is not in the gazetteer and `agency_name` (with `agency_id` and the place columns) uses the one division one character away from it (沐阳县 → 沭阳县, under the city when one is printed); `agency` keeps the printed name.",
+            False,
+        ),
+        _c(
             "agency_id",
             STRING,
             "Stable id of the body across years: `v1:` + 12 hex digits of SHA-1 over the gazetteer's province/city/county and the normalised rest of the name (see `ogi/dataset/agencies.py`); null without an agency.",
@@ -287,6 +302,13 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "pass": "the identity holds",
         "fail": "it does not: a source error or a misreading (see `ogi show`)",
         "not_assessable": "a needed cell is missing, ambiguous or set to null by hand, or a blank total sits beside printed values",
+    },
+    "year_source": {
+        "title": "the report's title as printed in the document (wrapped, spaced or split lines joined; 二〇二二年 read as 2022)",
+        "page_title": "the title the file keeps beside the text (a web page's <title>), when the document prints none",
+        "prose": "what the report says of itself: its statistics period (统计期限自2022年1月1日起…) or 「现将…2022年度…年度报告公布如下」",
+        "filename": "the file name, when the document states no year",
+        "url": "the last part of the URL, when the document and the file name state no year (never its folders: they hold the publication date)",
     },
     "level": {
         "省": "a provincial people's government (including the four 直辖市)",

@@ -17,6 +17,7 @@ from ogi.utils.files import write_text_atomic
 _VOCAB_TITLES = {
     "format": "`reports.format`",
     "status": "`reports.status`",
+    "year_source": "`reports.year_source`",
     "cell_status": "`cells.status`",
     "outcome": "`checks.outcome`",
     "level": "`agencies.level`",

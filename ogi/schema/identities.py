@@ -192,6 +192,25 @@ def nonneg(cells: Mapping[str, CellValue], t: Template) -> CheckResult:
 
 
 _NUM = re.compile(r"\d[\d,，]*")
+#: The number group of the prose phrases (identities.toml). It is compiled to start only where a number
+#: starts (not after a digit, nor after a digit and a thousands comma) and to run at most
+#: ``MAX_NUMBER_CHARS`` characters: unguarded, a search tried every position of a long digit run and
+#: scanned the rest of the run from each (quadratic: a 20 KB run took 18 s); guarded, each position costs
+#: at most that many steps. A match the guard forbids was never the leftmost one, and no number a report
+#: prints is that long, so what is found is unchanged.
+_NUMBER_GROUP = r"(\d[\d,，]*)"
+MAX_NUMBER_CHARS = 24
+_GUARDED_GROUP = rf"(?<!\d)(?<!\d[,，])(\d[\d,，]{{0,{MAX_NUMBER_CHARS - 1}}})"
+
+
+def guarded(pattern: str) -> re.Pattern[str]:
+    """A prose phrase compiled with its number group guarded (``_GUARDED_GROUP``): linear on any text."""
+    return _guarded(pattern)
+
+
+@cache
+def _guarded(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace(_NUMBER_GROUP, _GUARDED_GROUP))
 
 
 def prose_numbers(text: str, template: Template | None = None) -> list[tuple[str, float, str]]:
@@ -205,7 +224,7 @@ def prose_numbers(text: str, template: Template | None = None) -> list[tuple[str
             continue
         best: tuple[int, float, str] | None = None
         for pattern in phrase.patterns:
-            m = re.search(pattern, flat)
+            m = guarded(pattern).search(flat)
             if m is None:
                 continue
             number = float(re.sub(r"[,，]", "", m.group(1)))

@@ -1,31 +1,34 @@
 """Report metadata read from the text: title, agency, year covered, publication date, scope, place.
 
-The year is the year the report covers (from the title, else the statistics period), never the
-publication date; the agency is the body named in the title, as printed.
+The year is the year the report covers, never the publication date: from the title as printed (found by
+``ogi.schema.titles`` however it is wrapped, spaced or split), else the page title, else what the report
+says of itself (statistics period, 「现将…年度报告公布如下」), else the file name or URL; ``year_source``
+says which, and when the report's own statements disagree the year stays null with the reason (a wrong
+year is worse than none). The agency is the body named in the title, as printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from ogi.extractors.model import Document, Paragraph
+from ogi.extractors.model import Document
 from ogi.schema.labels import squash
-from ogi.schema.places import place_names
-from ogi.utils.text import IDEOGRAPHS
+from ogi.schema.places import corrected_name, place_names
+from ogi.schema.titles import (
+    PERIOD,
+    agency_from_title,
+    compact,
+    find_titles,
+    name_title,
+    page_title,
+    plausible_agency,
+    prose_years,
+    title_year,
+)
 
-_TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报|工作报告)|年度报告")
-_TITLE_TAIL = re.compile(
-    r"(?:关于)?(?:\d{4}\s*年度?)?(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:年度)?(?:报告|年报)"
-    r"(?:[（(].*[）)])?$"
-)
-#: A page title's site suffix after the report's name: 「…年度报告-沭阳县发改局」, 「…年报_某某市人民政府」.
-_SITE_SUFFIX = re.compile(r"(报告|年报)\s*[-_—–|｜]+\s*[^-_—–|｜]{1,30}$")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-_PERIOD = re.compile(
-    r"统计(?:期限|时限|时间|区间|范围)[^。；\n]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
-)
 _PUBLISHED = re.compile(
     r"(?:发布(?:日期|时间)|成文日期|公开日期|发文日期|日期)\s*[:：]?\s*"
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
@@ -43,61 +46,27 @@ class Metadata:
     province: str | None = None
     city: str | None = None
     county: str | None = None
-
-
-#: A line that can be the agency printed above a title without one (「淮安市人民政府」 over
-#: 「2024年政府信息公开工作年度报告」): a short name ending like a body's name, no digits, no punctuation.
-_AGENCY_LINE = re.compile(
-    rf"^[{IDEOGRAPHS}（）()]{{1,28}}"
-    r"(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|署|部|中心|办|处|所|站|队|馆|会|区|县|市|旗|镇|乡|街道|办事处)$"
-)
+    #: Which source gave ``year``: ``title``, ``page_title``, ``prose``, ``filename``, ``url`` (vocabulary ``year_source`` in ``ogi.schema.dataset``).
+    year_source: str | None = None
+    #: Why ``year`` or ``agency`` is null, one phrase each (the report's ``error`` says them).
+    problems: list[str] = field(default_factory=list)
 
 
 def find_title(doc: Document) -> str | None:
-    """The report's title: a short paragraph near the top naming a 年度报告 (or the page's <title>).
-
-    A title that names no agency takes the line printed right above it when that line looks like a name:
-    cover pages often set the agency and 「2024年政府信息公开工作年度报告」 on two lines.
-    """
-    previous: str | None = None
-    for block in doc.blocks[:40]:
-        if not isinstance(block, Paragraph):
-            previous = None
-            continue
-        text = block.text.strip()
-        text = re.sub(r"^(?:#{1,6}\s*)?(?:(?:标题|题目)\s*[:：]\s*)?", "", text)
-        if 6 <= len(text) <= 80 and _TITLE.search(text) and "。" not in text:
-            title = squash(text) if len(text) > 40 else text
-            title = _SITE_SUFFIX.sub(r"\1", title)
-            if agency_from_title(title) is None and previous and _AGENCY_LINE.match(previous):
-                title = previous + title
-            return title
-        previous = squash(text) or previous
-    meta_title = doc.meta.get("title")
-    if isinstance(meta_title, str) and _TITLE.search(meta_title):
-        return _SITE_SUFFIX.sub(r"\1", meta_title.strip())
-    return None
-
-
-def agency_from_title(title: str) -> str | None:
-    """The body named in a title: 「2019年上海市人民政府办公厅政府信息公开工作年度报告」 → 上海市人民政府办公厅."""
-    t = squash(title)
-    t = re.sub(r"^(?:关于)?((?:19|20)\d{2})年度?", "", t)
-    t = _TITLE_TAIL.sub("", t)
-    t = re.sub(r"((?:19|20)\d{2})年度?$", "", t)
-    t = t.strip("《》“”\"'：:—-_ ")
-    return t or None
+    """The report's title: the first title printed near the top (``ogi.schema.titles``: wrapped, spaced,
+    split between the page header and the first line), else the page's <title>."""
+    titles = find_titles(doc)
+    return titles[0].text if titles else page_title(doc)
 
 
 def year_from(title: str | None, text: str) -> int | None:
-    if title:
-        m = _YEAR_IN_TITLE.search(squash(title))
-        if m:
-            return int(m.group(1))
-    m = _PERIOD.search(text)
-    if m:
-        return int(m.group(1))
-    return None
+    """The year a title names, else the one the statistics period starts in (no cross-check: see
+    ``resolve_year`` for the rule the pipeline uses)."""
+    year = title_year(title)
+    if year is not None:
+        return year
+    m = PERIOD.search(compact(text))
+    return int(m.group(1)) if m else None
 
 
 def _date(y: str, m: str, d: str) -> dt.date | None:
@@ -130,16 +99,98 @@ def published_from(doc: Document) -> dt.date | None:
 
 def place_from(agency: str | None) -> tuple[str | None, str | None, str | None]:
     """Province, city and county of the agency, placed with the gazetteer (``ogi.schema.places``); None where
-    the name does not make them clear."""
-    return place_names(agency)
+    the name does not make them clear. A misprinted place name is placed as the gazetteer corrects it
+    (``ogi.schema.places.corrected_name``); the agency itself stays as printed."""
+    return place_names(corrected_name(agency) or agency)
 
 
-def read_metadata(doc: Document) -> Metadata:
-    title = find_title(doc)
-    text = doc.text()
-    meta = Metadata(title=title)
-    meta.agency = agency_from_title(title) if title else None
-    meta.year = year_from(title, text)
+#: How the metadata's reasons start in ``error`` (``Metadata.problems``), so they survive a status
+#: recomputed after hand corrections.
+PROBLEM_STARTS = ("year left empty:", "year not found:", "agency not found:")
+
+
+def metadata_problems(error: str | None) -> list[str]:
+    """The metadata's reasons among the phrases of a report's ``error``."""
+    return [p for p in (error or "").split("; ") if p.startswith(PROBLEM_STARTS)]
+
+
+def resolve_year(
+    title: int | None, page: int | None, prose: set[int], filename: int | None, url: int | None
+) -> tuple[int | None, str | None, str | None]:
+    """(year, its source, why it is null): the most certain source, and never a year another source
+    contradicts. The title, the page title and the prose are the report speaking of itself: when they
+    disagree the year stays null. A file name or URL is only asked when the report says nothing."""
+    stated = [("title", title), ("page_title", page)] + [("prose", y) for y in sorted(prose)]
+    given = [(src, y) for src, y in stated if y is not None]
+    if given:
+        if len({y for _, y in given}) > 1:
+            said = ", ".join(f"{YEAR_SAID[src]} {y}" for src, y in given)
+            return None, None, f"year left empty: the report states different years ({said})"
+        return given[0][1], given[0][0], None
+    names = [(src, y) for src, y in (("filename", filename), ("url", url)) if y is not None]
+    if len({y for _, y in names}) > 1:
+        said = ", ".join(f"{YEAR_SAID[src]} {y}" for src, y in names)
+        return None, None, f"year left empty: the report states none and {said}"
+    if names:
+        return names[0][1], names[0][0], None
+    return None, None, "year not found: no title, statistics period, file name or URL states it"
+
+
+YEAR_SAID = {
+    "title": "the title says",
+    "page_title": "the page title says",
+    "prose": "the prose says",
+    "filename": "the file name says",
+    "url": "the URL says",
+}
+
+
+def read_metadata(doc: Document, names: Sequence[str] = ()) -> Metadata:
+    """Title, agency, year (with its source), publication date and place of one document.
+
+    ``names`` are the file name and the source (path or URL) it was read from, for the last fallbacks;
+    the pipeline also leaves them in ``doc.meta["names"]``.
+    """
+    if not names:
+        names = tuple(doc.meta.get("names") or ())
+    titles = [t.text for t in find_titles(doc)]
+    # A heading printed above the title (an <h1> 「2022年度报告」) names no agency: the report's title
+    # is the first that names a place's body and agrees on the year, else the first one.
+    first_year = title_year(titles[0]) if titles else None
+    named = [
+        t for t in titles if plausible_agency(agency_from_title(t)) and first_year in (None, title_year(t))
+    ]
+    body = named[0] if named else titles[0] if titles else None
+    page = page_title(doc)
+    meta = Metadata(title=body or page)
+    prose, prose_agency = prose_years(doc)
+    file_year = url_year = None
+    file_agency: tuple[str, int | None] | None = None
+    for name in dict.fromkeys(n for n in names if n):
+        y, a = name_title(name)
+        if "://" in name:
+            url_year = url_year or y
+        else:
+            file_year = file_year or y
+        if a and (y is None or file_agency is None):
+            file_agency = (a, y)
+    body_year, page_year = title_year(body), title_year(page)
+    meta.year, meta.year_source, why = resolve_year(body_year, page_year, prose, file_year, url_year)
+    if why:
+        meta.problems.append(why)
+    # The agency: the body title's, else a title that agrees on the year, else the prose's, else the name's.
+    agencies = [agency_from_title(body) if body else None]
+    for t in [*titles, page]:
+        if t and t != body and title_year(t) in (None, body_year or meta.year):
+            a = agency_from_title(t)
+            # another title's agency must read as a place's body; the page's own title is taken as it is
+            agencies.append(a if t == page or plausible_agency(a) else None)
+    # a file name names the body of the year it names (「嘉兴市统计局2022年…年报.pdf」)
+    name_agency = file_agency[0] if file_agency and file_agency[1] in (None, meta.year) else None
+    agencies += [prose_agency, name_agency]
+    meta.agency = next((a for a in agencies if a), None)
+    if meta.agency is None:
+        meta.problems.append("agency not found: " + ("the title names none" if meta.title else "no title"))
     meta.published = published_from(doc)
     meta.province, meta.city, meta.county = place_from(meta.agency)
     return meta

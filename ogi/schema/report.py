@@ -64,6 +64,7 @@ def interpret(doc: Document) -> Interpretation:
             scope = scope_of(sentence_around(prose, phrase))
             break
 
+    damaged = unread_blanks_missing(doc, rec)
     version = rec.version
     checks: list[CheckResult] = []
     if rec.found and version is not None:
@@ -81,6 +82,11 @@ def interpret(doc: Document) -> Interpretation:
         cells, unmapped, checks, form = pre.cells, rec.unmapped + pre.unmapped, pre.checks, pre.form
     else:
         status, error = _status(doc, meta, rec, version)
+    if status in ("ok", "partial") and meta.problems:  # a report, but not sure whose or of which year
+        error = "; ".join([e for e in (error,) if e] + meta.problems)
+    if damaged and status in ("ok", "partial"):
+        why = str(damaged)
+        status, error = "partial", why if status == "ok" else f"{error}; {why}"
     return Interpretation(
         meta=meta,
         status=status,
@@ -96,6 +102,40 @@ def interpret(doc: Document) -> Interpretation:
         notes=rec.notes,
         form=form,
     )
+
+
+@dataclass(frozen=True)
+class Damage:
+    """Why the document was not read whole (``Document.meta["damaged"]``), and the template tables read
+    from an affected block."""
+
+    reason: str
+    tables: tuple[str, ...]
+
+    def __str__(self) -> str:
+        names = ", ".join(TABLE_NAMES[t] for t in self.tables) or "no table affected"
+        return f"{self.reason} ({names})"
+
+
+def unread_blanks_missing(doc: Document, rec: Recognition) -> Damage | None:
+    """For a document the extractor could not read whole, the ``blank`` cells of every template table
+    read from a damaged block (``Table.damaged``) become missing, and the damage is returned.
+
+    Why: a grid position without a cell reads as printed empty, but in a table the file ends inside, or on
+    a page whose content stream broke, the cell may just not have been read; a wrong blank (counted as 0
+    by the checks) is worse than a missing cell. Placeholders and values were printed, and stay.
+    """
+    reason = doc.meta.get("damaged")
+    if not reason:
+        return None
+    affected = tuple(
+        table
+        for table, indexes in sorted(rec.blocks.items())
+        if any(getattr(doc.blocks[i], "damaged", None) for i in indexes if i < len(doc.blocks))
+    )
+    for key in [k for k, c in rec.cells.items() if c.status == "blank" and k.split(".")[0] in affected]:
+        del rec.cells[key]
+    return Damage(str(reason), affected)
 
 
 def _status(doc: Document, meta: Metadata, rec: Recognition, version: str | None) -> tuple[str, str | None]:

@@ -122,6 +122,7 @@ class _State:
         self.t3_pending_heading: tuple[Label, list[Cell], Table, int] | None = None
         # table 四
         self.t4_header_rows: list[tuple[list[Cell], bool]] = []
+        self.t4_header_capped = False
         self.t4_cols: list[tuple[str, _Column]] = []
         self.t4_table_id: int | None = None
         # A block named in a caption printed above its own table (「行政复议」 over 「结果维持 | …」).
@@ -457,6 +458,12 @@ def _t3_store(st: _State, row: Label, cells: list[Cell], table: Table, index: in
 # -- table 四 ------------------------------------------------------------------------------------------
 
 
+#: Header rows of table 四 read: the template's header has three, a label cut by a page break adds one
+#: or two. Each header row recomputes the columns from all rows so far, so without a cap a page repeating
+#: the header 1,000 times cost cubic work; the rows past the cap are skipped, never read as data.
+MAX_T4_HEADER_ROWS = 12
+
+
 def _is_t4_header(cells: list[Cell]) -> bool:
     text = _row_text(cells)
     return ("行政复议" in text and "行政诉讼" in text) or (
@@ -724,8 +731,12 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         ):
             # A header row of another table (the header broken across a page into two tables)
             # has grid columns of its own: the header's geometry is not usable then.
-            st.t4_header_rows.append((cells, table.geometry and id(table) == st.t4_table_id))
-            st.t4_cols = _t4_columns(t, st.t4_header_rows)
+            if len(st.t4_header_rows) < MAX_T4_HEADER_ROWS:
+                st.t4_header_rows.append((cells, table.geometry and id(table) == st.t4_table_id))
+                st.t4_cols = _t4_columns(t, st.t4_header_rows)
+            elif not st.t4_header_capped:
+                st.t4_header_capped = True
+                st.rec.notes.append(f"table 四: header rows after the first {MAX_T4_HEADER_ROWS} ignored")
             return
         _t4_row(st, cells, table, index)
         return

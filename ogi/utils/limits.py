@@ -256,7 +256,8 @@ class Limited:
             self._kill()
             raise LimitExceeded(f"the reader could not be given the work ({exc})") from exc
         while True:
-            if child.conn.poll(POLL):
+            left = None if self.timeout is None else self.timeout - (time.monotonic() - child.started)
+            if child.conn.poll(POLL if left is None else max(0.0, min(POLL, left))):
                 try:
                     ok, value = child.answer()
                 except LimitExceeded:

@@ -34,7 +34,9 @@ def dumps(obj: Any) -> str:
 
 
 #: C0 and C1 control characters and DEL: never printed raw on a terminal (ANSI and OSC escape sequences
-#: start with one), never written into a spreadsheet cell (XML 1.0 cannot hold most of them).
+#: start with one), never written into a spreadsheet cell (XML 1.0 cannot hold most of them). Extraction
+#: takes C0 controls out (``strip_controls``); the outputs escape what a dataset may still hold (one
+#: written before, a C1 control, a hand-made parquet file).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -91,3 +93,25 @@ def spreadsheet_text(text: str) -> str:
     if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+#: Line breaks written as controls: CR LF and a lone CR (old Mac text), the vertical tab Word writes for a
+#: manual line break (Shift+Enter) and the form feed of a page break.
+_CONTROL_BREAKS = re.compile(r"\r\n?|[\x0b\x0c]")
+#: The other C0 control characters (tab and line feed are text).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without C0 control characters, except tab and line feed.
+
+    Why at extraction: a control character in a title, an agency, a label or a cell is never content; it
+    breaks what comes later (lxml refuses the tree, openpyxl refuses the workbook, a terminal obeys it).
+    The controls that stand for a line break (CR, CR LF, vertical tab, form feed) become a line feed, so
+    that the two sides of a break never run together (「12」 and 「34」 must not become 1234); the others
+    are removed. Text without controls is returned as it is.
+    """
+    if not _ANY_CONTROL.search(text):
+        return text
+    return _CONTROLS.sub("", _CONTROL_BREAKS.sub("\n", text))

@@ -467,7 +467,7 @@ def report_document(rep: Report) -> Any:
         "s5_problems": "\n".join(after[1:s6]),
         "s6_other": "\n".join(after[s6 + 1 :]),
     }
-    title = rep.title_lines()
+    title = rep.title_lines() or [""]
     document = build_document(
         values,
         title=title[0],
@@ -477,10 +477,15 @@ def report_document(rep: Report) -> Any:
         subtotal=rep.subtotal,
     )
     for p in document.paragraphs:
-        if p.text.strip() == title[0]:
+        if title[0] and p.text.strip() == title[0]:
             if len(title) > 1:
                 insert_paragraphs_after(p._p, "\n".join(title[1:]))
             break
+    header = rep.page_header()
+    if header:  # the agency in the page header, printed on every page
+        section = document.sections[0]
+        section.header.is_linked_to_previous = False
+        section.header.paragraphs[0].text = header
     t2, t3, t4 = document.tables[:3]
     _label_table2(rep, t2)
     _label_table3(rep, t3)

@@ -213,6 +213,51 @@ VARIANTS = (
 NUMBERINGS = ("numbering_dunhao", "numbering_fullwidth", "no_numbering")
 
 
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class TitleLayout:
+    """How the title is printed (issue 19); the default is the plain one-line title.
+
+    Chosen by the caller (``generate(..., title=…)``, ``draw_title``), never drawn inside ``generate``, so
+    the reports of existing seeds stay as they were.
+    """
+
+    #: Where the title's lines end, as offsets into the printed title (taken modulo its length): a wrap at
+    #: any position, inside a word too (「…年度」 / 「报告」).
+    breaks: tuple[int, ...] = ()
+    #: The year and 年度 spaced out: 「2 0 2 2 年 度」.
+    spaced: bool = False
+    #: The year in Chinese numerals: 二〇二二年.
+    numerals: bool = False
+    #: The agency in the page header; the first line starts with the year (「2022年度政府信息公开…」).
+    header: bool = False
+    #: No title at all: the year only in the prose. ``period``: the statistics period says it; ``self``: a
+    #: sentence 「现将<agency><year>年度政府信息公开工作年度报告公布如下」 says it too, with the agency.
+    missing: str | None = None
+    #: A web page's <title> and <h1>: ``same`` as the body's, ``generic`` (the column's name, no year), or
+    #: ``short`` (<h1> 「<year>年度报告」, <title> the column's name).
+    page: str = "same"
+
+
+def draw_title(rng: random.Random) -> TitleLayout:
+    """A random title layout (for benchmarks; property tests build theirs with hypothesis)."""
+    missing = rng.choice([None, None, None, None, "period", "self"])
+    return TitleLayout(
+        breaks=tuple(rng.randrange(1, 60) for _ in range(rng.choice([0, 1, 1, 2]))),
+        spaced=rng.random() < 0.3,
+        numerals=rng.random() < 0.3,
+        header=rng.random() < 0.25,
+        missing=missing,
+        page=rng.choice(["same", "generic", "short"]),
+    )
+
+
+def chinese_year(year: int) -> str:
+    return "".join(_CN_DIGITS[int(d)] for d in str(year))
+
+
 @dataclass
 class Printed:
     """One cell as printed: its text, and what ogi must read from it."""
@@ -243,6 +288,8 @@ class Report:
     requests_stated: float | None = None
     #: Words used by the renderers for layout choices drawn once (blank text, spaces inside labels …).
     style: dict[str, Any] = field(default_factory=dict)
+    #: How the title is printed (wrapped, spaced, numerals, header, missing).
+    title_layout: TitleLayout = field(default_factory=TitleLayout)
 
     # -- what the report says ------------------------------------------------------------------------
 
@@ -285,10 +332,45 @@ class Report:
         return T2[self.version]
 
     def title_lines(self) -> list[str]:
-        """The title as printed: one line, or the agency above 「YYYY年政府信息公开工作年度报告」."""
-        if "title_two_lines" in self.variants:
-            return [self.agency, f"{self.year}年政府信息公开工作年度报告"]
-        return [self.title]
+        """The title as printed: one line, or the agency above 「YYYY年政府信息公开工作年度报告」, or as
+        ``title_layout`` lays it out (wrapped, spaced, numerals; none when missing)."""
+        layout = self.title_layout
+        if layout.missing:
+            return []
+        if layout == TitleLayout():
+            if "title_two_lines" in self.variants:
+                return [self.agency, f"{self.year}年政府信息公开工作年度报告"]
+            return [self.title]
+        year = chinese_year(self.year) if layout.numerals else str(self.year)
+        if layout.header:
+            text = f"{year}年度政府信息公开工作年度报告"
+        elif self.seed % 3 == 0:
+            text = f"{year}年{self.agency}政府信息公开工作年度报告"
+        else:
+            text = f"{self.agency}{year}年度政府信息公开工作年度报告"
+        if layout.spaced:
+            at = text.index(year)
+            end = at + len(year) + (2 if text[at + len(year) : at + len(year) + 2] == "年度" else 1)
+            text = text[:at] + " ".join(text[at:end]) + text[end:]
+        cuts = sorted({1 + b % (len(text) - 1) for b in layout.breaks})
+        lines = [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        return [x for x in (line.strip() for line in lines) if x]
+
+    def page_header(self) -> str | None:
+        """The page header's text (the agency) when the title layout puts it there."""
+        return self.agency if self.title_layout.header and not self.title_layout.missing else None
+
+    def page_title(self) -> str:
+        """What a web page puts in its <title> (and <h1>): the title on one line, or the column's name."""
+        if self.title_layout.missing or self.title_layout.page != "same":
+            return "政府信息公开年报"
+        return "".join(self.title_lines()) if self.title_layout.breaks else " ".join(self.title_lines())
+
+    def self_sentence(self) -> str | None:
+        """「现将…公布如下」: the report naming itself in its preamble (title layouts ``missing='self'``)."""
+        if self.title_layout.missing != "self":
+            return None
+        return f"现将{self.agency}{self.year}年度政府信息公开工作年度报告公布如下。"
 
     @property
     def title(self) -> str:
@@ -299,12 +381,18 @@ class Report:
     def cells(self) -> dict[str, Printed]:
         return {**self.t2, **self.t3, **self.t4}
 
-    def expected(self, file: str) -> dict[str, Any]:
-        """The expected values of output-contract.md §7 for this report printed as ``file``."""
+    def expected(self, file: str, header_read: bool = True) -> dict[str, Any]:
+        """The expected values of output-contract.md §7 for this report printed as ``file``.
+
+        The agency is expected where it is printed: in the title, in a 「现将…」 sentence, or in the page
+        header when the format keeps it (``header_read``: PDF and Word do, a copied-out text or a web
+        page does not)."""
         cells = self.cells()
+        layout = self.title_layout
+        shown = layout.missing == "self" or (not layout.missing and (header_read or not layout.header))
         return {
             "file": file,
-            "agency": self.agency,
+            "agency": self.agency if shown else None,
             "year": self.year,
             "template_version": self.version,
             "scope": self.scope,
@@ -426,8 +514,10 @@ def generate(
     seed: int,
     version: str | None = None,
     variants: Iterable[str] | None = None,
+    title: TitleLayout | None = None,
 ) -> Report:
-    """One random report. ``variants`` None draws them at random; otherwise exactly those apply."""
+    """One random report. ``variants`` None draws them at random; otherwise exactly those apply.
+    ``title`` lays the title out (default: one line, or two with the ``title_two_lines`` variant)."""
     rng = random.Random(seed)
     if version is None:
         version = rng.choice(VERSIONS)
@@ -458,6 +548,7 @@ def generate(
         year=rng.randint(2019, 2020) if version == "2019" else rng.randint(2021, 2025),
         aggregate_word=word if rng.random() < 0.8 or "large_numbers" in drawn else None,
         variants=frozenset(drawn),
+        title_layout=title or TitleLayout(),
     )
     rep.style["blank"] = rng.choice(["", "", "\u3000\u3000", " "])
     rep.style["slash"] = rng.choice(["/", "/", "／", "-", "—"])
@@ -717,6 +808,7 @@ def prose_before(rep: Report) -> list[str]:
     """Paragraphs before table 二: preamble, 一、总体情况 with the request-total sentence."""
     paras = [
         f"本报告根据《中华人民共和国政府信息公开条例》要求编制。本报告中所列数据统计期限从{rep.year}年1月1日到12月31日止。"
+        + (rep.self_sentence() or "")
     ]
     paras.append(SECTION_HEADINGS["s1"])
     if rep.has_prose:

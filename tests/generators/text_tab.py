@@ -81,7 +81,7 @@ def render(rep: Report, stem: str = "report") -> tuple[bytes, dict[str, Any]]:
     for p in prose_after(rep):
         out.para(p)
     text = "\n".join(out.lines) + "\n"
-    expected = rep.expected(f"{stem}.txt")
+    expected = rep.expected(f"{stem}.txt", header_read=False)
     expected["variants"] = sorted(rep.variants)
     return text.encode("utf-8"), expected
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from ogi.utils.text import strip_controls
+
 _GB_FAMILY = {
     "gb2312",
     "gbk",
@@ -53,18 +55,9 @@ def _codec(name: str | None) -> str | None:
 
 #: Characters lxml refuses in a string it is handed (C0 controls but tab, newline and carriage return).
 #: libxml2's parser lets them into the tree, so the first string the extractor writes back would raise.
-NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def without_controls(text: str) -> str:
-    """C0 control characters read as spaces (Word's manual line break pastes as ``\\x0b``): every reader
-    of the text takes them for whitespace, and lxml refuses them in the strings written back."""
-    return NOT_XML.sub(" ", text)
-
-
 def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """The page's text and the encoding it was read with, C0 controls read as spaces
-    (``without_controls``).
+    """The page's text and the encoding it was read with, without C0 controls (``strip_controls``: Word's
+    manual line break pastes as a vertical tab, which lxml refuses).
 
     Order: a BOM; strict UTF-8 (valid UTF-8 with non-ASCII bytes is never an accident, whatever the page
     declares); the declared charset (HTTP header first, else ``<meta>``) with the whole GB family read as
@@ -72,7 +65,7 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     so does a GBK page declaring UTF-8.
     """
     text, codec = _decode(data, declared)
-    return without_controls(text), codec
+    return strip_controls(text), codec
 
 
 def _decode(data: bytes, declared: str | None) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from ogi.extractors.html.decode import without_controls
+from ogi.utils.text import strip_controls
 
 # Word's conditional comments and style sheets when a CMS escaped them into the text.
 _LEAKED_BLOCK = re.compile(
@@ -67,9 +67,10 @@ def parse(text: str) -> etree._Element:
     - text outside ``<html>`` (only read when the page has no ``<body>``) is kept.
 
     The last two need the parser's events, so only pages with a misplaced doctype or no ``<body>`` are
-    parsed twice. C0 control characters are read as spaces (``decode.without_controls``).
+    parsed twice. C0 control characters are taken out first (``strip_controls``): lxml refuses them in
+    the text it is given, and a page pasted from Word has them (a manual line break is a vertical tab).
     """
-    text = without_controls(text)
+    text = strip_controls(text)
     document = etree.Element(DOCUMENT)
     parser = etree.HTMLParser()
     parser.feed(text)

@@ -46,6 +46,8 @@ from ogi.extractors.html.chrome import (
     is_attachment,
     strip_chrome_tree,
 )
+from ogi.extractors.html.cut import REASON as CUT_REASON
+from ogi.extractors.html.cut import ends_inside_table
 from ogi.extractors.html.decode import decode_html
 from ogi.extractors.html.tree import clean_text, is_plain_page, nearest_table, parse, remove_element, text_of
 from ogi.extractors.model import Cell, Document, ExtractionError, Paragraph, Table
@@ -257,6 +259,10 @@ class _Walk:
     heading: int = 0
     #: No string containers in the tree walked (``is_plain_page``).
     plain: bool = False
+    #: The table the page was cut short in (``ogi.extractors.html.cut``), and the cell its text stopped
+    #: in when that cell was left open (its text may be cut: it is left out).
+    cut_table: etree._Element | None = None
+    cut_cell: etree._Element | None = None
 
     def flush(self) -> None:
         text = _flow_text(self.buf)
@@ -343,7 +349,10 @@ class _Walk:
         number = self.n_tables
         cells: list[Cell] = []
         media = next(table.iterdescendants("a", "img"), None) is not None
+        cut = table is self.cut_table
         for slot, text in zip(slots, texts):
+            if cut and slot.tag is self.cut_cell:
+                continue
             if media:
                 for a in slot.tag.iterdescendants("a"):
                     self.link(a)
@@ -359,7 +368,9 @@ class _Walk:
                     locator={"table": number, "row": slot.row + 1, "col": slot.col + 1},
                 )
             )
-        self.blocks.append(Table(cells=cells, locator={"table": number}, geometry=True))
+        self.blocks.append(
+            Table(cells=cells, locator={"table": number}, geometry=True, damaged=CUT_REASON if cut else None)
+        )
         for inner in nested:
             self.table(inner)
 
@@ -483,8 +494,19 @@ def extract(data: bytes, fmt: str = "html", name: str = "", options: object = No
     base = next((b for b in document.iter("base") if b.get("href") is not None), None)
     base_href = str(base.get("href")) if base is not None else ""
     root = next(document.iter("body"), document)
+    cut = ends_inside_table(text)
+    last_cell = None
+    if cut is not None:
+        meta["damaged"] = CUT_REASON
+        cells = document.xpath("(//td | //th)[last()]")  # the last one in document order
+        last_cell = cells[0] if cells else None
     strip_chrome_tree(root)
     walk = _Walk(plain=is_plain_page(root))
+    if last_cell is not None:
+        walk.cut_table = nearest_table(last_cell)
+        # (a page cut inside a ``<td`` tag leaves that cell out of the tree: the last cell found is then
+        # an earlier, complete one, and leaving it out too only costs a value)
+        walk.cut_cell = last_cell if cut is not None and cut.cell_open else None
     for container in find_containers(root):
         walk.walk(container)
         walk.flush()

@@ -38,6 +38,8 @@ from ogi.extractors.pdf.engines import read_tables
 from ogi.extractors.pdf.fonts import font_fallbacks, font_independent
 from ogi.extractors.pdf.pdfium import PageData, PdfiumDocument
 from ogi.extractors.pdf.plan import plan_pages
+from ogi.extractors.pdf.streams import damaged_pages
+from ogi.extractors.pdf.text import page_header, page_lines
 
 if TYPE_CHECKING:
     from ogi.extractors.ocr.page import OcrPage
@@ -110,6 +112,13 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
         reading.chars[number] = page.chars
     blocks = assemble(pages, reading.tables, reading.chars)
     meta: dict[str, Any] = {"pages": len(pages)}
+    if pages:  # the first page's running header (the agency, above a title starting with the year)
+        first = pages[0]
+        header = page_header(
+            page_lines(reading.chars.get(first.number, first.chars), first.number), first.height
+        )
+        if header:
+            meta["page_header"] = header
     if not any(_usable(p) for p in pages):
         # All pages read by OCR: no PDF engine read tables (``pdf_engine`` stays unset).
         meta["scanned_pages"] = meta["ocr_pages"] = sorted(ocr_read)
@@ -139,7 +148,26 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
     image_pages = [p.number for p in pages if p.image_area >= 0.25 and p.number not in scanned_pages]
     if image_pages:
         meta["image_pages"] = image_pages
-    return Document(format="pdf", blocks=blocks, meta=meta)
+    doc = Document(format="pdf", blocks=blocks, meta=meta)
+    mark_damaged(doc, damaged_pages(data))
+    return doc
+
+
+def mark_damaged(doc: Document, broken: dict[int, str]) -> None:
+    """Record pages whose content stream is damaged (``ogi.extractors.pdf.streams``): the reason in
+    ``meta["damaged"]``, and ``Table.damaged`` on every table with cells on such a page or a page next to
+    it (a table running on from or onto a broken page may have lost its whole piece there)."""
+    if not broken:
+        return
+    first = min(broken)
+    more = f" and {len(broken) - 1} more page(s)" if len(broken) > 1 else ""
+    reason = f"the content stream of page {first}{more} is damaged ({broken[first]})"
+    doc.meta["damaged"] = reason
+    doc.meta["damaged_pages"] = sorted(broken)
+    near = {n + d for n in broken for d in (-1, 0, 1)}
+    for table in doc.tables:
+        if any(c.locator.get("page") in near for c in table.cells):
+            table.damaged = reason
 
 
 def _ocr_pages(data: bytes, numbers: list[int], wanted: bool) -> tuple[dict[int, OcrPage], str]:

@@ -16,8 +16,10 @@ finding tables, so they keep and add the same edges.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -147,14 +149,21 @@ def _intervals(chars: Sequence[Char], gap: float) -> list[tuple[float, float]]:
     return [(a, b) for a, b in out]
 
 
+def _column(c: Char, ascending: Sequence[float]) -> int:
+    """The column a character stands in: how many separators its middle is at or right of.
+
+    A binary search in the separators sorted: counting them one by one made a line of n characters set
+    apart (n separators) cost n² steps."""
+    return bisect.bisect_right(ascending, (c.x0 + c.x1) / 2)
+
+
 def _tokens(line: _TextLine, seps: Sequence[float]) -> list[str]:
     """The text of a line in each column."""
-    cols = [""] * (len(seps) + 1)
+    ascending = sorted(seps)  # linear when already sorted, as the callers' separators are
+    cols: list[list[str]] = [[] for _ in range(len(seps) + 1)]
     for c in line.chars:
-        mid = (c.x0 + c.x1) / 2
-        k = sum(1 for s in seps if mid >= s)
-        cols[k] += c.text
-    return [t.strip() for t in cols]
+        cols[_column(c, ascending)].append(c.text)
+    return ["".join(t).strip() for t in cols]
 
 
 def _continues_numbers(
@@ -169,18 +178,23 @@ def _continues_numbers(
     wraps only when it fills its column), and not every value column has one (a wrapped row goes on
     in its long numbers only)."""
 
-    def column(c: Char) -> int:
-        return sum(1 for s in seps if (c.x0 + c.x1) / 2 >= s)
-
+    # Each column's characters above, counted and with their right end, found once (not per character).
+    seps = sorted(seps)
+    count: Counter[int] = Counter()
+    right: dict[int, float] = {}
+    for a in above:
+        for x in a.chars:
+            k = _column(x, seps)
+            count[k] += 1
+            right[k] = max(right.get(k, x.x1), x.x1)
     below: set[int] = set()
     for line in cluster:
         for c in line.chars:
-            k = column(c)
+            k = _column(c, seps)
             if k == 0 or k >= len(columns):
                 continue
             below.add(k)
-            top = [x for a in above for x in a.chars if column(x) == k]
-            if len(top) < 2 or max(x.x1 for x in top) < columns[k][1] - 1.5 * digit:
+            if count[k] < 2 or right[k] < columns[k][1] - 1.5 * digit:
                 return False
     return len(below) < len(columns) - 1
 

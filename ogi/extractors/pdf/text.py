@@ -103,6 +103,14 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
+def page_header(lines: Sequence[Line], height: float) -> str | None:
+    """The text in a page's top margin, page numbers left out: on the first page, a running header
+    such as the agency's name that ``remove_furniture`` drops from the text (``ogi.schema.titles``
+    reads it as the line above the first)."""
+    top = [x.text.strip() for x in lines if x.bottom <= MARGIN * height and not PAGE_NUMBER.match(x.text)]
+    return "\n".join(t for t in top if t) or None
+
+
 def remove_furniture(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
     """Drop page numbers and running headers/footers from the top and bottom margins of every page."""
 
