@@ -23,11 +23,59 @@ from ogi.utils.limits import READ_MAX_MEMORY_MB, READ_TIMEOUT
 
 if TYPE_CHECKING:
     from ogi.fetchers.http import FetchPolicy
+    from ogi.run.pipeline import RunSummary
 
 DEFAULT_INPUTS = ("data/samples",)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _one_line_error(exc: click.UsageError) -> click.ClickException:
+    """A usage error as one line (``Error: … (see ogi run --help)``), not usage text over four lines."""
+    where = exc.ctx.command_path if exc.ctx is not None else "ogi"
+    return _UsageLine(f"{exc.format_message()} (see {where} --help)")
+
+
+class _UsageLine(click.ClickException):
+    """A usage error shown as one line, with the usage errors' exit status."""
+
+    exit_code = 2
+
+
+class OneLineGroup(click.Group):
+    """The command group: every error, whatever the command and the input, is one line on stderr and a
+    non-zero exit. Usage errors lose their usage block; an unexpected exception (an ogi bug) is named in
+    one line too, and ``OGI_DEBUG=1`` shows its traceback."""
+
+    def make_context(self, *args: object, **kwargs: object) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[arg-type]
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line_error(exc) from None
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line_error(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("OGI_DEBUG"):
+                raise
+            from ogi.utils.text import one_line, printable
+
+            raise click.ClickException(
+                printable(
+                    f"{type(exc).__name__}: {one_line(exc, 200)} (an ogi bug: please report it; "
+                    "OGI_DEBUG=1 shows the traceback)"
+                )
+            ) from None
+
+
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ogi")
 def main() -> None:
     """ogi turns government information-disclosure annual reports (政府信息公开工作年度报告) into
@@ -198,6 +246,16 @@ def _fetch_policy_options(timeout_flag: str) -> Callable[[Callable[..., None]], 
     default=None,
     help="Hand corrections CSV.",
 )
+@click.option(
+    "--drop-corrections",
+    is_flag=True,
+    help="Remove the hand corrections the dataset keeps from an earlier --corrections (DIR/corrections.csv).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove stored reports whose file is gone from the input folders.",
+)
 @click.option("--force", is_flag=True, help="Read every source again, even unchanged ones.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any report is not ok.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -215,6 +273,8 @@ def run(
     max_memory: int,
     pdf_engine: str,
     corrections: Path | None,
+    drop_corrections: bool,
+    prune: bool,
     force: bool,
     strict: bool,
     quiet: bool,
@@ -244,12 +304,14 @@ def run(
             engine=engine,
             scheduler=scheduler,
             fetch_policy=policy,
+            drop_corrections=drop_corrections,
+            prune=prune,
         )
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(str(exc)) from None
     bar = _Progress(enabled=not quiet, verbose=verbose)
     try:
-        summary = pipeline.run(items, options, progress=bar.update)
+        summary = pipeline.run(items, options, progress=bar.update, start=bar.start)
     except (FileNotFoundError, CorrectionsError) as exc:
         raise click.UsageError(str(exc)) from exc
     except StoreError as exc:
@@ -258,39 +320,94 @@ def run(
         bar.close()
     for note in summary.notes:
         click.echo(f"note: {note}", err=True)
-    statuses = ", ".join(f"{s} {n}" for s, n in sorted(summary.statuses.items()))
-    click.echo(
-        f"{summary.read} read, {summary.skipped} unchanged; reports: {statuses or 'none'}; "
-        f"hard checks failed: {summary.failed_checks} in {summary.reports_with_failed_checks} reports"
-    )
-    click.echo(f"dataset: {summary.out.resolve()}")
+    for line in summary_lines(summary, out):
+        click.echo(line)
     if strict and summary.not_ok:
         sys.exit(1)
 
 
+#: Files listed by name in the closing summary (the rest are counted).
+SUMMARY_FILES = 10
+
+
+def summary_lines(summary: RunSummary, out: Path) -> list[str]:
+    """The closing summary of ``ogi run``: counts, the files that failed or are partial with their reason
+    and the command that shows each, hand corrections kept or unmatched, sources gone, the dataset."""
+    from ogi.utils.text import clip, clip_start, printable
+
+    s = summary
+    statuses = ", ".join(f"{k} {n}" for k, n in sorted(s.statuses.items()))
+    lines = [
+        f"{s.read} read, {s.skipped} unchanged; reports: {statuses or 'none'}; "
+        f"hard checks failed: {s.failed_checks} in {s.reports_with_failed_checks} reports"
+    ]
+    problems = s.problems
+    if problems:
+        lines.append(f"{len(problems)} file{'s' if len(problems) > 1 else ''} failed or partly read:")
+        for source, status, error in problems[:SUMMARY_FILES]:
+            lines.append(printable(f"  {status:<8} {clip_start(source, 70)}: {clip(error or '-', 90)}"))
+        if len(problems) > SUMMARY_FILES:
+            lines.append(
+                f"  … and {len(problems) - SUMMARY_FILES} more (ogi compare {out} --failed lists checks)"
+            )
+        lines.append(f"  next: ogi show --dataset {out} {problems[0][0]}")
+    if s.corrections is not None:
+        how = "kept from an earlier run" if s.corrections_kept else "from"
+        lines.append(
+            f"hand corrections: {s.corrections_applied} applied, {how} {s.corrections}"
+            + (" (--drop-corrections removes them)" if s.corrections_kept else "")
+        )
+    for c in s.corrections_unmatched[:SUMMARY_FILES]:
+        lines.append(
+            printable(f"  correction line {c.line} matches no report: {c.source or c.report_id} {c.cell}")
+        )
+    if len(s.corrections_unmatched) > SUMMARY_FILES:
+        lines.append(f"  … and {len(s.corrections_unmatched) - SUMMARY_FILES} more unmatched")
+    if s.corrections_dropped:
+        lines.append("hand corrections dropped (--drop-corrections): the cells are as read")
+    if s.pruned:
+        lines.append(f"pruned {s.pruned} stored report{'s' if s.pruned > 1 else ''} whose file is gone")
+    elif s.orphans:
+        n = len(s.orphans)
+        lines.append(
+            f"{n} stored report{'s have' if n > 1 else ' has'} no source file any more "
+            f"(e.g. {clip_start(s.orphans[0], 70)}); --prune removes them"
+        )
+    lines.append(f"dataset: {Path(s.out).resolve()}")
+    return lines
+
+
 class _Progress:
-    """Progress on stderr: a one-line display on a terminal, or one line per file with ``--verbose``."""
+    """Progress on stderr: a bar with the total, rate and ETA on a terminal (tqdm), or one line per file
+    with ``--verbose``; nothing when stderr is not a terminal or with ``--quiet``."""
 
     def __init__(self, enabled: bool, verbose: bool = False) -> None:
         self.verbose = verbose
         self.enabled = enabled and sys.stderr.isatty() and not verbose
-        self.n = 0
+        self.bar: object | None = None
+
+    def start(self, total: int) -> None:
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
 
     def update(self, source: object, rows: object) -> None:
-        self.n += 1
         name = str(getattr(source, "source", ""))
         status = getattr(rows, "report", {}).get("status", "unchanged") if rows is not None else "unchanged"
         if self.verbose:
-            sys.stderr.write(f"{status}\t{name}\n")
+            from ogi.utils.text import printable
+
+            sys.stderr.write(printable(f"{status}\t{name}") + "\n")
             sys.stderr.flush()
-        elif self.enabled:
-            sys.stderr.write(f"\r\033[K[{self.n}] {status:<12} {name[-70:]}")
-            sys.stderr.flush()
+        elif self.bar is not None:
+            self.bar.set_postfix_str(f"{status} {Path(name).name[-30:]}", refresh=False)  # type: ignore[attr-defined]
+            self.bar.update(1)  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        if self.enabled and self.n:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.close()  # type: ignore[attr-defined]
+            self.bar = None
 
 
 @main.command()
@@ -401,18 +518,85 @@ def fetch(
 @click.argument("report")
 @click.option(
     "--dataset",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path),
     default=Path("data/out"),
     show_default=True,
 )
-def show(report: str, dataset: Path) -> None:
-    """Show one report (a file, URL or report_id) with its tables, checks and failing cells."""
-    from ogi.analysis.show import NotFound, render
+@click.option(
+    "--crop",
+    "crop_cell",
+    default=None,
+    metavar="CELL",
+    help="Render the part of the source page CELL was read from (a PNG; the source lines for text).",
+)
+@click.option(
+    "--crop-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where --crop writes its PNG (default: <report_id>-<CELL>.png).",
+)
+def show(report: str, dataset: Path, crop_cell: str | None, crop_out: Path | None) -> None:
+    """Show one report (a file, URL or report_id) with its tables, checks and failing cells.
 
+    A file that is not in the dataset (or with no dataset at all) is read on the spot, as ``ogi run``
+    would read it, and nothing is written."""
+    from ogi.analysis.show import NotFound, is_dataset, render, render_rows
+
+    if crop_cell is not None:
+        _crop(dataset, report, crop_cell, crop_out)
+        return
     try:
         click.echo(render(dataset, report))
+        return
     except NotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+        if not Path(report).is_file():
+            raise click.ClickException(str(exc)) from None
+        note = "not in the dataset" if is_dataset(dataset) else f"no dataset at {dataset}"
+    rows = _read_on_the_spot(Path(report))
+    click.echo(f"({note}: read on the spot, nothing written)", err=True)
+    click.echo(render_rows(rows.report, rows.cells, rows.checks))
+
+
+def _crop(dataset: Path, report: str, cell: str, out: Path | None) -> None:
+    """``ogi show --crop CELL``: the evidence beside the claim."""
+    from ogi.analysis.crop import CropError, crop
+    from ogi.analysis.show import NotFound, cell_of, find_report, is_dataset
+
+    try:
+        if not is_dataset(dataset):
+            raise NotFound(f"{dataset} is not an ogi dataset (no reports.parquet): run ogi run first")
+        rep = find_report(dataset, report)
+        row = cell_of(dataset, rep["report_id"], cell)
+        target = out or Path(f"{rep['report_id']}-{cell}.png")
+        done = crop(rep["source"], rep["format"], cell, row.get("locator"), target)
+    except (NotFound, CropError) as exc:
+        raise click.ClickException(str(exc)) from None
+    from ogi.schema.values import format_number
+
+    click.echo(f"{cell} = {format_number(row.get('value'))} ({row.get('status')}) at {row.get('locator')}")
+    if done.path is not None:
+        click.echo(f"wrote {done.path}")
+    if done.text is not None:
+        click.echo(done.text)
+
+
+def _read_on_the_spot(path: Path):  # type: ignore[no-untyped-def]
+    """One file read by the one per-document path of a run (``ogi.run.source``), without a store."""
+    from ogi.run.inputs import file_sha256
+    from ogi.run.source import Task, extraction_options, read_task
+
+    resolved = path.expanduser().resolve()
+    return read_task(Task(str(resolved), str(resolved), sha256=file_sha256(resolved)), extraction_options())
+
+
+def _format_from_suffix(out: Path | None, formats: tuple[str, ...], default: str) -> str:
+    """``--out x.html`` means HTML: the format a file's suffix names, when it names one of ``formats``."""
+    if out is not None:
+        suffix = out.suffix.lower().lstrip(".")
+        suffix = {"htm": "html", "db": "sqlite", "sqlite3": "sqlite"}.get(suffix, suffix)
+        if suffix in formats:
+            return suffix
+    return default
 
 
 def _metric_names() -> list[str]:
@@ -438,26 +622,36 @@ def _metric_names() -> list[str]:
 )
 @click.option(
     "--metric",
-    type=click.Choice(_metric_names()),
     default=DEFAULT_METRIC,
     show_default=True,
-    help="Metric to rank or follow (defined in the data dictionary).",
+    help="Metric to rank or follow (defined in the data dictionary): " + ", ".join(_metric_names()) + ".",
 )
 @click.option(
     "--scope",
     type=click.Choice(SCOPES),
     default=None,
-    help="own (default for rankings, with unstated), aggregate (全市/全区 reports) or all.",
+    help="own (default for rankings: a department's own work), aggregate (全市/全区 reports, and governments "
+    "whose report states no scope), unknown (neither stated nor inferable) or all.",
+)
+@click.option(
+    "--min-n",
+    "min_n",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Rank a rate only when it is a share of at least N requests (or cases).",
 )
 @click.option("--failed", is_flag=True, help="List the reports whose own numbers do not add up.")
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(COMPARE_FORMATS),
-    default="table",
-    show_default=True,
+    default=None,
+    help="table (default), csv, xlsx or html; inferred from --out's suffix when not given.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file.")
+@click.option("--title", default=None, help="HTML: the page's title (default: the metric, in Chinese).")
+@click.option("--note", default=None, help="HTML: a note under the title (method, caveats, date).")
+@click.option("--credit", default=None, help="HTML: a credit line (who made the page).")
 def compare(
     dataset: Path,
     year: int | None,
@@ -467,9 +661,13 @@ def compare(
     agency: str | None,
     metric: str,
     scope: str | None,
+    min_n: int | None,
     failed: bool,
-    fmt: str,
+    fmt: str | None,
     out: Path | None,
+    title: str | None,
+    note: str | None,
+    credit: str | None,
 ) -> None:
     """Rank agencies by a metric in a year, follow an agency across years (--agency), or list the
     reports whose own numbers do not add up (--failed). HTML gives all of it on one page."""
@@ -477,15 +675,23 @@ def compare(
     from ogi.analysis.html_report import render
     from ogi.analysis.load import DatasetError, load
 
-    filters = cmp.Filters(year=year, province=province, city=city, level=level, agency=agency, scope=scope)
+    filters = cmp.Filters(
+        year=year, province=province, city=city, level=level, agency=agency, scope=scope, min_n=min_n
+    )
+    fmt = fmt or _format_from_suffix(out, COMPARE_FORMATS, "table")
     try:
+        cmp.metric_named(metric)
         ds = load(dataset)
         if fmt == "html":
-            text = cmp.emit(render(ds, cmp.metric_named(metric).name, filters), out)
+            cmp.require_reports(ds)
+            page = render(ds, cmp.metric_named(metric).name, filters, title=title, note=note, credit=credit)
+            text = cmp.emit(page, out)
         else:
             text = cmp.run_compare(ds, metric, filters, failed=failed, fmt=fmt, out=out)
     except DatasetError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
     if text is not None:
         click.echo(text, nl=False)
     elif out is not None:
@@ -494,19 +700,35 @@ def compare(
 
 @main.command()
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default=None,
+    help="sqlite, csv, xlsx or duckdb; inferred from --out's suffix (.db, .xlsx, .duckdb) when not given.",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
     help="sqlite: a folder (ogi.db + metadata.json) or a .db file; csv: a folder; xlsx, duckdb: a file.",
 )
-def export(dataset: Path, fmt: str, out: Path) -> None:
+def export(dataset: Path, fmt: str | None, out: Path) -> None:
     """Export the dataset: SQLite with Datasette metadata, CSV files (with their datapackage.json), a
     spreadsheet or a DuckDB file."""
+    fmt = fmt or _format_from_suffix(out, EXPORT_FORMATS, "")
+    if not fmt:
+        raise click.UsageError("give --format (sqlite, csv, xlsx or duckdb): --out's suffix names none")
     from ogi.analysis.export import export as do_export
+    from ogi.analysis.load import DatasetError
 
-    for path in do_export(dataset, fmt, out):
+    try:
+        written = do_export(dataset, fmt, out)
+    except DatasetError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    for path in written:
         click.echo(str(path))
     if fmt == "sqlite":
         hint = (
@@ -515,6 +737,57 @@ def export(dataset: Path, fmt: str, out: Path) -> None:
             else (f"datasette {out} -m {out.with_name('metadata.json')}")
         )
         click.echo(f"browse with: {hint}", err=True)
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv"]), default=None, help="table (default) or csv."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file.")
+@click.option(
+    "--min-n",
+    "min_n",
+    type=click.FloatRange(min=0),
+    default=10,
+    show_default=True,
+    help="A rate's change is a lead only when both years have at least N requests or cases.",
+)
+@click.option(
+    "--points",
+    type=click.FloatRange(min=0),
+    default=20,
+    show_default=True,
+    help="A rate's change of at least this many percentage points is steep.",
+)
+def leads(dataset: Path, fmt: str | None, out: Path | None, min_n: float, points: float) -> None:
+    """The candidate stories, ranked: reports whose numbers do not add up (naming the likely culprit
+    cell), steep year-on-year changes in refusals and lawsuits, carry-over that does not carry, agencies
+    that stopped publishing; each with its evidence and the command that shows it."""
+    from ogi.analysis import leads as lead_finder
+    from ogi.analysis.compare import emit, require_reports
+    from ogi.analysis.load import DatasetError, load
+    from ogi.analysis.spreadsheet import csv_safe
+
+    fmt = fmt or _format_from_suffix(out, ("table", "csv"), "table")
+    try:
+        ds = load(dataset)
+        require_reports(ds)
+        df = lead_finder.leads(ds, lead_finder.Thresholds(rate_points=points, min_n=min_n))
+        body = (
+            csv_safe(df).to_csv(index=False, lineterminator="\n")
+            if fmt == "csv"
+            else lead_finder.render_text(df)
+        )
+        text = emit(body, out)
+    except DatasetError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    if text is not None:
+        click.echo(text, nl=False)
+    elif out is not None:
+        click.echo(f"wrote {out}", err=True)
 
 
 @main.command(name="eval")

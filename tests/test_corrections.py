@@ -144,8 +144,13 @@ def test_removing_a_line_restores_the_extracted_value(src: Path, tmp_path: Path)
     assert cells[GRANTED]["locator"] == original[GRANTED]["locator"]
     assert cells[PENALTY]["status"] == "manual"
     assert _checks(out)[("T3-ROW", "granted")]["outcome"] == "pass"
-    # Without a corrections file every correction is undone: the dataset is as extracted.
-    _run(src, out)
+    # A run without --corrections keeps the ones the dataset was built with (DIR/corrections.csv) …
+    summary = _run(src, out)
+    assert summary.corrections_kept and summary.corrections_applied == 1
+    assert _cells(out)[PENALTY]["status"] == "manual"
+    # … and only --drop-corrections undoes them: the dataset is as extracted.
+    summary = run([str(src)], RunOptions(out=out, drop_corrections=True))
+    assert summary.corrections_dropped and not (out / "corrections.csv").exists()
     assert _cells(out) == original
     assert {k: v["outcome"] for k, v in _checks(out).items()} == {
         k: v["outcome"] for k, v in orig_checks.items()
@@ -177,7 +182,7 @@ def test_a_correction_for_a_missing_cell_inserts_it(src: Path, tmp_path: Path) -
     assert json.loads(cell["locator"]) == {"by": "me", "corrected_from": None, "reason": "added"}
     assert _report(out)["n_cells"] == 201
     assert _checks(out)[("T3-ROW-SUB", "granted")]["outcome"] == "pass"
-    _run(src, out)
+    run([str(src)], RunOptions(out=out, drop_corrections=True))
     assert key not in _cells(out) and _report(out)["n_cells"] == 200
 
 
@@ -289,8 +294,69 @@ def test_a_correction_for_a_report_not_in_the_dataset_is_skipped(src: Path, tmp_
             {"report_id": "0123456789abcdef", "cell": PENALTY, "value": "1", "reason": "r", "by": "b"},
         ],
     )
-    _run(src, out, fix)
+    summary = _run(src, out, fix)
     assert _cells(out)[PENALTY]["status"] == "value"
+    # … but reported, with its line, not skipped in silence
+    assert [c.line for c in summary.corrections_unmatched] == [2, 3]
+    res = CliRunner().invoke(main, ["run", str(src), "--out", str(out), "--corrections", str(fix), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "correction line 2 matches no report" in res.output
+    assert "correction line 3 matches no report: 0123456789abcdef" in res.output
+
+
+def test_the_dataset_remembers_its_corrections(src: Path, tmp_path: Path) -> None:
+    """A later run without --corrections never reverts a hand fix silently: the dataset keeps the file it
+    was built with, says so, and drops it only on request."""
+    out = tmp_path / "out"
+    fix = _write(
+        tmp_path / "fix.csv", [{"source": str(src), "cell": PENALTY, "value": "31", "reason": "r", "by": "b"}]
+    )
+    runner = CliRunner()
+    res = runner.invoke(main, ["run", str(src), "--out", str(out), "--corrections", str(fix), "-q"])
+    assert res.exit_code == 0, res.output
+    assert (out / "corrections.csv").read_bytes() == fix.read_bytes()
+    fix.unlink()  # the reporter's own copy is gone: the dataset still has it
+    res = runner.invoke(main, ["run", str(src), "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "hand corrections: 1 applied, kept from an earlier run" in res.output
+    assert "--drop-corrections removes them" in res.output
+    assert _cells(out)[PENALTY]["value"] == 31.0
+    res = runner.invoke(
+        main,
+        [
+            "run",
+            str(src),
+            "--out",
+            str(out),
+            "--corrections",
+            str(out / "corrections.csv"),
+            "--drop-corrections",
+        ],
+    )
+    assert res.exit_code == 2 and "contradict" in res.output
+    res = runner.invoke(main, ["run", str(src), "--out", str(out), "-q", "--drop-corrections"])
+    assert res.exit_code == 0 and "dropped" in res.output
+    assert _cells(out)[PENALTY]["status"] == "value"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("source,cell,reason,by\nx.txt,t3.granted.total,r,b\n", "fix.csv:1: needs the columns"),
+        (f"source,cell,value,reason,by\nx.txt,{PENALTY},3\n", "fix.csv:2: a short row (3 fields"),
+        (f"source,cell,value,reason,by\nx.txt,{PENALTY},3,r,b\nx.txt,{PENALTY}\n", "fix.csv:3: a short row"),
+        (f"source,cell,value,reason,by\nx.txt,{PENALTY},3,r,b,extra\n", "fix.csv:2: a long row"),
+    ],
+)
+def test_no_value_column_or_a_short_row_is_rejected(
+    src: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    """Issue 15 item 16: such a file used to set the cell to null in silence."""
+    fix = tmp_path / "fix.csv"
+    fix.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(src), "--out", str(tmp_path / "o"), "--corrections", str(fix)])
+    assert res.exit_code == 2 and message in res.output, res.output
+    assert len(res.output.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("drop_heading", [False, True])

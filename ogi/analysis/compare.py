@@ -2,28 +2,35 @@
 numbers do not add up. Reads the dataset folder only.
 
 Like is compared with like: only the counted report of each (agency, year) is used (``agencies.canonical``),
-and by default only reports that speak for the body itself (``scope`` ``own``, or not stated) are ranked;
-``scope="aggregate"`` ranks the 全市/全区 reports among themselves, ``scope="all"`` mixes them.
+and by default only reports that speak for the body itself are ranked. The scope compared is the one the
+report states (``reports.scope``); when it states none, it is inferred from the agency's level (a
+department speaks for itself, a government's report for the government and its departments) and
+``scope_basis`` says ``level``; a report with neither is ``unknown`` and ranked apart, never beside
+departments. ``scope="aggregate"`` ranks the 全市/全区 reports among themselves, ``scope="all"`` mixes them.
+Every rate is shown with ``n``, the count it is a share of, and ``min_n`` leaves out rates of fewer.
 Rank 1 is the highest value; ties share a rank; reports whose metric is null are listed last, unranked.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ogi.analysis import metrics as metric_calc
+from ogi.analysis import spreadsheet
 from ogi.analysis.load import Dataset, DatasetError
 from ogi.analysis.options import DEFAULT_METRIC, SCOPES
 from ogi.dataset.agencies import normalise_name
 from ogi.schema.metrics import Metric, metric, metrics
-from ogi.utils.files import atomic_path, write_text_atomic
+from ogi.utils.files import write_text_atomic
+from ogi.utils.text import clip, display_width, printable
 from ogi.utils.urls import is_http_url
 
 LEVEL_ALIASES = {
@@ -47,8 +54,36 @@ class Filters:
     city: str | None = None
     level: str | None = None
     agency: str | None = None
-    #: own, aggregate or all; None: ``own`` for rankings, ``all`` for trends and failed checks.
+    #: own, aggregate, unknown or all; None: ``own`` for rankings, ``all`` for trends and failed checks.
     scope: str | None = None
+    #: Rates whose denominator ``n`` is below this are not ranked (a rate of 1 of 2 says little).
+    min_n: int | None = None
+
+
+#: Agency levels that are governments: when their report states no scope, it speaks for the government
+#: and its departments (the 全区/全县 totals), so it is compared with aggregates, not with departments.
+GOVERNMENT_LEVELS = ("省", "市", "县", "乡镇", "功能区")
+DEPARTMENT_LEVEL = "部门"
+
+
+def compared_scope(view: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(scope compared, its basis): the stated ``scope``; else inferred from ``level`` (basis
+    ``level``); else null (unknown). Missing is missing: a NaN scope is never a value."""
+    stated = view["scope"].astype(object).where(view["scope"].notna(), None)
+    level = view["level"].astype(object).where(view["level"].notna(), None)
+    inferred = level.map(
+        lambda lv: "own" if lv == DEPARTMENT_LEVEL else "aggregate" if lv in GOVERNMENT_LEVELS else None
+    )
+    scope = stated.where(stated.notna(), inferred)
+    basis = pd.Series(
+        [
+            "stated" if s is not None else ("level" if i is not None else None)
+            for s, i in zip(stated, inferred)
+        ],
+        index=view.index,
+        dtype=object,
+    )
+    return scope.astype(object).where(scope.notna(), None), basis
 
 
 def _contains(series: pd.Series, text: str) -> pd.Series:
@@ -63,7 +98,18 @@ def report_view(ds: Dataset, canonical_only: bool = True) -> pd.DataFrame:
     cols = ["format", "title"] + (["form"] if "form" in ds.reports.columns else [])
     rep = ds.reports.drop_duplicates("source").set_index("source")[cols]
     view = a.join(rep, on="source").join(ds.metrics, on="report_id")
+    scope, basis = compared_scope(view)
+    view = view.assign(scope=scope, scope_basis=basis)
     return view.reset_index(drop=True)
+
+
+def with_n(ds: Dataset, view: pd.DataFrame, m: Metric) -> pd.DataFrame:
+    """``view`` with ``n``: the denominator of a rate (null for a metric that is not a rate)."""
+    if m.is_rate and m.name in ds.metric_n.columns and not view.empty:
+        n = view["report_id"].map(ds.metric_n[m.name]).astype("float64")
+    else:
+        n = pd.Series(float("nan"), index=view.index, dtype="float64")
+    return view.assign(n=n)
 
 
 def apply_filters(
@@ -81,10 +127,11 @@ def apply_filters(
         mask &= view["level"] == level
     if use_agency and f.agency:
         mask &= agency_mask(view, f.agency)
-    if f.scope == "own":
-        mask &= view["scope"].isna() | (view["scope"] == "own")
-    elif f.scope == "aggregate":
-        mask &= view["scope"] == "aggregate"
+    scope = view["scope"].astype(object)
+    if f.scope in ("own", "aggregate"):
+        mask &= (scope == f.scope).fillna(False).astype(bool)
+    elif f.scope == "unknown":
+        mask &= scope.isna()
     elif f.scope not in ("all", None):
         raise CompareError(f"scope must be one of {', '.join(SCOPES)}")
     return view[mask]
@@ -99,11 +146,42 @@ def agency_mask(view: pd.DataFrame, text: str) -> pd.Series:
 
 
 def metric_named(name: str) -> Metric:
+    """The metric called ``name``; a mistyped name gets the nearest ones ("did you mean")."""
     try:
         return metric(name)
     except KeyError:
-        names = ", ".join(m.name for m in metrics())
-        raise CompareError(f"unknown metric {name!r}; one of: {names}") from None
+        names = [m.name for m in metrics()]
+        near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f"did you mean {' or '.join(near)}? " if near else ""
+        raise CompareError(f"unknown metric {name!r}; {hint}one of: {', '.join(names)}") from None
+
+
+#: The filters whose values can be listed when nothing matches, with the column they read.
+_FILTER_COLUMNS = {
+    "year": "year",
+    "province": "province",
+    "city": "city",
+    "level": "level",
+    "agency": "agency",
+}
+
+
+def no_match_hint(ds: Dataset, f: Filters) -> str | None:
+    """When a selection is empty: the first filter that matches nothing, and the values that exist."""
+    view = report_view(ds)
+    if view.empty:
+        return "the dataset has no counted report"
+    for name, column in _FILTER_COLUMNS.items():
+        wanted = getattr(f, name)
+        if wanted is None or wanted == "":
+            continue
+        only = Filters(**{name: wanted}, scope="all")
+        if not apply_filters(view, only).empty:
+            continue
+        values = sorted({str(int(v)) if name == "year" else str(v) for v in view[column].dropna()})
+        shown = ", ".join(values[:12]) + (f" … ({len(values)} in all)" if len(values) > 12 else "")
+        return f"--{name} {wanted} matches nothing; the dataset has: {shown or 'none'}"
+    return None
 
 
 RANK_COLUMNS = [
@@ -115,8 +193,10 @@ RANK_COLUMNS = [
     "county",
     "year",
     "scope",
+    "scope_basis",
     "template_version",
     "value",
+    "n",
     "n_checks_failed",
     "agency_id",
     "report_id",
@@ -136,12 +216,38 @@ def rank(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None
         f = replace(f, year=int(view["year"].max()))
     if f.year is not None:
         view = view[view["year"] == f.year]
-    view = view.assign(value=view[m.name])
+    view = with_n(ds, view, m).assign(value=view[m.name])
+    if f.min_n is not None and m.is_rate:
+        view = view[view["n"] >= f.min_n]
     view = view.sort_values(
         ["value", "agency_name", "source"], ascending=[False, True, True], na_position="last"
     )
     view["rank"] = view["value"].rank(method="min", ascending=False).astype("Int64")
     return view[RANK_COLUMNS].reset_index(drop=True)
+
+
+def left_apart(ds: Dataset, metric_name: str, filters: Filters) -> dict[str, int]:
+    """What a ranking leaves out, so its title can say so: reports of other scopes in the same
+    selection and year (``own`` → how many aggregates and unknowns), and rates below ``min_n``."""
+    f = replace(filters, scope="all", min_n=None)
+    everything = rank(ds, metric_name, f)
+    if filters.year is None and not everything.empty and everything["year"].notna().any():
+        everything = everything[everything["year"] == everything["year"].max()]
+    m = metric_named(metric_name)
+    scope = everything["scope"].astype(object)
+    out = {
+        "aggregate": int((scope == "aggregate").fillna(False).sum()),
+        "own": int((scope == "own").fillna(False).sum()),
+        "unknown": int(scope.isna().sum()),
+    }
+    chosen = filters.scope or "own"
+    out = {k: v for k, v in out.items() if k != chosen and v} if chosen != "all" else {}
+    if filters.min_n is not None and m.is_rate:
+        shown = rank(ds, metric_name, replace(filters, min_n=None))
+        below = int((shown["n"] < filters.min_n).sum()) + int(shown["n"].isna().sum())
+        if below:
+            out["below_min_n"] = below
+    return out
 
 
 def _x_carry(ds: Dataset) -> pd.DataFrame:
@@ -153,6 +259,7 @@ def _x_carry(ds: Dataset) -> pd.DataFrame:
         return empty
     c = c[c["rule"] == "X-CARRY"]
     rows: dict[str, dict[str, Any]] = {}
+    names = _report_names(ds)
     for rid, group in c.groupby("report_id"):
         outcomes = set(group["outcome"])
         outcome = next(o for o in ("fail", "not_assessable", "pass") if o in outcomes or o == "pass")
@@ -161,10 +268,39 @@ def _x_carry(ds: Dataset) -> pd.DataFrame:
             f"{t}: {_fmt(le)} carried over vs {_fmt(ri)} carried forward"
             for t, le, ri in zip(failed["target"], failed["left"], failed["right"])
         )
+        if detail:
+            earlier = _earlier([c for cs in failed["cells"] for c in cs], names)
+            detail = f"against {earlier}: {detail}" if earlier else detail
         rows[str(rid)] = {"x_carry": outcome, "x_carry_failed": detail or None}
     if not rows:
         return empty
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _report_names(ds: Dataset) -> dict[str, str]:
+    """report_id → 「agency year」, how a person names a report."""
+    r = ds.reports.drop_duplicates("report_id")
+    return {
+        str(rid): " ".join(str(x) for x in (agency, year) if _known(x))
+        for rid, agency, year in zip(r["report_id"], r["agency"], r["year"])
+    }
+
+
+def _earlier(cells: Any, names: dict[str, str]) -> str:
+    """「嘉兴市统计局 2021」: the earlier report an X-CARRY check compared with (its cells are written
+    ``<report_id>:<key>``)."""
+    ids = {str(c).split(":", 1)[0] for c in (cells if cells is not None else []) if ":" in str(c)}
+    named = [names[i] for i in sorted(ids) if names.get(i)]
+    return ", ".join(named)
+
+
+def _known(v: Any) -> bool:
+    """A value that is there: not None, NaN, NA or empty (pandas 3 gives NaN for a missing string)."""
+    if v is None or v is pd.NA:
+        return False
+    if isinstance(v, float) and math.isnan(v):
+        return False
+    return v != ""
 
 
 def _fmt(v: Any) -> str:
@@ -179,7 +315,9 @@ TREND_COLUMNS = [
     "year",
     "template_version",
     "scope",
+    "scope_basis",
     "value",
+    "n",
     "previous",
     "change",
     "change_pct",
@@ -201,9 +339,15 @@ def pre2019_break(prev: Mapping[Any, Any], rec: Mapping[Any, Any]) -> str | None
     a, b = prev.get("template_version"), rec.get("template_version")
     if (a == "pre2019") != (b == "pre2019"):
         return f"template {a}→{b} ({PRE_BREAK})"
-    if a == b == "pre2019" and (prev.get("form") or "prose") != (rec.get("form") or "prose"):
-        return f"pre-2019 form {prev.get('form') or 'prose'}→{rec.get('form') or 'prose'}"
+    if a == b == "pre2019" and _form(prev) != _form(rec):
+        return f"pre-2019 form {_form(prev)}→{_form(rec)}"
     return None
+
+
+def _form(rec: Mapping[Any, Any]) -> str:
+    """A pre-2019 report's form, ``prose`` when it has none (a missing form is NaN in pandas 3)."""
+    form = rec.get("form")
+    return str(form) if _known(form) else "prose"
 
 
 def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None = None) -> pd.DataFrame:
@@ -219,7 +363,7 @@ def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | Non
     if f.year is not None:
         view = view[view["year"] <= f.year]
     view = view[view["year"].notna()].join(_x_carry(ds), on="report_id")
-    view = view.assign(value=view[m.name]).sort_values(["agency_id", "year"])
+    view = with_n(ds, view, m).assign(value=view[m.name]).sort_values(["agency_id", "year"])
     rows = []
     for _agency_id, group in view.groupby("agency_id", sort=False):
         prev: dict[Any, Any] | None = None
@@ -230,11 +374,15 @@ def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | Non
                 pre_break = pre2019_break(prev, rec)  # issue 17: 2018→2019 is never one series
                 if pre_break:
                     breaks.append(pre_break)
-                elif prev["template_version"] != rec["template_version"]:
+                elif (
+                    _known(prev["template_version"])
+                    and _known(rec["template_version"])
+                    and prev["template_version"] != rec["template_version"]
+                ):
                     breaks.append(f"template {prev['template_version']}→{rec['template_version']}")
                 if int(rec["year"]) - int(prev["year"]) > 1:
                     breaks.append(f"no report for {int(prev['year']) + 1}–{int(rec['year']) - 1}")
-                if prev["scope"] != rec["scope"] and pd.notna(prev["scope"]) and pd.notna(rec["scope"]):
+                if _known(prev["scope"]) and _known(rec["scope"]) and prev["scope"] != rec["scope"]:
                     breaks.append(f"scope {prev['scope']}→{rec['scope']}")
                 rec["break"] = "; ".join(breaks) or None
                 rec["previous"] = prev["value"]
@@ -286,12 +434,18 @@ def failed_checks(ds: Dataset, filters: Filters | None = None) -> pd.DataFrame:
 # -- links to the source ---------------------------------------------------------------------------
 
 
-def source_href(source: str, locator: str | None = None, fmt: str | None = None) -> str:
-    """A link to the source: the URL or a file:// path, with ``#page=N`` for a PDF cell."""
-    if is_http_url(source):
-        href = source
-    else:
-        href = Path(source).as_uri() if Path(source).is_absolute() else source
+def source_name(source: str) -> str:
+    """How a published page names a source: its URL, or only its file name (a local path is dead for
+    readers and reveals the reporter's folders)."""
+    return source if is_http_url(source) else Path(source).name
+
+
+def source_href(source: str, locator: str | None = None, fmt: str | None = None) -> str | None:
+    """A link to the source for a published page: the URL it was fetched from, with ``#page=N`` for a PDF
+    cell; None for a local file (never a ``file://`` path)."""
+    if not is_http_url(source):
+        return None
+    href = source
     if locator:
         try:
             loc = json.loads(locator)
@@ -312,7 +466,9 @@ def locators(ds: Dataset, pairs: list[tuple[str, str]]) -> dict[tuple[str, str],
     return {(r, c): loc for r, c, loc in zip(got["report_id"], got["cell"], got["locator"])}
 
 
-def value_href(ds: Dataset, m: Metric, row: Mapping[Any, Any], cache: dict[tuple[str, str], str]) -> str:
+def value_href(
+    ds: Dataset, m: Metric, row: Mapping[Any, Any], cache: dict[tuple[str, str], str]
+) -> str | None:
     """Where a metric value of a report comes from: its anchor cell's place in the source."""
     cell = metric_calc.anchor_cell(m, row.get("template_version"))
     loc = cache.get((row["report_id"], cell)) if cell else None
@@ -330,14 +486,16 @@ def format_value(m: Metric | None, v: Any) -> str:
     return _fmt(v)
 
 
+#: Display columns a cell of a terminal table takes at most (longer text ends in 「…」).
+MAX_CELL = 60
+
+
 def text_table(
     df: pd.DataFrame, columns: list[str], m: Metric | None = None, headers: dict[str, str] | None = None
 ) -> str:
-    """An aligned plain-text table (CJK characters counted double-width)."""
-    import unicodedata
-
-    def width(s: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    """An aligned plain-text table (CJK characters counted double-width). Control characters are shown
+    escaped, never sent to the terminal raw; cells wider than ``MAX_CELL`` end in 「…」."""
+    width = display_width
 
     def cell(col: str, v: Any) -> str:
         if col in ("value", "previous") and m is not None:
@@ -355,7 +513,10 @@ def text_table(
         return str(v)
 
     names = [(headers or {}).get(c, c) for c in columns]
-    rows = [[cell(c, v) for c, v in zip(columns, rec)] for rec in df[columns].itertuples(index=False)]
+    rows = [
+        [clip(printable(" ".join(cell(c, v).split())), MAX_CELL) for c, v in zip(columns, rec)]
+        for rec in df[columns].itertuples(index=False)
+    ]
     widths = [max([width(n)] + [width(r[i]) for r in rows]) for i, n in enumerate(names)]
     lines = ["  ".join(n + " " * (w - width(n)) for n, w in zip(names, widths)).rstrip()]
     for r in rows:
@@ -374,6 +535,7 @@ SHOWN = {
         "year",
         "scope",
         "value",
+        "n",
         "n_checks_failed",
     ],
     "trend": [
@@ -382,6 +544,7 @@ SHOWN = {
         "template_version",
         "scope",
         "value",
+        "n",
         "change",
         "change_pct",
         "break",
@@ -391,6 +554,16 @@ SHOWN = {
     ],
     "failed": ["agency", "year", "rule", "target", "left", "right", "difference", "report_id"],
 }
+
+
+def require_reports(ds: Dataset) -> None:
+    """Nothing to compare is an answer in one line (CompareError), not an empty page or a traceback."""
+    if ds.agencies.empty or not ds.agencies["canonical"].fillna(False).astype(bool).any():
+        n = len(ds.reports)
+        raise CompareError(
+            f"nothing to compare: {ds.path} has no counted report ({n} source{'s' if n != 1 else ''} "
+            f"stored, none read as a report with an agency and a year; see ogi show)"
+        )
 
 
 def run_compare(
@@ -405,6 +578,7 @@ def run_compare(
     """What ``ogi compare`` prints (or writes to ``out``, then returns None)."""
     f = filters or Filters()
     m = metric_named(metric_name)
+    require_reports(ds)
     if failed:
         view, df = "failed", failed_checks(ds, f)
         title = "Failed hard checks: reports whose own numbers do not add up"
@@ -419,17 +593,44 @@ def run_compare(
             f"{m.name} ({m.label_zh}), {when}, scope {f.scope or 'own'}: rank 1 is the highest value; "
             f"null values last, unranked"
         )
+        if m.is_rate:
+            title += "; n = the count the rate is a share of"
+        apart = left_apart(ds, m.name, replace(f, year=int(year.iloc[0]) if not year.empty else f.year))
+        notes = [
+            f"{v} {k} report{'s' if v > 1 else ''} ranked apart (--scope {k})"
+            for k, v in apart.items()
+            if k != "below_min_n"
+        ]
+        if "below_min_n" in apart:
+            notes.append(f"{apart['below_min_n']} left out with n below {f.min_n} (--min-n)")
+        if notes:
+            title += "\n" + "; ".join(notes)
+        if (df["scope_basis"] == "level").any():
+            title += "\nscope (level): the report states no scope; inferred from the agency's level"
     if fmt == "csv":
-        return emit(df.to_csv(index=False, lineterminator="\n"), out)
+        return emit(spreadsheet.csv_safe(df).to_csv(index=False, lineterminator="\n"), out)
     if fmt == "xlsx":
         if out is None:
             raise CompareError("--format xlsx needs --out FILE")
+        df.attrs["is_rate"] = m.is_rate and view != "failed"
         write_xlsx(out, {view: df, "metric definitions": metric_sheet()})
         return None
     if fmt != "table":
         raise CompareError(f"unknown format {fmt!r}")
     headers = {"value": m.name, "n_checks_failed": "checks_failed", "template_version": "template"}
-    text = title + "\n\n" + (text_table(df, SHOWN[view], m, headers) if not df.empty else "(nothing)\n")
+    if df.empty:
+        body = f"(nothing: {no_match_hint(ds, f) or 'no report matches'})\n"
+    else:
+        shown = df
+        if "scope_basis" in df.columns:
+            scopes: list[object] = [
+                None if not _known(sc) else f"{sc} (level)" if b == "level" else sc
+                for sc, b in zip(df["scope"], df["scope_basis"])
+            ]
+            shown = df.assign(scope=pd.Series(scopes, index=df.index, dtype=object))
+        columns = [c for c in SHOWN[view] if c != "n" or m.is_rate]
+        body = text_table(shown, columns, m, headers)
+    text = printable(title) + "\n\n" + body
     return emit(text, out)
 
 
@@ -459,15 +660,16 @@ def metric_sheet() -> pd.DataFrame:
 
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """Several DataFrames as sheets of one workbook (openpyxl), written atomically."""
-    with atomic_path(Path(path), suffix=".xlsx") as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            out = df.copy()
-            for col in out.columns:
-                if out[col].dtype == object:
-                    out[col] = out[col].map(
-                        lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
-                    )
-            out.to_excel(writer, sheet_name=name[:31], index=False)
-            ws = writer.sheets[name[:31]]
-            ws.freeze_panes = "A2"
+    """Several DataFrames as sheets of one workbook (``ogi.analysis.spreadsheet``: text stays text, rates
+    of the metric columns as percentages)."""
+    rates = {m.name for m in metrics() if m.is_rate}
+    percent = {
+        name: [c for c in df.columns if c in rates or (c == "value" and _all_rates(df))]
+        for name, df in sheets.items()
+    }
+    spreadsheet.write_xlsx(path, sheets, percent=percent)
+
+
+def _all_rates(df: pd.DataFrame) -> bool:
+    """Whether the ``value`` column of a ranking or trend holds a rate (the rank sheet of a rate metric)."""
+    return bool(df.attrs.get("is_rate", False))

@@ -24,11 +24,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi import __version__
-from ogi.analysis.compare import metric_sheet, write_xlsx
+from ogi.analysis import spreadsheet
+from ogi.analysis.compare import metric_sheet
+from ogi.analysis.load import DatasetError, to_frame
 from ogi.analysis.load import load as load_dataset
-from ogi.analysis.load import to_frame
 from ogi.analysis.metrics import long_table
 from ogi.analysis.options import EXPORT_FORMATS
+from ogi.analysis.spreadsheet import csv_safe
 from ogi.dataset.datapackage import (
     LICENSE,
     LICENSE_URL,
@@ -40,7 +42,9 @@ from ogi.dataset.datapackage import (
     descriptions,
     frame_fields,
 )
+from ogi.schema.dataset import VOCABULARIES
 from ogi.schema.dictionary import csv_text
+from ogi.schema.metrics import metrics
 from ogi.schema.template import load
 from ogi.utils.files import atomic_path, write_text_atomic
 
@@ -54,7 +58,7 @@ FACETS = {
     "metrics": ["metric"],
     "wide": ["year", "template_version", "scope", "status"],
 }
-LABEL_COLUMNS = {"reports": "agency", "agencies": "agency"}
+LABEL_COLUMNS = {"reports": "agency", "agencies": "agency", "report_ids": "label"}
 
 
 # -- the tables ------------------------------------------------------------------------------------
@@ -96,14 +100,49 @@ def wide_table(reports: pd.DataFrame, cells: pd.DataFrame, agencies: pd.DataFram
 def gather(dataset: Path) -> dict[str, pd.DataFrame]:
     """Every exported table as a DataFrame (list columns kept as lists)."""
     ds = load_dataset(dataset)
+    if ds.reports.empty:
+        raise DatasetError(f"nothing to export: {dataset} holds no report (run ogi run over report files)")
     tables: dict[str, pd.DataFrame] = {}
     for name in RUN_TABLES:
         path = Path(dataset) / f"{name}.parquet"
         tables[name] = to_frame(pq.read_table(path)) if path.exists() else pd.DataFrame()
     tables["agencies"] = ds.agencies
-    tables["metrics"] = long_table(ds.metrics)
-    tables["wide"] = wide_table(ds.reports, ds.cells, ds.agencies)
+    wide = wide_table(ds.reports, ds.cells, ds.agencies)
+    tables["metrics"] = metrics_table(ds, wide)
+    tables["wide"] = wide
     return tables
+
+
+def metrics_table(ds: Any, wide: pd.DataFrame) -> pd.DataFrame:
+    """The ``metrics`` export table: one row per report and metric, with the report's agency and year
+    (so it reads on its own, in Datasette or a spreadsheet) and ``n``, the count a rate is a share of."""
+    long = long_table(ds.metrics)
+    keys = wide[["report_id", "agency", "year"]].drop_duplicates("report_id")
+    out = long.merge(keys, on="report_id", how="left")
+    if not ds.metric_n.empty:
+        n = ds.metric_n.reset_index().melt(id_vars="report_id", var_name="metric", value_name="n")
+        out = out.merge(n, on=["report_id", "metric"], how="left")
+    else:
+        out["n"] = np.nan
+    out["n"] = out["n"].astype("float64")
+    out["year"] = out["year"].astype("Int16")
+    return out[["report_id", "agency", "year", "metric", "value", "n"]]
+
+
+def report_ids(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per report_id with its agency, year and a label 「agency year」: what the other tables'
+    ``report_id`` refers to in SQLite (a foreign key), so Datasette shows 嘉兴市统计局 2022, not 16 hex."""
+    wide = tables["wide"]
+    first = tables["reports"].sort_values("source").drop_duplicates("report_id")
+    titles = first.set_index("report_id")["title"]
+    out = wide[["report_id", "agency", "year"]].copy()
+    out["title"] = out["report_id"].map(titles)
+    out["label"] = [
+        " ".join(str(x) for x in (a, y) if isinstance(x, str) or (x is not None and not pd.isna(x)))
+        or f"report {rid}"
+        for rid, a, y in zip(out["report_id"], out["agency"], out["year"])
+    ]
+    return out[["report_id", "label", "agency", "year", "title"]].reset_index(drop=True)
 
 
 def _plain(v: Any) -> Any:
@@ -155,26 +194,74 @@ INDEXES = {
 }
 
 
+#: SQLite primary keys (Datasette links rows by them).
+SQL_PRIMARY_KEYS = {
+    "report_ids": ["report_id"],
+    "metric_definitions": ["metric"],
+    "reports": ["source"],
+    "cells": ["report_id", "cell"],
+    "agencies": ["source"],
+    "metrics": ["report_id", "metric"],
+    "wide": ["report_id"],
+}
+#: SQLite foreign keys: table → (column, referenced table, referenced column). Every ``report_id`` refers
+#: to ``report_ids``, whose label Datasette shows in its place.
+SQL_FOREIGN_KEYS = {
+    name: [("report_id", "report_ids", "report_id")]
+    for name in ("reports", "cells", "checks", "sections", "unmapped", "agencies", "metrics", "wide")
+}
+SQL_FOREIGN_KEYS["agencies"].append(("source", "reports", "source"))
+SQL_FOREIGN_KEYS["metrics"].append(("metric", "metric_definitions", "metric"))
+#: Full-text search over the report prose: (table, its FTS5 table, the columns searched).
+SQL_FTS = [("sections", "sections_fts", ["heading", "text"])]
+
+
 def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> None:
     with atomic_path(path) as tmp:
         con = sqlite3.connect(tmp)
         try:
-            _fill_sqlite(con, tables)
+            extra = {"metric_definitions": metric_sheet()}
+            _fill_sqlite(con, {"report_ids": report_ids(tables), **tables, **extra})
             con.commit()
         finally:
             con.close()
 
 
+def _fts_tokenizer(con: sqlite3.Connection) -> str:
+    """trigram (any three characters match: Chinese has no spaces between words) where SQLite has it."""
+    try:
+        con.execute("CREATE VIRTUAL TABLE temp._ogi_probe USING fts5(x, tokenize='trigram')")
+        con.execute("DROP TABLE temp._ogi_probe")
+        return "trigram"
+    except sqlite3.OperationalError:
+        return "unicode61"
+
+
 def _fill_sqlite(con: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
     for name, df in tables.items():
-        cols = ", ".join(f'"{c}" {_sql_type(df[c])}' for c in df.columns)
-        con.execute(f'CREATE TABLE "{name}" ({cols})')
+        cols = [f'"{c}" {_sql_type(df[c])}' for c in df.columns]
+        pk = [c for c in SQL_PRIMARY_KEYS.get(name, []) if c in df.columns]
+        if pk:
+            cols.append("PRIMARY KEY (" + ", ".join(f'"{c}"' for c in pk) + ")")
+        for col, ref, ref_col in SQL_FOREIGN_KEYS.get(name, []):
+            if col in df.columns:
+                cols.append(f'FOREIGN KEY ("{col}") REFERENCES "{ref}" ("{ref_col}")')
+        con.execute(f'CREATE TABLE "{name}" ({", ".join(cols)})')
         marks = ", ".join("?" for _ in df.columns)
         for rows in _records(df):
             con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
         for col in INDEXES.get(name, []):
             if col in df.columns:
                 con.execute(f'CREATE INDEX "ix_{name}_{col}" ON "{name}" ("{col}")')
+    tokenizer = _fts_tokenizer(con)
+    for table, fts, columns in SQL_FTS:
+        if table not in tables or not all(c in tables[table].columns for c in columns):
+            continue
+        names = ", ".join(f'"{c}"' for c in columns)
+        con.execute(
+            f'CREATE VIRTUAL TABLE "{fts}" USING fts5({names}, content="{table}", tokenize="{tokenizer}")'
+        )
+        con.execute(f'INSERT INTO "{fts}" (rowid, {names}) SELECT rowid, {names} FROM "{table}"')
 
 
 def datasette_metadata(tables: dict[str, pd.DataFrame], database: str) -> dict[str, Any]:
@@ -190,17 +277,60 @@ def datasette_metadata(tables: dict[str, pd.DataFrame], database: str) -> dict[s
         "source": SOURCE,
         "databases": {database: {"tables": {}}},
     }
-    for name, df in tables.items():
-        desc = descriptions(name)
+    all_tables = dict(tables)
+    if "wide" in tables:
+        all_tables = {"report_ids": report_ids(tables), **tables, "metric_definitions": metric_sheet()}
+    own = {"report_ids": (REPORT_IDS_TITLE, REPORT_IDS_COLUMNS), "metric_definitions": (METRICS_TITLE, {})}
+    for name, df in all_tables.items():
+        desc = own[name][1] if name in own else descriptions(name)
         entry: dict[str, Any] = {
-            "title": TABLE_TITLES.get(name, name),
-            "columns": {c: desc[c] for c in df.columns if c in desc},
+            "title": own[name][0] if name in own else TABLE_TITLES.get(name, name),
+            "columns": {c: _in_database(name, c, desc[c]) for c in df.columns if c in desc},
             "facets": [f for f in FACETS.get(name, []) if f in df.columns],
         }
         if name in LABEL_COLUMNS:
             entry["label_column"] = LABEL_COLUMNS[name]
+        for table, fts, _columns in SQL_FTS:
+            if table == name:
+                entry["fts_table"] = fts
+                entry["fts_pk"] = "rowid"
         meta["databases"][database]["tables"][name] = entry
     return meta
+
+
+#: Which vocabulary of the data dictionary a column takes its values from.
+_VOCABULARY_OF = {
+    ("reports", "format"): "format",
+    ("reports", "status"): "status",
+    ("agencies", "status"): "status",
+    ("wide", "status"): "status",
+    ("cells", "status"): "cell_status",
+    ("checks", "outcome"): "outcome",
+    ("agencies", "level"): "level",
+    ("agencies", "duplicate"): "duplicate",
+}
+
+
+def _in_database(table: str, column: str, text: str) -> str:
+    """A column description that points only at what the database holds: "the vocabulary below" (a
+    section of the data dictionary) becomes the values themselves; "the metric definitions below"
+    becomes the ``metric_definitions`` table."""
+    vocabulary = _VOCABULARY_OF.get((table, column)) or (column if column in VOCABULARIES else None)
+    if "(see the vocabulary below)" in text:
+        values = "; ".join(f"{k}: {v}" for k, v in VOCABULARIES[vocabulary].items()) if vocabulary else ""
+        text = text.replace(" (see the vocabulary below)", f" (values — {values})" if values else "")
+    return text.replace("see the metric definitions below", "see the table metric_definitions")
+
+
+METRICS_TITLE = "Metric definitions: name, labels, unit, template versions, formula and caveats"
+REPORT_IDS_TITLE = "Report ids: one row per report, the agency and year other tables' report_id stands for"
+REPORT_IDS_COLUMNS = {
+    "report_id": "First 16 hex digits of the report's sha256 (the other tables refer to it).",
+    "label": "Agency and year, as Datasette shows a report_id.",
+    "agency": "The body named in the report's title, as printed.",
+    "year": "Year covered.",
+    "title": "The report's title (of its smallest source).",
+}
 
 
 def export_sqlite(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
@@ -229,6 +359,7 @@ def export_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         for col in plain.columns:
             if plain[col].dtype == object:
                 plain[col] = plain[col].map(_plain)
+        plain = csv_safe(plain)
         target = out / f"{name}.csv"
         with atomic_path(target) as tmp:
             plain.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
@@ -261,6 +392,8 @@ def export_xlsx(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
                 "Sheets: wide (one row per report, one column per cell key), reports, agencies, metrics, "
                 "failed checks, metric definitions, dictionary.",
                 "Use rows with canonical = TRUE to count each agency and year once.",
+                "In wide and metrics, row 1 holds the Chinese labels and row 2 the column names "
+                "(pandas: read_excel(..., header=1)). Text cells are text, never formulas.",
             ]
         }
     )
@@ -275,7 +408,12 @@ def export_xlsx(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         "dictionary": dictionary,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_xlsx(out, sheets)
+    rates = [m.name for m in metrics() if m.is_rate]
+    labels = {
+        "wide": {c: descriptions("wide")[c].split(" — ")[0] for c in tables["wide"].columns if "." in c},
+        "metrics": {m.name: m.label_zh for m in metrics()},
+    }
+    spreadsheet.write_xlsx(out, sheets, percent={"metrics": rates}, labels=labels)
     return [out]
 
 
@@ -302,6 +440,22 @@ def export_duckdb(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     return [out]
 
 
+def export_parquet(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """One parquet file per table in the folder ``out`` (``metrics.parquet`` included: the per-report
+    metrics as ogi computes them, so no analyst rewrites the formulas), with a ``datapackage.json``."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        target = out / f"{name}.parquet"
+        with atomic_path(target) as tmp:
+            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp)
+        written.append(target)
+    package = datapackage({n: frame_fields(n, df) for n, df in tables.items()}, fmt="parquet")
+    path = out / "datapackage.json"
+    write_text_atomic(path, json.dumps(package, ensure_ascii=False, indent=2))
+    return [*written, path]
+
+
 def _sq(text: str) -> str:
     return text.replace("'", "''")
 
@@ -317,5 +471,6 @@ def export(dataset: Path, fmt: str, out: Path) -> list[Path]:
         "csv": export_csv,
         "xlsx": export_xlsx,
         "duckdb": export_duckdb,
+        "parquet": export_parquet,
     }[fmt](tables, out)
     return written

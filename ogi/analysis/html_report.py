@@ -1,9 +1,12 @@
 """The HTML output of ``ogi compare``: one self-contained page that works offline.
 
 No CDN and no external file: the CSS and the small sorting script are inline, and the charts (ranking
-bars, the distribution of the metric, each followed agency's trend) are SVG drawn here. Every number links
-to where it was read (the source URL or file, with ``#page=N`` for a PDF cell), failed checks are listed,
-and Chinese renders with ``<meta charset="utf-8">`` and a CJK font stack.
+bars, the distribution of the metric, each followed agency's trend) are SVG drawn here. The page is meant
+to be published: a number links to where it was read when the source has a published URL (with
+``#page=N`` for a PDF cell); a local file is named by its file name only, never linked by its path on the
+reporter's machine. Headings are Chinese with English beside them; ``title``, ``note`` and ``credit`` are
+the publisher's. It works on a phone (430 px: charts scale, tables scroll inside their box) and prints
+(print CSS). Chinese renders with ``<meta charset="utf-8">`` and a CJK font stack.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ogi.analysis.compare import (
     locators,
     rank,
     source_href,
+    source_name,
     trend,
     value_href,
 )
@@ -54,8 +58,31 @@ svg text {{ font-size: 12px; fill: #222; }}
 .line {{ fill: none; stroke: #4c78a8; stroke-width: 2; }} .pt {{ fill: #4c78a8; }}
 .brk {{ stroke: #e45756; stroke-dasharray: 4 3; }} .axis {{ stroke: #888; }}
 details {{ margin: 1rem 0; }}
+.scroll {{ overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }}
+svg {{ max-width: 100%; height: auto; }}
+.credit {{ color: #555; font-size: .85rem; margin-top: 2rem; border-top: 1px solid #ddd; padding-top: .5rem; }}
+h2 small, h1 small {{ color: #666; font-weight: normal; }}
+@media (max-width: 600px) {{
+  body {{ margin: .75rem auto; padding: 0 .6rem; }}
+  h1 {{ font-size: 1.2rem; }} h2 {{ font-size: 1.05rem; }}
+  table {{ font-size: .8rem; }}
+  th, td {{ padding: .2rem .3rem; }}
+}}
+@media print {{
+  body {{ max-width: none; margin: 0; padding: 0; color: #000; font-size: 10pt; }}
+  a {{ color: #000; text-decoration: none; }}
+  th {{ cursor: auto; background: #eee; }}
+  th[aria-sort]::after {{ content: ""; }}
+  .scroll {{ overflow: visible; }}
+  table, svg, h2, h3 {{ page-break-inside: avoid; break-inside: avoid; }}
+  h2, h3 {{ page-break-after: avoid; break-after: avoid; }}
+  tr.flag td, tr.hl td {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+}}
 """
 SORT_JS = """
+window.addEventListener('beforeprint', function () {
+  document.querySelectorAll('details').forEach(function (d) { d.open = true; });
+});
 (function () {
   function key(cell) {
     var v = cell.getAttribute('data-v');
@@ -100,6 +127,17 @@ def _v(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
+def _shown(value: Any) -> str:
+    """A value as the page prints it: nothing for a missing one (never ``nan`` or ``<NA>``)."""
+    return "" if _v(value) == "" else str(value)
+
+
+def _failed(r: Any) -> bool:
+    """Whether a row's report fails a hard check (a missing count is not a failure)."""
+    n = r.get("n_checks_failed")
+    return _v(n) != "" and int(n) > 0
+
+
 def _link(href: str, text: str) -> str:
     return f'<a href="{escape(href, quote=True)}">{escape(text)}</a>'
 
@@ -119,8 +157,8 @@ class Table:
     def html(self) -> str:
         head = "".join(f'<th data-type="{t}">{escape(h)}</th>' for h, t in self.headers)
         return (
-            f'<table id="{self.id}" class="sortable"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(self.rows)}</tbody></table>"
+            f'<div class="scroll"><table id="{self.id}" class="sortable"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(self.rows)}</tbody></table></div>"
         )
 
 
@@ -241,10 +279,14 @@ def line_chart(points: list[tuple[int, float | None, str | None]], m: Metric, ch
     for i, (year, value, brk) in enumerate(points):
         if brk and i > 0:
             x = (px(points[i - 1][0]) + px(year)) / 2
+            # The label starts at the line and runs into the chart, towards its wider side, so it is
+            # never cut by the chart's edge.
+            anchor, dx = ("start", 4) if x < width / 2 else ("end", -4)
             parts.append(
                 f'<line class="brk" x1="{x:.1f}" y1="{pad - 10}" x2="{x:.1f}" y2="{height - pad}">'
                 f"<title>{escape(brk)}</title></line>"
-                f'<text x="{x:.1f}" y="{pad - 14}" text-anchor="middle">{escape(brk)}</text>'
+                f'<text class="brk-label" x="{x + dx:.1f}" y="{pad - 14}" text-anchor="{anchor}">'
+                f"{escape(brk[:40])}</text>"
             )
             if len(segment) > 1:
                 parts.append(f'<polyline class="line" points="{" ".join(segment)}"/>')
@@ -274,16 +316,52 @@ def _nan(v: Any) -> float | None:
 
 
 def _filters_text(f: Filters, year: Any) -> str:
-    parts = [f"year {year}" if year is not None else "all years"]
+    parts = [f"{year} 年度 year {year}" if year is not None else "all years"]
     for name in ("province", "city", "level", "agency"):
         if getattr(f, name):
             parts.append(f"{name} {getattr(f, name)}")
-    parts.append(f"scope {f.scope or 'own'}")
+    parts.append(f"范围 scope {f.scope or 'own'}")
+    if f.min_n is not None:
+        parts.append(f"n ≥ {f.min_n}")
     return ", ".join(parts)
 
 
-def render(ds: Dataset, metric_name: str, filters: Filters | None = None) -> str:
-    """The whole page for one metric: ranking, distribution, trends (with ``agency``), failed checks."""
+#: Section headings: Chinese first, English beside.
+HEADINGS = {
+    "ranking": ("排名", "Ranking"),
+    "distribution": ("分布", "Distribution"),
+    "trend": ("历年变化", "Across years"),
+    "failed": ("数字对不上的报告", "Reports whose own numbers do not add up"),
+    "definitions": ("指标定义", "Metric definitions"),
+}
+
+
+def _h2(key: str) -> str:
+    zh, en = HEADINGS[key]
+    return f'<h2 id="h-{key}">{escape(zh)} <small>{escape(en)}</small></h2>'
+
+
+def _source_cell(source: Any) -> str:
+    """The source as a reader can use it: the published URL as a link, else the file name only."""
+    if not isinstance(source, str) or not source:
+        return "<td></td>"
+    href = source_href(source)
+    return td_text(source_name(source), href)
+
+
+def render(
+    ds: Dataset,
+    metric_name: str,
+    filters: Filters | None = None,
+    *,
+    title: str | None = None,
+    note: str | None = None,
+    credit: str | None = None,
+) -> str:
+    """The whole page for one metric: ranking, distribution, trends (with ``agency``), failed checks.
+
+    ``title`` replaces the default heading (the metric in Chinese), ``note`` is printed under it and
+    ``credit`` at the foot of the page: a publisher's words, escaped like every text."""
     f = filters or Filters()
     m = metric(metric_name)
     ranked = rank(ds, m.name, replace(f, agency=None))
@@ -303,16 +381,26 @@ def render(ds: Dataset, metric_name: str, filters: Filters | None = None) -> str
     cache = locators(ds, pairs)
     highlighted = set(followed["agency_id"]) if followed is not None else set()
 
+    heading = (
+        f"<h1>{escape(title)}</h1>"
+        if title
+        else f"<h1>{escape(m.label_zh)} <small>{escape(m.label_en)}</small></h1>"
+    )
     body = [
-        f"<h1>ogi compare — {escape(m.label_zh)} <small>({escape(m.label_en)})</small></h1>",
-        f'<p class="note">Dataset <code>{escape(str(ds.path))}</code>; {escape(_filters_text(f, year))}. '
-        f"Only the counted report of each agency and year is used; rank 1 is the highest value; "
-        f"a red bar or row marks a report whose own numbers do not add up.</p>",
-        f'<p class="note"><b>Formula</b>: {escape(m.formula)}. <b>Caveats</b>: {escape(m.caveats)}</p>',
-        "<h2>Ranking</h2>",
+        heading,
+        f'<p class="note" id="note">{escape(note)}</p>' if note else "",
+        f'<p class="note">{escape(m.label_zh)} ({escape(m.name)}); {escape(_filters_text(f, year))}. '
+        f"每个机关每年只计一份报告 (only the counted report of each agency and year is used); 部门与部门比较，"
+        f"汇总报告单独排名 (departments are ranked with departments, aggregates apart); rank 1 is the highest "
+        f"value; a red bar or row marks a report whose own numbers do not add up."
+        + (" n: the count the rate is a share of." if m.is_rate else "")
+        + "</p>",
+        f'<p class="note"><b>公式 Formula</b>: {escape(m.formula)}. <b>说明 Caveats</b>: '
+        f"{escape(m.caveats)}</p>",
+        _h2("ranking"),
     ]
     chart_items = [
-        (str(r["agency"]), float(r["value"]), int(r["n_checks_failed"]) > 0)
+        (_shown(r["agency"]), float(r["value"]), _failed(r))
         for r in ranked.to_dict("records")
         if _nan(r["value"]) is not None
     ]
@@ -320,21 +408,23 @@ def render(ds: Dataset, metric_name: str, filters: Filters | None = None) -> str
     table = Table(
         "ranking",
         [
-            ("rank", "number"),
-            ("agency", "text"),
-            ("level", "text"),
-            ("province", "text"),
-            ("city", "text"),
-            ("county", "text"),
-            ("year", "number"),
-            ("scope", "text"),
-            (m.name, "number"),
-            ("hard checks failed", "number"),
+            ("排名 rank", "number"),
+            ("机关 agency", "text"),
+            ("层级 level", "text"),
+            ("省 province", "text"),
+            ("市 city", "text"),
+            ("县 county", "text"),
+            ("年度 year", "number"),
+            ("范围 scope", "text"),
+            (f"{m.label_zh} {m.name}", "number"),
+            ("n", "number"),
+            ("勾稽不符 hard checks failed", "number"),
+            ("来源 source", "text"),
         ],
     )
     for r in ranked.to_dict("records"):
         href = value_href(ds, m, r, cache)
-        flag = int(r["n_checks_failed"]) > 0
+        flag = _failed(r)
         css = " ".join(
             c for c in ("flag" if flag else "", "hl" if r["agency_id"] in highlighted else "") if c
         )
@@ -346,27 +436,39 @@ def render(ds: Dataset, metric_name: str, filters: Filters | None = None) -> str
                 td_text(r["province"]),
                 td_text(r["city"]),
                 td_text(r["county"]),
-                td_num(r["year"], str(r["year"])),
-                td_text(r["scope"]),
+                td_num(r["year"], _shown(r["year"])),
+                td_text(_scope_text(r)),
                 td_num(r["value"], format_value(m, r["value"]), href),
-                td_num(r["n_checks_failed"], str(r["n_checks_failed"]), css="n bad" if flag else "n"),
+                td_num(r["n"], format_value(None, r["n"]) if _v(r["n"]) != "" else ""),
+                td_num(r["n_checks_failed"], _shown(r["n_checks_failed"]), css="n bad" if flag else "n"),
+                _source_cell(r["source"]),
             ],
             css,
         )
     body.append(table.html())
     body += [
-        "<h2>Distribution</h2>",
+        _h2("distribution"),
         histogram([float(v) for v in ranked["value"] if _nan(v) is not None], m),
     ]
     if followed is not None:
         body.append(_trend_section(ds, m, followed, cache))
     body.append(_failed_section(ds, failed))
     body.append(_definitions())
-    return _page(f"ogi compare — {m.name}", "".join(body))
+    if credit:
+        body.append(f'<p class="credit" id="credit">{escape(credit)}</p>')
+    return _page(title or f"{m.label_zh} {m.label_en}", "".join(body))
+
+
+def _scope_text(r: Any) -> str:
+    """``own``, ``aggregate (level)`` when inferred from the agency's level, or nothing when unknown."""
+    scope = r.get("scope")
+    if not isinstance(scope, str) or not scope:
+        return ""
+    return f"{scope} (level)" if r.get("scope_basis") == "level" else scope
 
 
 def _trend_section(ds: Dataset, m: Metric, followed: pd.DataFrame, cache: dict[tuple[str, str], str]) -> str:
-    out = ["<h2>Across years</h2>"]
+    out = [_h2("trend")]
     if followed.empty:
         out.append('<p class="note">No report of the agency matches.</p>')
         return "".join(out)
@@ -381,15 +483,16 @@ def _trend_section(ds: Dataset, m: Metric, followed: pd.DataFrame, cache: dict[t
     table = Table(
         "trend",
         [
-            ("agency", "text"),
-            ("year", "number"),
-            ("template", "text"),
-            ("scope", "text"),
-            (m.name, "number"),
-            ("change", "number"),
-            ("break", "text"),
-            ("X-CARRY", "text"),
-            ("hard checks failed", "number"),
+            ("机关 agency", "text"),
+            ("年度 year", "number"),
+            ("模板 template", "text"),
+            ("范围 scope", "text"),
+            (f"{m.label_zh} {m.name}", "number"),
+            ("n", "number"),
+            ("变化 change", "number"),
+            ("断点 break", "text"),
+            ("结转 X-CARRY", "text"),
+            ("勾稽不符 hard checks failed", "number"),
         ],
     )
     for r in followed.to_dict("records"):
@@ -399,15 +502,16 @@ def _trend_section(ds: Dataset, m: Metric, followed: pd.DataFrame, cache: dict[t
         table.add(
             [
                 td_text(r["agency"], source_href(r["source"], None, r["format"])),
-                td_num(r["year"], str(r["year"])),
+                td_num(r["year"], _shown(r["year"])),
                 td_text(r["template_version"]),
-                td_text(r["scope"]),
+                td_text(_scope_text(r)),
                 td_num(r["value"], format_value(m, r["value"]), value_href(ds, m, r, cache)),
+                td_num(r["n"], format_value(None, r["n"]) if _v(r["n"]) != "" else ""),
                 td_num(r["change"], _change(m, r["change"])),
                 f'<td class="{"bad" if brk else ""}">{escape(brk)}</td>',
                 f'<td class="{"bad" if carry == "fail" else ""}" title="{escape(detail, quote=True)}">'
                 f"{escape(carry)}{(' — ' + escape(detail)) if detail else ''}</td>",
-                td_num(r["n_checks_failed"], str(r["n_checks_failed"])),
+                td_num(r["n_checks_failed"], _shown(r["n_checks_failed"])),
             ],
             "flag" if brk else "",
         )
@@ -424,21 +528,22 @@ def _change(m: Metric, v: Any) -> str:
 
 
 def _failed_section(ds: Dataset, failed: pd.DataFrame) -> str:
-    out = ["<h2>Reports whose own numbers do not add up</h2>"]
+    out = [_h2("failed")]
     if failed.empty:
         out.append('<p class="note" id="no-failed">No hard check failed in the selection.</p>')
         return "".join(out)
     table = Table(
         "failed",
         [
-            ("agency", "text"),
-            ("year", "number"),
-            ("rule", "text"),
-            ("target", "text"),
-            ("left", "number"),
-            ("right", "number"),
-            ("difference", "number"),
-            ("cells", "text"),
+            ("机关 agency", "text"),
+            ("年度 year", "number"),
+            ("规则 rule", "text"),
+            ("对象 target", "text"),
+            ("左 left", "number"),
+            ("右 right", "number"),
+            ("差 difference", "number"),
+            ("单元格 cells", "text"),
+            ("来源 source", "text"),
         ],
     )
     first_cells = [(r["report_id"], str(r["cells"]).split(", ")[0]) for r in failed.to_dict("records")]
@@ -448,13 +553,14 @@ def _failed_section(ds: Dataset, failed: pd.DataFrame) -> str:
         table.add(
             [
                 td_text(r["agency"], href),
-                td_num(r["year"], str(r["year"])),
+                td_num(r["year"], _shown(r["year"])),
                 td_text(r["rule"]),
                 td_text(r["target"]),
                 td_num(r["left"], format_value(None, r["left"]), href),
                 td_num(r["right"], format_value(None, r["right"]), href),
                 td_num(r["difference"], format_value(None, r["difference"]), css="n bad"),
                 td_text(r["cells"]),
+                _source_cell(r["source"]),
             ]
         )
     out.append(table.html())
@@ -468,9 +574,10 @@ def _definitions() -> str:
         for m in metrics()
     )
     return (
-        "<details><summary>Metric definitions</summary><table><thead><tr><th>metric</th><th>中文</th>"
-        f"<th>formula</th><th>caveats</th></tr></thead><tbody>{rows}</tbody></table></details>"
-        f'<p class="note">Made by ogi {escape(__version__)}.</p>'
+        '<details><summary>指标定义 Metric definitions</summary><div class="scroll"><table><thead><tr>'
+        "<th>metric</th><th>中文</th><th>formula</th><th>caveats</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div></details>"
+        f'<p class="note">Made with ogi {escape(__version__)}.</p>'
     )
 
 

@@ -6,7 +6,7 @@ dataset written before ``agencies.parquet`` existed gets its agencies computed o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,8 @@ class Dataset:
     checks: pd.DataFrame
     sections: pd.DataFrame
     metrics: pd.DataFrame  # report_id × metric
+    #: report_id × rate metric: the denominator ``n`` behind each rate.
+    metric_n: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 #: Integer columns stay integers with nulls (pandas would otherwise turn a year with a null into 2022.0).
@@ -73,4 +75,5 @@ def load(dataset: Path) -> Dataset:
             columns=["report_id", "cell", "table", "row_key", "col_key", "value", "status", "locator"]
         )
     table = metric_calc.compute(reports, cells, sections)
-    return Dataset(dataset, reports, agencies, cells, checks, sections, table)
+    n = metric_calc.denominators(reports, cells)
+    return Dataset(dataset, reports, agencies, cells, checks, sections, table, n)

@@ -161,19 +161,49 @@ def parse_fee(text: str | None) -> float | None:
     return 0.0 if none_charged else None
 
 
-def compute(reports: pd.DataFrame, cells: pd.DataFrame, sections: pd.DataFrame | None = None) -> pd.DataFrame:
-    """report_id × metric (float64, NaN = null) for every report in ``reports``."""
+def _inputs(reports: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame, pd.DataFrame]:
+    """The report ids, their first reports rows and their effective cell values (report_id × cell)."""
     ids = pd.Index(reports["report_id"].drop_duplicates(), name="report_id")
     first = reports.drop_duplicates("report_id").set_index("report_id")
-    versions = first["template_version"].reindex(ids)
     wide = effective_values(cells[cells["report_id"].isin(ids)]).reindex(ids)
+    return ids, first, wide
+
+
+def _versions(first: pd.DataFrame, ids: pd.Index) -> np.ndarray:
+    versions = first["template_version"].reindex(ids)
+    return versions.astype(object).where(versions.notna(), "").to_numpy()
+
+
+def denominators(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """report_id × rate metric: ``n``, the count a rate is a share of (its denominator), so a reader
+    sees that 100 % of 2 is not 100 % of 2,000. Null where the denominator is not known."""
+    ids, first, wide = _inputs(reports, cells)
+    values = wide.to_numpy(dtype="float64", na_value=np.nan)
+    columns = {c: i for i, c in enumerate(wide.columns)}
+    version_array = _versions(first, ids)
+    out = pd.DataFrame(index=ids)
+    for m in metrics():
+        if not m.is_rate:
+            continue
+        n = np.full(values.shape[0], np.nan)
+        for version in VERSIONS:
+            rows = version_array == version
+            if version in m.versions and rows.any():
+                n[rows] = _sum_all(values, columns, expand(m.denominator, version))[rows]
+        out[m.name] = pd.Series(n, index=ids, dtype="float64")
+    return out
+
+
+def compute(reports: pd.DataFrame, cells: pd.DataFrame, sections: pd.DataFrame | None = None) -> pd.DataFrame:
+    """report_id × metric (float64, NaN = null) for every report in ``reports``."""
+    ids, first, wide = _inputs(reports, cells)
     fees: dict[str, float | None] = {}
     if sections is not None and not sections.empty:
         s6 = sections[sections["section"] == "s6_other"]
         fees = {rid: parse_fee(text) for rid, text in zip(s6["report_id"], s6["text"])}
     values = wide.to_numpy(dtype="float64", na_value=np.nan)
     columns = {c: i for i, c in enumerate(wide.columns)}
-    version_array = versions.astype(object).where(versions.notna(), "").to_numpy()
+    version_array = _versions(first, ids)
     out = pd.DataFrame(index=ids)
     for m in metrics():
         if m.kind in ("sum", "ratio"):

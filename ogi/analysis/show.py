@@ -2,13 +2,16 @@
 
 The report's tables as readable grids (with a mark on every cell that was not simply read), its checks,
 and for each failed check the involved cells with their raw text and locator, side by side, so a
-person can tell a source error from a misreading. Reads the dataset only, never the source file.
+person can tell a source error from a misreading. Reads the dataset only, never the source file:
+``render_rows`` renders rows a caller read itself (``ogi show FILE`` on a file not in the dataset, where
+the command line reads it on the spot). Every text is printed with its control characters escaped, and
+long cells end in 「…」.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import pyarrow.parquet as pq
 
 from ogi.schema.template import load
 from ogi.schema.values import format_number
+from ogi.utils.text import clip, display_width, printable
 from ogi.utils.urls import is_http_url
 
 MARKS = {
@@ -69,8 +73,7 @@ def find_report(dataset: Path, ref: str) -> dict[str, Any]:
     return sorted(candidates, key=lambda r: r["source"])[0]
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+_width = display_width
 
 
 def _pad(s: str, n: int, right: bool = False) -> str:
@@ -81,10 +84,12 @@ def _pad(s: str, n: int, right: bool = False) -> str:
 def _grid(title: str, header: list[str], rows: list[list[str]]) -> str:
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [title]
-    lines.append("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)))
+    lines.append("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip())
     for r in rows:
         lines.append(
-            "  ".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+            "  ".join(
+                _pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
         )
     return "\n".join(lines)
 
@@ -107,17 +112,90 @@ def _fuzzy_rows(cells: Any) -> dict[str, str]:
     return out
 
 
+def cell_of(dataset: Path, report_id: str, cell: str) -> dict[str, Any]:
+    """One cell row of a report; a key the report lacks gets the nearest keys it has ("did you mean")."""
+    import difflib
+
+    rows = {c["cell"]: c for c in _rows(Path(dataset) / "cells.parquet", "report_id", report_id)}
+    if cell in rows:
+        return rows[cell]
+    near = difflib.get_close_matches(cell, list(rows), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    raise NotFound(f"report {report_id} has no cell {cell!r}{hint}")
+
+
+def _or_dash(v: Any) -> str:
+    """A header value, or 「–」 when it is missing (never ``None`` or ``nan``)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return "–"
+    return str(v)
+
+
+def is_dataset(dataset: Path) -> bool:
+    return (Path(dataset) / "reports.parquet").is_file()
+
+
 def render(dataset: Path, ref: str) -> str:
-    """The text ``ogi show`` prints."""
+    """The text ``ogi show`` prints for a report of the dataset."""
+    if not is_dataset(dataset):
+        raise NotFound(f"{dataset} is not an ogi dataset (no reports.parquet): run ogi run first")
     report = find_report(dataset, ref)
     rid = report["report_id"]
-    cells = {c["cell"]: c for c in _rows(dataset / "cells.parquet", "report_id", rid)}
+    cells = _rows(dataset / "cells.parquet", "report_id", rid)
     checks = _rows(dataset / "checks.parquet", "report_id", rid)
+    return render_rows(report, cells, checks)
+
+
+def _t3_rows(
+    version: str,
+    other_single: bool,
+    cells: dict[str, dict[str, Any]],
+    cols: list[Any],
+    mark: Callable[[str, str], str] = lambda _key, label: label,
+) -> list[list[str]]:
+    """Table 三's rows with their group headings (三、本年度办理结果, （三）不予公开 …) as rows of their own,
+    sub-rows indented under them, as the template prints them."""
+    t = load()
+    data = t.t3_data_rows(version, other_single_row=other_single)
+    data_keys = {r.key for r in data}
+    shown: set[str] = set()
+    out: list[list[str]] = []
+    for row in data:
+        chain = []
+        group = row.group
+        while group:
+            try:
+                head = t.t3_row(group)
+            except StopIteration:
+                break
+            if head.key in data_keys:
+                break
+            chain.append(head)
+            group = head.group
+        for depth, head in enumerate(reversed(chain)):
+            if head.key not in shown:
+                shown.add(head.key)
+                out.append(["  " * depth + clip(head.label, 30)] + [""] * len(cols))
+        indent = "  " * len(chain)
+        out.append(
+            [indent + mark(row.key, clip(row.label, 30))]
+            + [_cell_text(cells.get(f"t3.{row.key}.{c.key}")) for c in cols]
+        )
+    return out
+
+
+def render_rows(report: dict[str, Any], cell_rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> str:
+    """The text ``ogi show`` prints for one report's rows (from the dataset or read on the spot)."""
+    return printable(_render(report, {c["cell"]: c for c in cell_rows}, checks))
+
+
+def _render(report: dict[str, Any], cells: dict[str, dict[str, Any]], checks: list[dict[str, Any]]) -> str:
+    rid = report["report_id"]
     out: list[str] = []
-    out.append(f"{report.get('title') or '(no title)'}")
+    out.append(clip(" ".join(str(report.get("title") or "(no title)").split()), 100))
     out.append(
-        f"report {rid}  agency {report.get('agency')}  year {report.get('year')}  "
-        f"template {report.get('template_version')}  scope {report.get('scope')}"
+        f"report {rid}  agency {_or_dash(report.get('agency'))}  year {_or_dash(report.get('year'))}  "
+        f"template {_or_dash(report.get('template_version'))}  scope {_or_dash(report.get('scope'))}"
     )
     out.append(f"source {report['source']}")
     out.append(
@@ -146,11 +224,7 @@ def render(dataset: Path, ref: str) -> str:
             out.append(_grid(f"表二 {item.caption}", ["信息内容"] + [c.label for c in item.cols], rows))
         cols = [c for c in t.t3_columns if not c.optional or any(k.endswith("." + c.key) for k in cells)]
         other_single = any(k.startswith("t3.other_handling.") for k in cells)
-        rows = [
-            [row_label("t3", row.key, row.label[:24])]
-            + [_cell_text(cells.get(f"t3.{row.key}.{c.key}")) for c in cols]
-            for row in t.t3_data_rows(version, other_single_row=other_single)
-        ]
+        rows = _t3_rows(version, other_single, cells, cols, lambda key, label: row_label("t3", key, label))
         out.append("")
         out.append(_grid("表三 收到和处理政府信息公开申请情况", [""] + [c.label for c in cols], rows))
         rows = [
@@ -176,7 +250,8 @@ def render(dataset: Path, ref: str) -> str:
                 if k in loc
             }
             out.append(
-                f"  {c['cell']}  {c['status']}  value={format_number(c['value'])}  raw={c['raw']!r}  {json.dumps(extra, ensure_ascii=False)}"
+                f"  {c['cell']}  {c['status']}  value={format_number(c['value'])}  "
+                f"raw={clip(repr(c['raw']), 60)}  {clip(json.dumps(extra, ensure_ascii=False), 120)}"
             )
     if checks:
         counts: dict[str, int] = {}

@@ -6,6 +6,11 @@ reading), then applies the file as it is now, so corrections survive re-runs and
 from the file restores the extracted value. Corrected cells get status ``manual``; ``by``, ``reason`` and
 ``corrected_from`` go into the locator; ``raw`` keeps what the source printed; the report's checks and
 status are recomputed.
+
+The dataset remembers the corrections it was built with: the run keeps a copy of the file as
+``DIR/corrections.csv`` (``KEPT``), and a later run without ``--corrections`` applies that copy, so a
+hand fix is never reverted silently; only ``--drop-corrections`` removes them. A correction row that
+matches no report of the dataset is returned as unmatched, for the run to report, not skipped in silence.
 """
 
 from __future__ import annotations
@@ -47,6 +52,21 @@ class CorrectionsError(ValueError):
     """The corrections file cannot be used (with the line that is wrong)."""
 
 
+#: The copy of the corrections a dataset was built with, inside the dataset folder.
+KEPT = "corrections.csv"
+#: The columns every corrections file has (and one of ``source`` and ``report_id``).
+REQUIRED = ("cell", "value")
+
+
+@dataclass
+class Applied:
+    """What applying a corrections file did: the reports it touched, the rows that matched no report."""
+
+    touched: set[str]
+    unmatched: list[Correction]
+    applied: int = 0
+
+
 def read_corrections(path: Path) -> list[Correction]:
     """Parse and validate a corrections CSV."""
     t = load()
@@ -77,9 +97,20 @@ def _rows(path: Path, reader: csv.DictReader[str], known: set[str]) -> list[Corr
     if reader.fieldnames:
         reader.fieldnames = [f.strip() for f in reader.fieldnames]
     fields = set(reader.fieldnames or [])
-    if "cell" not in fields or not ({"source", "report_id"} & fields):
-        raise CorrectionsError(f"{path}: needs the columns cell, value, reason, by and source or report_id")
-    for n, row in enumerate(reader, start=2):
+    missing = [c for c in REQUIRED if c not in fields]
+    if missing or not ({"source", "report_id"} & fields):
+        what = f" (no {', '.join(missing)} column)" if missing else " (no source or report_id column)"
+        raise CorrectionsError(
+            f"{path}:1: needs the columns cell, value, reason, by and source or report_id{what}"
+        )
+    width = len(reader.fieldnames or [])
+    for row in reader:
+        n = reader.line_num
+        if None in row.values():
+            got = width - sum(1 for v in row.values() if v is None)
+            raise CorrectionsError(f"{path}:{n}: a short row ({got} fields where the header has {width})")
+        if None in row:
+            raise CorrectionsError(f"{path}:{n}: a long row (more fields than the header's {width})")
         cell = (row.get("cell") or "").strip()
         if cell not in known:
             raise CorrectionsError(f"{path}:{n}: unknown cell key {cell!r}")
@@ -118,10 +149,13 @@ def _number(text: str, where: str) -> float | None:
     return value
 
 
-def apply_corrections(store: Store, path: Path | None) -> set[str]:
-    """Undo earlier corrections, apply the file's, recompute checks and status. Returns touched reports."""
+def apply_corrections(store: Store, path: Path | None) -> Applied:
+    """Undo earlier corrections, apply the file's, recompute checks and status. Returns the touched
+    reports and the rows that match no report."""
     corrections = read_corrections(Path(path)) if path else []
     touched: set[str] = set()
+    unmatched: list[Correction] = []
+    applied = 0
     with store.transaction() as con:
         for (rid,) in con.execute("SELECT DISTINCT report_id FROM cells WHERE corrected").fetchall():
             touched.add(rid)
@@ -135,8 +169,10 @@ def apply_corrections(store: Store, path: Path | None) -> set[str]:
         for c in corrections:
             rid = c.report_id or by_source.get(c.source or "")
             if rid is None or rid not in ids:
-                continue  # a correction for a report not in this dataset (yet)
+                unmatched.append(c)  # a correction for a report not in this dataset (yet): reported
+                continue
             touched.add(rid)
+            applied += 1
             rows = con.execute(
                 "SELECT orig_value, orig_locator FROM cells WHERE report_id = ? AND cell = ?", [rid, c.cell]
             ).fetchall()
@@ -179,7 +215,7 @@ def apply_corrections(store: Store, path: Path | None) -> set[str]:
                 )
         for rid in sorted(touched):
             recheck(store, con, rid)
-    return touched
+    return Applied(touched, unmatched, applied)
 
 
 def stored_cells(con: object, report_id: str) -> dict[str, CellValue]:

@@ -31,6 +31,10 @@ class RunOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     engine: str = "local"
     scheduler: str | None = None
+    #: Remove the hand corrections the dataset keeps (``DIR/corrections.csv``) instead of applying them.
+    drop_corrections: bool = False
+    #: Remove stored reports whose source file is gone from the input folders.
+    prune: bool = False
     #: How URL inputs are fetched (None: ``ogi.fetchers.http.DEFAULT_POLICY``). Their pages are read for
     #: the files they link to under ``timeout`` and ``max_memory_mb``, as files are.
     fetch_policy: FetchPolicy | None = None
@@ -40,6 +44,8 @@ class RunOptions:
             raise ValueError(f"engine must be one of {', '.join(RUN_ENGINES)}, not {self.engine!r}")
         if self.pdf_engine not in PDF_ENGINES:
             raise ValueError(f"PDF engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}")
+        if self.corrections is not None and self.drop_corrections:
+            raise ValueError("--corrections and --drop-corrections contradict each other: give one")
         for name in ("timeout", "max_memory_mb", "max_bytes", "jobs"):
             value = getattr(self, name)
             if value is not None and value <= 0:

@@ -19,7 +19,7 @@ import duckdb
 
 from ogi import __version__
 from ogi.dataset.agencies import write_agencies
-from ogi.dataset.corrections import apply_corrections, read_corrections
+from ogi.dataset.corrections import KEPT, Correction, apply_corrections, read_corrections
 from ogi.dataset.crosschecks import refresh_cross_checks
 from ogi.dataset.lock import dataset_lock
 from ogi.dataset.pre2019_carry import refresh_pre2019_carry
@@ -36,6 +36,7 @@ from ogi.run.options import RunOptions
 from ogi.run.source import Task, extraction_options, read_task
 from ogi.run.workers import WorkerPool
 from ogi.schema.dictionary import write_dictionary
+from ogi.utils.files import write_bytes_atomic
 from ogi.utils.urls import names_url
 
 
@@ -48,6 +49,18 @@ class RunSummary:
     failed_checks: int = 0
     not_ok: int = 0
     out: Path = Path()
+    #: Hand corrections: the file applied (given, or the one the dataset kept), how many rows applied,
+    #: the rows that match no report, and whether the kept ones were dropped on request.
+    corrections: Path | None = None
+    corrections_kept: bool = False
+    corrections_applied: int = 0
+    corrections_unmatched: list[Correction] = field(default_factory=list)
+    corrections_dropped: bool = False
+    #: Files that failed or were read partly: (source, status, error).
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Stored reports whose source file is gone (removed with ``prune``).
+    orphans: list[str] = field(default_factory=list)
+    pruned: int = 0
     #: What the run did besides reading (a store migrated, an interrupted publish finished), one line each.
     notes: list[str] = field(default_factory=list)
 
@@ -57,32 +70,44 @@ class RunSummary:
 ProgressFn = Callable[[Source, ReportRows | None], None]
 
 
-def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = None) -> RunSummary:
+def run(
+    inputs: list[str],
+    options: RunOptions,
+    progress: ProgressFn | None = None,
+    start: Callable[[int], None] | None = None,
+) -> RunSummary:
     """Read every input into the dataset at ``options.out``."""
-    if options.corrections is not None:
-        # A bad corrections file is a usage error before anything is read, not after the whole run.
-        read_corrections(Path(options.corrections))
     out = Path(options.out)
+    corrections = corrections_to_apply(options)
+    if corrections is not None:
+        # A bad corrections file is a usage error before anything is read, not after the whole run.
+        read_corrections(corrections)
+    paths = [i for i in inputs if not names_url(i)]
+    urls = [i for i in inputs if names_url(i)]
+    sources = resolve_sources(paths, exclude=[out])
+    if not sources and not urls:
+        # An empty folder is a mistake to say, not an empty dataset to write.
+        raise FileNotFoundError(f"no files to read in {', '.join(paths)}")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the dataset folder {out}: {exc.strerror or exc}") from exc
-    paths = [i for i in inputs if not names_url(i)]
-    sources = resolve_sources(paths, exclude=[out])
     summary = RunSummary(out=out)
     with dataset_lock(out):
         done = recover(out)
         if done:
             summary.notes.append(done)
-        urls = [i for i in inputs if names_url(i)]
         if urls:
             sources = _fetch_sources(urls, options) + sources
+        if start is not None:
+            start(len(sources))  # the total a progress bar counts towards
         store = Store(out)
         if store.note:
             summary.notes.append(store.note)
         try:
             ingest(store, sources, options, summary, progress)
-            finish(store, options)
+            _orphans(store, sources, paths, options, summary)
+            finish(store, options, summary)
             _summarise(store, summary)
         except (OSError, duckdb.IOException) as exc:
             # A full or read-only disk: the store keeps every report it committed, and the parquet set
@@ -94,6 +119,40 @@ def run(inputs: list[str], options: RunOptions, progress: ProgressFn | None = No
         finally:
             store.close()
     return summary
+
+
+def corrections_to_apply(options: RunOptions) -> Path | None:
+    """The corrections file a run applies: the one given, else the one the dataset kept from an earlier
+    run (``DIR/corrections.csv``) unless ``drop_corrections``; None for none."""
+    if options.corrections is not None:
+        return Path(options.corrections)
+    kept = Path(options.out) / KEPT
+    if kept.is_file() and not options.drop_corrections:
+        return kept
+    return None
+
+
+def _orphans(
+    store: Store, sources: list[Source], paths: list[str], options: RunOptions, summary: RunSummary
+) -> None:
+    """Stored reports from a local file under the input folders that is not there any more: listed, and
+    with ``prune`` removed from the dataset (a source outside the folders read this time is left alone)."""
+    folders = [Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_dir()]
+    if not folders:
+        return
+    seen = {s.source for s in sources}
+    gone = []
+    for source in store.known():
+        if source in seen or names_url(source) or Path(source).exists():
+            continue
+        if any(Path(source).is_relative_to(f) for f in folders):
+            gone.append(source)
+    summary.orphans = sorted(gone)
+    if options.prune and gone:
+        with store.transaction() as con:
+            for source in gone:
+                store.forget_source(con, source)
+        summary.pruned = len(gone)
 
 
 def _fetch_sources(urls: list[str], options: RunOptions) -> list[Source]:
@@ -219,11 +278,18 @@ def copy_report(store: Store, report_id: str, source: str) -> None:
         store.insert(con, "reports", [row])
 
 
-def finish(store: Store, options: RunOptions) -> str:
+def finish(store: Store, options: RunOptions, summary: RunSummary | None = None) -> str:
     """What spans reports, recomputed at the end of every run, then the export: every file written into a
-    staging folder and published as one set (``ogi.dataset.publish``). Returns the run id."""
+    staging folder and published as one set (``ogi.dataset.publish``), the kept hand corrections
+    (``corrections.csv``) with them. Returns the run id."""
     store.refresh_duplicates()
-    apply_corrections(store, options.corrections)
+    corrections = corrections_to_apply(options)
+    applied = apply_corrections(store, corrections)
+    if summary is not None:
+        summary.corrections = corrections
+        summary.corrections_kept = corrections is not None and options.corrections is None
+        summary.corrections_applied = applied.applied
+        summary.corrections_unmatched = applied.unmatched
     refresh_pre2019_carry(store)  # issue 17: glued pre-2019 digits decided by the neighbouring years
     refresh_cross_checks(store)
     out = Path(options.out)
@@ -233,10 +299,17 @@ def finish(store: Store, options: RunOptions) -> str:
         store.export(staging, run_id)
         write_dictionary(staging)
         write_agencies(staging, run_id)
+        if corrections is not None:
+            # The dataset remembers the corrections it was built with, published with the set.
+            write_bytes_atomic(staging / KEPT, Path(corrections).read_bytes())
         write_run_file(staging, run_id)
         publish(out, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if options.drop_corrections and (out / KEPT).exists():
+        (out / KEPT).unlink()
+        if summary is not None:
+            summary.corrections_dropped = True
     return run_id
 
 
@@ -248,3 +321,9 @@ def _summarise(store: Store, summary: RunSummary) -> None:
     )
     summary.reports_with_failed_checks, summary.failed_checks = int(rows[0][0]), int(rows[0][1])
     summary.not_ok = sum(n for s, n in summary.statuses.items() if s != "ok")
+    summary.problems = [
+        (str(source), str(status), str(error or ""))
+        for source, status, error in store.query(
+            "SELECT source, status, error FROM reports WHERE status IN ('failed', 'partial') ORDER BY source"
+        )
+    ]

@@ -167,7 +167,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 
 #: Tables derived from the five above by ``ogi/analysis/`` (not kept in the working store). ``agencies``
-#: is written as ``DIR/agencies.parquet`` at the end of every run; ``metrics`` only by ``ogi export``.
+#: is written as ``DIR/agencies.parquet`` at the end of every run; ``metrics`` by ``ogi export`` (every
+#: format; ``--format parquet`` writes ``metrics.parquet``).
 DERIVED: dict[str, tuple[Column, ...]] = {
     "agencies": (
         _c("report_id", STRING, "The report (see `reports`).", False),
@@ -238,8 +239,16 @@ DERIVED: dict[str, tuple[Column, ...]] = {
     ),
     "metrics": (
         _c("report_id", STRING, "The report.", False),
+        _c("agency", STRING, "The body named in the report's title, as printed (repeated from `reports`)."),
+        _c("year", pa.int16(), "Year covered (repeated from `reports`)."),
         _c("metric", STRING, "Metric name (see the metric definitions below).", False),
         _c("value", pa.float64(), "The metric's value; null when an input is missing or 0/0."),
+        _c(
+            "n",
+            pa.float64(),
+            "For a rate: its denominator, the count the rate is a share of (a rate of 1 of 2 says less "
+            "than one of 1,000); null for other metrics and when the denominator is not known.",
+        ),
     ),
 }
 

@@ -39,7 +39,8 @@ def markdown() -> str:
     for table, columns in {**TABLES, **DERIVED}.items():
         if table == "metrics":
             w("## `metrics` (export table)\n\n")
-            w("Written by `ogi export`: one row per report and metric; the metrics are defined below.\n\n")
+            w("Written by `ogi export` in every format (`--format parquet`: `metrics.parquet`): one row per ")
+            w("report and metric, with the report's agency and year; the metrics are defined below.\n\n")
         else:
             w(f"## `{table}.parquet`\n\n")
         w("| column | type | null | description |\n|---|---|---|---|\n")
@@ -65,7 +66,35 @@ def markdown() -> str:
     w("`t3.<row>.legal_person_subtotal` and checked by T3-ROW-SUB.\n\n")
     w(pre2019_markdown())
     w(metrics_markdown())
+    w(exports_markdown())
     return out.getvalue()
+
+
+def exports_markdown() -> str:
+    """What the exports add, and how spreadsheet cells are kept safe."""
+    return (
+        "## Exports\n\n"
+        "`ogi export` writes the tables above, `agencies`, `metrics` and `wide` (one row per report, one "
+        "column per cell key). The SQLite export adds `report_ids` (one row per `report_id`: `label` "
+        "「agency year」, `agency`, `year`, `title`), to which every other table's `report_id` is a foreign "
+        "key; primary keys: `reports.source`, `cells` (`report_id`, `cell`), `agencies.source`, `metrics` "
+        "(`report_id`, `metric`), `wide.report_id`; `sections_fts` is a full-text index (FTS5, trigram "
+        "where SQLite has it) of `sections.heading` and `sections.text`; `metric_definitions` holds the "
+        "metric definitions below (`metrics.metric` refers to it).\n\n"
+        "**Spreadsheet safety.** A text cell is text: in XLSX exports every string is written as a string, "
+        "never as a formula, so a title such as 「=HYPERLINK(…)」 stays the text it is. In CSV exports "
+        "(and `ogi compare --format csv`) a text cell that starts with `=`, `+`, `-`, `@`, a tab or a "
+        "carriage return gets a leading apostrophe (`'`), as OWASP recommends against CSV injection; a plain "
+        "signed number as printed (「-1」) is left alone. Control characters in text are written escaped "
+        "(`\\x0b`) in spreadsheets, CSV and on the terminal. The parquet files, SQLite and DuckDB keep the "
+        "text exactly as read.\n\n"
+        "In the XLSX `wide` and `metrics` sheets, row 1 holds the Chinese labels of the columns and row 2 "
+        "their names (pandas: `read_excel(…, header=1)`); rates are formatted as percentages.\n\n"
+        "## Kept hand corrections\n\n"
+        "`DIR/corrections.csv` is a copy of the corrections file (contract §5) the dataset was last built "
+        "with. A later `ogi run` without `--corrections` applies it again; `--drop-corrections` removes it "
+        "and the corrections with it.\n"
+    )
 
 
 def pre2019_markdown() -> str:

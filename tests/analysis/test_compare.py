@@ -100,6 +100,7 @@ def test_trend_across_years_with_the_template_break(ds):
     assert list(t["x_carry"][1:]) == ["pass", "fail"]
     detail = t["x_carry_failed"].iloc[2]
     assert "natural_person: 0 carried over vs 1 carried forward" in detail
+    assert detail.startswith("against 嘉兴市统计局 2021: ")  # the earlier report by agency and year
     assert "commercial_enterprise" in detail and "total: 0 carried over vs 2" in detail
 
 
@@ -145,7 +146,9 @@ def test_cli_table(dataset):
     out = _run("compare", str(dataset))
     lines = out.splitlines()
     assert lines[0].startswith("refused_rate (不予公开率), year 2022, scope own")
-    body = [line for line in lines[3:] if line.strip()]
+    header = next(i for i, line in enumerate(lines) if line.startswith("rank "))
+    assert lines[header].split()[-2:] == ["n", "checks_failed"]  # n beside the rate
+    body = [line for line in lines[header + 1 :] if line.strip()]
     assert body[0].split()[:2] == ["1", "嘉兴市生态环境局"] and "28.6%" in body[0]
     assert body[-1].split()[0] == "嘉兴市档案馆"  # unranked
     trend_out = _run("compare", str(dataset), "--agency", "统计局")
@@ -186,7 +189,9 @@ def test_a_dataset_without_reports(tmp_path):
     run([str(tmp_path / "in")], RunOptions(out=tmp_path / "out"))
     ds = load(tmp_path / "out")
     assert rank(ds).empty and trend(ds, filters=Filters(agency="x")).empty and failed_checks(ds).empty
-    assert "(nothing)" in _run("compare", str(tmp_path / "out"))
+    result = CliRunner().invoke(main, ["compare", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "no counted report" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert "No values to chart" in render(ds, "refused_rate", Filters(agency="x"))
     _run("export", str(tmp_path / "out"), "--format", "sqlite", "--out", str(tmp_path / "site"))
     assert (tmp_path / "site" / "ogi.db").exists()

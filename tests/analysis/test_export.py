@@ -38,7 +38,8 @@ def test_sqlite_tables(sqlite_dir: Path, dataset: Path):
     con = sqlite3.connect(sqlite_dir / "ogi.db")
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert names == set(TABLES)
+        fts = {n for n in names if n.startswith("sections_fts")}  # the FTS5 table and its shadow tables
+        assert names - fts == {*TABLES, "report_ids", "metric_definitions"} and "sections_fts" in fts
         n_reports = pq.read_metadata(dataset / "reports.parquet").num_rows
         assert con.execute("SELECT count(*) FROM reports").fetchall()[0][0] == n_reports
         types = {r[0] for r in con.execute("SELECT DISTINCT typeof(year) FROM reports")}
@@ -83,7 +84,7 @@ def test_sqlite_opens_in_datasette(sqlite_dir: Path):
         assert page.status_code == 200
         assert "Reports: one row per input source" in page.text  # the table title from metadata.json
         assert "The body named in the report" in page.text  # a column description from the dictionary
-        sql = "select agency, value from metrics join wide using (report_id) where metric = 'refused_rate' and canonical = 1 and scope = 'own' and year = 2022 order by value desc limit 1"
+        sql = "select m.agency, m.value from metrics m join wide w using (report_id) where m.metric = 'refused_rate' and w.canonical = 1 and w.scope = 'own' and m.year = 2022 order by m.value desc limit 1"
         r = await site.client.get("/ogi.json", params={"sql": sql, "_shape": "array"})
         assert r.json() == [{"agency": "嘉兴市生态环境局", "value": pytest.approx(2 / 7)}]
         meta = (await site.client.get("/-/metadata.json")).json()
@@ -130,9 +131,11 @@ def test_xlsx(dataset: Path, tmp_path: Path):
         "metric definitions",
         "dictionary",
     ]
-    header = next(wb["wide"].iter_rows(values_only=True))
+    # row 1: the Chinese labels over the dotted keys; row 2: the column names
+    labels, header = list(wb["wide"].iter_rows(values_only=True, max_row=2))
     assert "t3.granted.total" in header and header[0] == "report_id"
-    metrics_header = next(wb["metrics"].iter_rows(values_only=True))
+    assert labels[header.index("t3.granted.total")] == "（一）予以公开／总计"
+    metrics_header = list(wb["metrics"].iter_rows(values_only=True, max_row=2))[1]
     assert set(metric_names()) <= set(metrics_header)
     failed = list(wb["failed checks"].iter_rows(values_only=True))
     severity, cells = failed[0].index("severity"), failed[0].index("cells")
@@ -153,7 +156,7 @@ def test_duckdb(dataset: Path, tmp_path: Path):
         ).fetchall()
         assert comment[0][0].startswith("Stable id of the body")
         rows = con.execute(
-            "SELECT year, value FROM metrics JOIN agencies USING (report_id) "
+            "SELECT metrics.year, value FROM metrics JOIN agencies USING (report_id) "
             "WHERE metric = 'received' AND agency_name = '嘉兴市统计局' AND canonical ORDER BY year"
         ).fetchall()
         assert rows == [(2020, 8.0), (2021, 18.0), (2022, 20.0)]

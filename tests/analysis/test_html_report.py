@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ogi.analysis.compare import source_href
+from ogi.analysis.compare import source_href, source_name
 from ogi.cli import main
 
 CHROMIUM_ARGS = [
@@ -49,14 +49,48 @@ def test_page_is_self_contained(page_file: Path):
 
 
 def test_source_links():
-    assert (
-        source_href("/data/a.pdf", '{"page": 4, "bbox": [1, 2, 3, 4]}', "pdf") == "file:///data/a.pdf#page=4"
-    )
+    """A published page links the published URL; a local file is never linked by its path."""
+    assert source_href("/data/a.pdf", '{"page": 4, "bbox": [1, 2, 3, 4]}', "pdf") is None
     assert source_href("https://x.gov.cn/a.pdf", '{"page": 2}', "pdf") == "https://x.gov.cn/a.pdf#page=2"
     assert source_href("https://x.gov.cn/a.html", '{"table": 2, "row": 3, "col": 4}', "html") == (
         "https://x.gov.cn/a.html"
     )
-    assert source_href("/data/a.txt", '{"line": 12}', "text_tab") == "file:///data/a.txt"
+    assert source_href("/data/a.txt", '{"line": 12}', "text_tab") is None
+    assert source_name("/home/reporter/secret/a.txt") == "a.txt"
+    assert source_name("https://x.gov.cn/a.html") == "https://x.gov.cn/a.html"
+
+
+def test_page_reveals_no_local_path(page_file: Path, dataset: Path, inputs: Path):
+    html = page_file.read_text(encoding="utf-8")
+    assert "file:" not in html
+    assert str(inputs) not in html and str(dataset) not in html
+    assert "env-2022.txt" in html  # the file name only
+    for zh in ("排名", "分布", "历年变化", "数字对不上的报告", "指标定义"):
+        assert zh in html
+    assert "@media print" in html
+
+
+def test_title_note_and_credit(dataset: Path, tmp_path: Path):
+    out = tmp_path / "p.html"
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(dataset),
+            "--out",
+            str(out),
+            "--title",
+            "谁拒绝得最多<?>",
+            "--note",
+            "数据截至2023年",
+            "--credit",
+            "制图：某报数据组",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<h1>谁拒绝得最多&lt;?&gt;</h1>" in html and "<title>谁拒绝得最多&lt;?&gt;</title>" in html
+    assert 'id="note">数据截至2023年' in html and 'id="credit">制图：某报数据组' in html
 
 
 def _chromium() -> str:
@@ -94,6 +128,9 @@ def test_page_in_a_headless_browser(page_file: Path, inputs: Path):
 
             assert page.evaluate("document.characterSet") == "UTF-8"
             assert "不予公开率" in page.inner_text("h1")
+            assert (
+                page.eval_on_selector_all("a", "as => as.filter(a => a.href.startsWith('file:')).length") == 0
+            )
             rows = page.locator("#ranking tbody tr")
             assert rows.count() == 5
 
@@ -110,11 +147,13 @@ def test_page_in_a_headless_browser(page_file: Path, inputs: Path):
                 "嘉兴市档案馆",
             ]
             assert column(8)[:4] == ["28.6%", "16.7%", "10.0%", "0.0%"]
-            # the value links to where it was read
-            href = page.get_attribute("#ranking tbody tr:first-child td:nth-child(9) a", "href")
-            assert href == (inputs / "env-2022.txt").resolve().as_uri()
+            # a local source is named by its file name, not linked by its path
+            assert page.locator("#ranking tbody tr:first-child td:nth-child(9) a").count() == 0
+            assert column(11)[0] == "env-2022.txt"
+            assert column(9)[:4] == ["7", "12", "30", "20"]  # n beside the rate
 
             header = page.locator("#ranking thead th", has_text="refused_rate")
+            assert header.count() == 1
             header.click()
             assert header.get_attribute("aria-sort") == "ascending"
             assert column(1)[0] == "嘉兴市统计局" and column(1)[-1] == "嘉兴市档案馆"  # null stays last
@@ -167,3 +206,54 @@ def test_a_pdf_value_links_to_its_page():
     assert value_href(ds, m, row, cache) == "https://x.gov.cn/2022.pdf#page=5"
     row["template_version"] = None  # no template: no anchor cell, the report itself
     assert value_href(ds, m, row, cache) == "https://x.gov.cn/2022.pdf"
+
+
+#: The flags the brief fixes for the browser test (the system Chromium, no download, no network).
+TWO_WIDTH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.mark.parametrize("width", [1400, 430])
+def test_page_at_desktop_and_phone_width(page_file: Path, width: int):
+    """At 1400 px and at 430 px (a phone): nothing wider than the screen but the tables, which scroll in
+    their own box; charts scale to fit; the trend's break label stays inside its chart; print CSS applies.
+    No screenshot is written."""
+    exe = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else exe,
+            args=TWO_WIDTH_ARGS,
+        )
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(page_file.as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            for box in page.eval_on_selector_all(
+                "svg",
+                "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })",
+            ):
+                assert box[0] >= 0 and box[1] <= width + 0.5, box
+            # each table stays in its scrolling box, which is not wider than the page
+            for right in page.eval_on_selector_all(
+                ".scroll", "els => els.map(e => e.getBoundingClientRect().right)"
+            ):
+                assert right <= width + 0.5
+            label_inside = page.eval_on_selector_all(
+                ".trend-chart text.brk-label",
+                """els => els.map(t => { const s = t.ownerSVGElement.getBoundingClientRect();
+                                        const r = t.getBoundingClientRect();
+                                        return r.left >= s.left - 0.5 && r.right <= s.right + 0.5; })""",
+            )
+            assert label_inside and all(label_inside)
+            if width == 430:
+                assert (
+                    page.evaluate("getComputedStyle(document.querySelector('.scroll')).overflowX") == "auto"
+                )
+            page.emulate_media(media="print")
+            assert page.evaluate("getComputedStyle(document.querySelector('.scroll')).overflowX") == "visible"
+            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+            assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+        finally:
+            browser.close()
