@@ -105,13 +105,14 @@ def shade_headers(image: Image.Image, level: int = 210, banded: bool = False) ->
 @dataclass(frozen=True)
 class Variation:
     """How a report is scanned: at ``dpi``, declared in the PDF as ``declared`` dpi (the page size), with
-    shaded header rows, scanner noise (``noise``: rotation, Gaussian noise, JPEG), at JPEG ``quality``."""
+    shaded header rows (grey of ``level``), scanner noise (``noise``: rotation, Gaussian noise, JPEG), at JPEG ``quality``."""
 
     name: str
     dpi: float = 200
     declared: float = 200
     shaded: bool = False
     banded: bool = False
+    level: int = 210
     noise: bool = False
     sigma: float = 12.0
     quality: int = 70
@@ -121,7 +122,7 @@ class Variation:
         out = []
         for p, image in zip(pages, render_pages(pdf, pages, self.dpi)):
             if self.shaded or self.banded:
-                image = shade_headers(image, banded=self.banded)
+                image = shade_headers(image, self.level, banded=self.banded)
             if self.noise:
                 image = scanner_noise(image, seed=seed * 1000 + p, sigma=self.sigma, quality=self.quality)
             out.append(image)
