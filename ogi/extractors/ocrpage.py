@@ -7,6 +7,11 @@ own, and a cell with ink but no line found (a lone small digit) is read from its
 are joined as the PDF extractor joins wrapped cell text. A tall, narrow line (characters stacked
 vertically in a narrow column) is read character by character.
 
+A cell whose number the engine was unsure of (``doubtful``) is read a second time, otherwise
+(``second_readings``: the crop enlarged, binarised the other way, read alone); when the two readings say
+different numbers, the locator's ``reread`` holds the second, and ``ogi.schema.ocrfix.settle`` lets the
+identities decide or makes the cell ``ambiguous``. Only doubtful cells are read twice.
+
 The result is in the units the caller asks for (``scale`` per pixel: PDF points for a rendered page,
 pixels for an embedded image), as the PDF extractor's raw tables and characters, so that tables are
 built, stitched across pages and prose assembled by the same code as for born-digital PDFs.
