@@ -8,7 +8,7 @@ text, text like rules, and the recogniser reads digits it has never seen at that
 rendered at the scale that gives its text the size the models were measured at (``DPI``, 200 dots per
 inch of paper):
 
-- the page's largest image gives the scan's pixel density (pixels per inch of the page as declared);
+- the page's images give the scan's pixel density (pixels per inch of the page as declared);
 - a page of a plausible paper size (at most A3, ``MAX_PAPER``) is believed: its density is the scan's
   resolution (150, 200, 300, 600 dpi all come out right);
 - a page larger than any paper is taken as the paper its pixels fit at A4 proportions (``A4``), so a
@@ -63,12 +63,13 @@ def render_scale(width_pt: float, height_pt: float, density: float | None) -> fl
 
 
 def image_density(page: Any) -> float | None:
-    """Pixels per declared inch of the page's largest image (None when no image covers at least
-    ``MIN_IMAGE_SHARE`` of the page). Area-based, so a rotated or stretched image gives its mean."""
+    """Pixels per declared inch of the page's images, weighted by the area each covers (a scan is one
+    image, or strips of one; area-based, so a rotated or stretched image gives its mean). None when the
+    images cover less than ``MIN_IMAGE_SHARE`` of the page (a logo tells nothing)."""
     import pypdfium2.raw as R
 
     width, height = page.get_size()
-    best: tuple[float, float] | None = None
+    covered = weighted = 0.0
     for obj in page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         try:
             px_w, px_h = obj.get_px_size()
@@ -78,11 +79,11 @@ def image_density(page: Any) -> float | None:
         area = (right - left) * (top - bottom)
         if px_w <= 0 or px_h <= 0 or area <= 0:
             continue
-        if best is None or area > best[0]:
-            best = (area, math.sqrt(px_w * px_h / area) * 72.0)
-    if best is None or best[0] < MIN_IMAGE_SHARE * width * height:
+        covered += area
+        weighted += area * math.sqrt(px_w * px_h / area) * 72.0
+    if covered <= 0 or covered < MIN_IMAGE_SHARE * width * height:
         return None
-    return best[1]
+    return weighted / covered
 
 
 def render(data: bytes, number: int, scale: float | None = None) -> tuple[np.ndarray, float]:

@@ -79,6 +79,31 @@ def test_pages_of_different_sizes_in_one_file_are_each_rendered_at_200_dpi() -> 
         assert (w, h) == (pytest.approx(ew, abs=3), pytest.approx(eh, abs=3))
 
 
+def test_a_scan_stored_as_strips_is_measured_by_all_of_them() -> None:
+    """Some scanners store a page as horizontal strips, each one image: together they give the density."""
+    import pypdfium2 as pdfium
+
+    width, height, strips = round(A4[0] * 200), round(A4[1] * 200), 4  # declared at 72 dpi
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(width, height)
+    for k in range(strips):
+        strip = Image.new("L", (width, height // strips), 255)
+        strip.paste(0, (100, 50, width - 100, 53))
+        obj = pdfium.PdfImage.new(doc)
+        obj.set_bitmap(pdfium.PdfBitmap.from_pil(strip))
+        obj.set_matrix(
+            pdfium.PdfMatrix()
+            .scale(width, height // strips)
+            .translate(0, height - (k + 1) * (height // strips))
+        )
+        page.insert_obj(obj)
+    page.gen_content()
+    out = io.BytesIO()
+    doc.save(out)
+    w, h = _rendered_size(out.getvalue())
+    assert (w, h) == (pytest.approx(A4[0] * DPI, abs=3), pytest.approx(A4[1] * DPI, abs=3))
+
+
 def test_a_page_without_an_image_renders_at_200_dpi_of_its_size() -> None:
     assert render_scale(595, 842, None) == pytest.approx(DPI / 72)
     assert scan_dpi(595, 842, None) == DPI
