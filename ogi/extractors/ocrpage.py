@@ -187,9 +187,20 @@ def cell_reading(pieces: list[_Piece]) -> tuple[str, float | None, tuple[str, ..
 
 
 def doubtful(pieces: list[_Piece]) -> bool:
-    """Whether a cell holds a number the engine was unsure of (some character below ``DOUBT``)."""
-    chars = [c for p in pieces if p.reading is not None for c in p.reading.chars if not c.char.isspace()]
-    return any(c.char.isdigit() for c in chars) and any(c.prob < ocrtext.DOUBT for c in chars)
+    """Whether a cell holds a number the engine was unsure of: some character below ``DOUBT``, or a digit
+    the model nearly read between two (``INSERTION``: a digit dropped, 78 read for 178)."""
+    readings = [p.reading for p in pieces if p.reading is not None]
+    chars = [c for r in readings for c in r.chars if not c.char.isspace()]
+    if not any(c.char.isdigit() for c in chars):
+        return False
+    if any(c.prob < ocrtext.DOUBT for c in chars):
+        return True
+    return any(
+        a.isdigit() and p >= ocrtext.INSERTION
+        for r in readings
+        for alts in r.insertions.values()
+        for a, p in alts
+    )
 
 
 def _second_look(clean: np.ndarray, box: ig.Box, line_height: float) -> np.ndarray:
