@@ -188,10 +188,11 @@ def cell_reading(pieces: list[_Piece]) -> tuple[str, float | None, tuple[str, ..
 
 def doubtful(pieces: list[_Piece]) -> bool:
     """Whether a cell holds a number the engine was unsure of: some character below ``DOUBT``, or a digit
-    the model nearly read between two (``INSERTION``: a digit dropped, 78 read for 178)."""
+    the model nearly read between two (``INSERTION``: a digit dropped, 78 read for 178). Labels (「1.属于
+    国家秘密」) and text that is no number at all (which recognition leaves ambiguous anyway) are not."""
     readings = [p.reading for p in pieces if p.reading is not None]
     chars = [c for r in readings for c in r.chars if not c.char.isspace()]
-    if not any(c.char.isdigit() for c in chars):
+    if not ocrtext.number_like("".join(c.char for c in chars)):
         return False
     if any(c.prob < ocrtext.DOUBT for c in chars):
         return True

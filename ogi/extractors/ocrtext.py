@@ -63,6 +63,11 @@ LOOKALIKE_DIGITS = {
 _NUMBER_LIKE = re.compile(r"^[+\-]?[\d,，]*\d(?:[.．]\d+)?%?(?:万元|亿元|元|件|条|个|项)?$")
 
 
+def number_like(text: str) -> bool:
+    """Whether ``text`` (spaces and line breaks aside) reads as one number, as printed in a table cell."""
+    return _NUMBER_LIKE.match(re.sub(r"\s", "", text)) is not None
+
+
 def as_number(line: LineReading) -> LineReading:
     """``line`` with Latin letters read as the digits they resemble (``O`` → ``0``, ``l`` → ``1``) when
     that makes it a number; else ``line`` unchanged. For table cells, where a lone 0 is often read as O.

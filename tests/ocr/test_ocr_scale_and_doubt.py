@@ -203,6 +203,8 @@ def test_only_numbers_with_a_doubtful_character_are_doubtful() -> None:
     assert not doubtful([_Piece(box, _line("598"))])
     assert doubtful([_Piece(box, LineReading([CharReading("5", 0.99), CharReading("9", 0.7)]))])
     assert not doubtful([_Piece(box, _line("行政许可", 0.5))])  # no number: not re-read
+    assert not doubtful([_Piece(box, _line("1.属于国家秘密", 0.5))])  # a label
+    assert doubtful([_Piece(box, _line("96171.6万元", 0.9))])
     assert not doubtful([])
     # Sure of every digit, but a 1 nearly read before them: a digit may have been dropped (78 for 178).
     dropped = LineReading([CharReading("7", 0.99), CharReading("8", 0.99)], {0: (("1", 0.3),)})
