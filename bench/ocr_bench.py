@@ -2,16 +2,25 @@
 
     python bench/ocr_bench.py [--reports 6] [--seed 100] [--json]
 
-Each report is rendered at 200 dpi and wrapped as an image-only PDF, once as is ("clean") and once as a
-flatbed scan would deliver it ("noisy": rotated 0.5–1.5°, Gaussian noise of 12 grey levels, JPEG at
-quality 70; ``tests/generators/scan.py``). ogi reads each PDF end to end (``read_source``: rendering, OCR,
-grids, recognition, identities), and the benchmark reports:
+Each report is rendered at 200 dpi and wrapped as an image-only PDF (``tests/generators/scan.py``):
+
+- "clean": as is, the page size declaring 200 dpi;
+- "noisy": as a flatbed scan would deliver it (rotated 0.5–1.5°, Gaussian noise of 12 grey levels, JPEG
+  at quality 70);
+- "72 dpi": clean, but the page size is the pixel count in points (what Pillow, many phone apps and some
+  copiers write: a 200-dpi A4 scan on a page 23 inches wide);
+- "shaded": the tables' header rows and every other row printed on grey, with the noise, at 72 dpi.
+
+ogi reads each PDF end to end (``read_source``: rendering, OCR, grids, recognition, identities), and the
+benchmark reports:
 
 - cells exactly right: the value, and blank/placeholder where the source prints one, against what the
   generator wrote (generated reports) or the hand-typed expected file (淮安 2024, ``tests/corpus``);
 - how many of the wrong cells are wrong in the born-digital PDF as well (read from its text layer: not
   OCR's doing);
 - cells not read at all (missing, or ambiguous): the report's status is ``partial`` and says which;
+- wrong numbers of table 二 (no identity can catch them: there must be none) and blanks or placeholders
+  read as a number;
 - whether every wrong number of tables 三 and 四 is caught: involved in a hard check that fails (a
   placeholder read as blank is no wrong number: both count as 0);
 - corrections made by the identities (``ocr_corrected``), and how many were right;
@@ -41,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from ogi.run.source import read_source  # noqa: E402
 from tests.generators.libreoffice import convert_batch  # noqa: E402
 from tests.generators.report import generate  # noqa: E402
-from tests.generators.scan import image_pdf, render_pages, scanner_noise  # noqa: E402
+from tests.generators.scan import Variation  # noqa: E402
 from tests.ocr import fixtures as F  # noqa: E402
 
 #: Layout variants of the generator that the Word template prints (others add rows or columns).
@@ -70,6 +79,9 @@ class Result:
     wrong: list[tuple[str, Any, Any]] = field(default_factory=list)
     missing: int = 0
     wrong_t34: int = 0
+    #: Wrong numbers of table 二, and blanks or placeholders read as a number (no check sees either).
+    wrong_t2: int = 0
+    blank_as_value: int = 0
     caught_t34: int = 0
     corrected: int = 0
     corrected_right: int = 0
@@ -117,6 +129,10 @@ def score(name: str, scan: str, pdf: bytes, expected: dict[str, tuple[float | No
             # Not read: the report's status (partial) says so; no number was made up.
             res.missing += 1
             continue
+        if value is None and cell["value"] is not None:
+            res.blank_as_value += 1
+        if key.startswith("t2.") and not same and cell["value"] is not None:
+            res.wrong_t2 += 1
         if key.startswith(("t3.", "t4.")) and not same:
             # A wrong number; a placeholder read as blank (both count as 0) no identity can see.
             res.wrong_t34 += 1
@@ -147,12 +163,20 @@ def generated(n: int, seed: int) -> list[tuple[str, bytes, dict[str, tuple[float
     return [(name, pdfs[f"{name}.docx"], F.expected_cells(rep)) for name, rep in reports]
 
 
+SCANS = ("clean", "noisy", "72 dpi", "shaded")
+
+
 def scans(pdf: bytes, seed: int, sigma: float = 12.0, quality: int = 70) -> dict[str, bytes]:
-    pages = render_pages(pdf, range(1, _n_pages(pdf) + 1))
-    noisy = [
-        scanner_noise(im, seed=seed * 100 + i, sigma=sigma, quality=quality) for i, im in enumerate(pages)
-    ]
-    return {"clean": image_pdf(pages), "noisy": image_pdf(noisy)}
+    pages = range(1, _n_pages(pdf) + 1)
+    variations = {
+        "clean": Variation("clean"),
+        "noisy": Variation("noisy", noise=True, sigma=sigma, quality=quality),
+        "72 dpi": Variation("72 dpi", declared=72),
+        "shaded": Variation(
+            "shaded", declared=72, shaded=True, banded=True, noise=True, sigma=sigma, quality=quality
+        ),
+    }
+    return {name: v.pdf(pdf, pages, seed) for name, v in variations.items()}
 
 
 def main() -> None:
@@ -183,6 +207,7 @@ def main() -> None:
                 f"{name:18} {scan:5} {res.pages} pages {res.seconds / res.pages:5.2f} s/page "
                 f"(CPU {res.cpu / res.pages:5.2f}) "
                 f"{res.right}/{res.cells} right, {res.missing} not read, "
+                f"t2 wrong {res.wrong_t2}, blank as value {res.blank_as_value}, "
                 f"t3/t4 wrong {res.wrong_t34} caught {res.caught_t34}, "
                 f"corrected {res.corrected_right}/{res.corrected} {res.status}",
                 file=sys.stderr,
@@ -203,12 +228,12 @@ def report(results: list[Result]) -> str:
         f"load average {load:.1f} at the end",
         "",
         "| scans | reports | pages | cells exactly right | not read (missing or ambiguous) "
-        "| wrong cells also wrong from the text layer "
+        "| wrong cells also wrong from the text layer | wrong t2 numbers | blanks read as a number "
         "| wrong t3/t4 numbers caught by a failed check | corrections right | s/page (median) "
         "| s/page (max) | CPU s/page (median) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for scan in ("clean", "noisy"):
+    for scan in SCANS:
         rs = [r for r in results if r.scan == scan]
         for label, group in (
             ("real (淮安 2024)", [r for r in rs if r.name.startswith("huaian")]),
@@ -228,6 +253,7 @@ def report(results: list[Result]) -> str:
                 f"| {scan}, {label} | {len(group)} | {sum(r.pages for r in group)} | "
                 f"{right}/{cells} ({100 * right / cells:.2f} %) | {sum(r.missing for r in group)} "
                 f"| {sum(r.shared for r in group)}/{cells - right} "
+                f"| {sum(r.wrong_t2 for r in group)} | {sum(r.blank_as_value for r in group)} "
                 f"| {caught}/{wrong} | {corr_ok}/{corr} | "
                 f"{per_page[len(per_page) // 2]:.1f} | {per_page[-1]:.1f} | {cpu_page[len(cpu_page) // 2]:.1f} |"
             )

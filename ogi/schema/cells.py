@@ -83,10 +83,15 @@ def reading_to_cell(key: str, cell: Cell | None, header_unit: str | None = None)
             locator["reason"] = r.reason
     if cell.alternatives:
         locator.setdefault("alternatives", list(cell.alternatives))
+    reread = locator.pop("reread", None)
     status = r.status
     if status == "value" and "confidence" in locator:
         # A number read by OCR (its extractor gives each cell's confidence) is ``ocr``, not ``value``.
         status = "ocr"
+        if reread is not None:
+            # Read as another number a second time (the extractor compares the readings):
+            # ``ogi.schema.ocrfix.settle`` decides by the identities or leaves the cell ambiguous.
+            locator["readings"] = [cell.text.strip(), str(reread)]
     return CellValue(key, cell.text.strip(), status, r.value, r.unit or header_unit, locator)
 
 

@@ -10,8 +10,13 @@ failures compete: only a group with exactly one solution is applied. Single corr
 then pairs of cells. A corrected cell becomes ``ocr_corrected`` with the identities used in
 ``locator.rule`` and the OCR reading in ``locator.corrected_from``; ``raw`` keeps the reading too.
 
-Table 二 has no identities: its doubtful cells keep the reading, and their locator's ``confidence`` and
-``alternatives`` report the doubt.
+A doubtful number is also read a second time by the extractor, otherwise (``ogi.extractors.ocr.page``);
+when the two readings disagree (``locator.readings``), ``settle`` runs first: in tables 三 and 四 the
+reading that alone makes every check involving the cell hold is taken (``locator.rule``; ``ocr_corrected``
+when it is the second); otherwise, and always in table 二, which has no identities, the cell is
+``ambiguous`` with the readings' values as ``locator.candidates``, never a number that may be wrong.
+Table 二's other doubtful cells keep the reading; their locator's ``confidence`` and ``alternatives``
+report the doubt.
 """
 
 from __future__ import annotations
@@ -62,6 +67,72 @@ def _rule_ids(checks: Iterable[Check]) -> str:
     return "+".join(sorted({rule.id for rule, _member in checks}))
 
 
+def _involving(ctx: _Context, t: Template) -> dict[str, list[Check]]:
+    """The checks each cell takes part in (those that can be evaluated with the cells as they are)."""
+    involving: dict[str, list[Check]] = {}
+    for check in [(rule, m) for rule in t.rules for m in ctx.members(rule.each)]:
+        result = evaluate(check[0], ctx, check[1])
+        if result is None:
+            continue
+        for key in set(result.cells):
+            involving.setdefault(key, []).append(check)
+    return involving
+
+
+def _reading_values(cell: CellValue) -> list[float]:
+    """The values of a disputed cell's readings, the first reading's first."""
+    out: list[float] = []
+    for text in cell.locator.get("readings") or ():
+        r = read_cell(str(text))
+        if r.status == "value" and r.value is not None and r.value not in out:
+            out.append(r.value)
+    return out
+
+
+def settle(
+    cells: dict[str, CellValue],
+    version: str | None,
+    other_single_row: bool = False,
+    template: Template | None = None,
+) -> list[str]:
+    """Cells whose two OCR readings disagree (``locator.readings``), decided in place: the reading that
+    alone makes every check involving the cell pass, else ``ambiguous``. The keys made ambiguous."""
+    disputed = [k for k, c in cells.items() if c.status == "ocr" and c.locator.get("readings")]
+    if not disputed:
+        return []
+    t = template or load()
+    ctx = _Context(cells, version, other_single_row, t) if version is not None else None
+    involving = _involving(ctx, t) if ctx is not None else {}
+    ambiguous: list[str] = []
+    for key in disputed:
+        cell = cells[key]
+        values = _reading_values(cell)
+        checks = involving.get(key, []) if key.startswith(TABLES) else []
+        solutions: list[float] = []
+        if ctx is not None and checks:
+            for v in values:
+                ctx.cells = {**cells, key: _with_value(cell, v)}
+                if all(_outcome(ctx, c) == "pass" for c in checks):
+                    solutions.append(v)
+            ctx.cells = cells
+        readings = [str(r) for r in cell.locator["readings"]]
+        loc = {k: v for k, v in cell.locator.items() if k != "readings"}
+        if len(solutions) == 1:
+            value = solutions[0]
+            loc["rule"] = _rule_ids(checks)
+            if value == cell.value:
+                cells[key] = CellValue(key, cell.raw, "ocr", value, cell.unit, loc)
+            else:
+                loc["corrected_from"] = cell.raw
+                cells[key] = CellValue(key, cell.raw, "ocr_corrected", value, cell.unit, loc)
+            continue
+        loc["candidates"] = values
+        loc["reason"] = "OCR readings disagree: " + " / ".join(f"「{r}」" for r in readings)
+        cells[key] = CellValue(key, cell.raw, "ambiguous", None, cell.unit, loc)
+        ambiguous.append(key)
+    return ambiguous
+
+
 def correct(
     cells: dict[str, CellValue],
     version: str | None,
@@ -73,14 +144,7 @@ def correct(
         return []
     t = template or load()
     ctx = _Context(cells, version, other_single_row, t)
-    checks: list[Check] = [(rule, m) for rule in t.rules for m in ctx.members(rule.each)]
-    involving: dict[str, list[Check]] = {}
-    for check in checks:
-        result = evaluate(check[0], ctx, check[1])
-        if result is None:
-            continue
-        for key in set(result.cells):
-            involving.setdefault(key, []).append(check)
+    involving = _involving(ctx, t)
     corrected: list[str] = []
     for size in (1, 2):
         while True:

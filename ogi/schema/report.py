@@ -13,6 +13,7 @@ from ogi.schema.cells import CellValue, Recognition, UnmappedRow
 from ogi.schema.identities import CheckResult, prose_numbers, run_identities, run_prose_checks
 from ogi.schema.metadata import Metadata, read_metadata, scope_of, sentence_around
 from ogi.schema.ocrfix import correct as correct_ocr
+from ogi.schema.ocrfix import settle as settle_ocr
 from ogi.schema.pre2019 import read_pre2019
 from ogi.schema.recognize import recognize
 from ogi.schema.sections import Section, split_sections
@@ -68,6 +69,7 @@ def interpret(doc: Document) -> Interpretation:
     version = rec.version
     checks: list[CheckResult] = []
     if rec.found and version is not None:
+        settle_ocr(rec.cells, version, rec.other_single_row, t)
         correct_ocr(rec.cells, version, rec.other_single_row, t)
         checks = run_identities(rec.cells, version, rec.other_single_row, t)
         checks += run_prose_checks(rec.cells, prose, t)

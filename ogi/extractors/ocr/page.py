@@ -7,6 +7,11 @@ own, and a cell with ink but no line found (a lone small digit) is read from its
 are joined as the PDF extractor joins wrapped cell text. A tall, narrow line (characters stacked
 vertically in a narrow column) is read character by character.
 
+A cell whose number the engine was unsure of (``doubtful``) is read a second time, otherwise
+(``second_readings``: the crop enlarged, binarised the other way, read alone); when the two readings say
+different numbers, the locator's ``reread`` holds the second, and ``ogi.schema.ocrfix.settle`` lets the
+identities decide or makes the cell ``ambiguous``. Only doubtful cells are read twice.
+
 The result is in the units the caller asks for (``scale`` per pixel: PDF points for a rendered page,
 pixels for an embedded image), as the PDF extractor's raw tables and characters, so that tables are
 built, stitched across pages and prose assembled by the same code as for born-digital PDFs.
@@ -32,6 +37,8 @@ from ogi.extractors.textutil import join_wrapped
 DPI = 200.0
 #: A cell holding nothing but a dash, however OCR spells it.
 DASHES = re.compile(r"^[一—－\-_─ー‐–]{1,3}$")
+#: What two readings of one number may differ in and still agree: all but digits, points and signs.
+NUMBER_MARKS = re.compile(r"[^0-9.．+\-−]")
 
 
 @dataclass
@@ -180,6 +187,66 @@ def cell_reading(pieces: list[_Piece]) -> tuple[str, float | None, tuple[str, ..
     return text, confidence, alternatives
 
 
+def doubtful(pieces: list[_Piece]) -> bool:
+    """Whether a cell holds a number the engine was unsure of: some character below ``DOUBT``, or a digit
+    the model nearly read between two (``INSERTION``: a digit dropped, 78 read for 178). Labels (「1.属于
+    国家秘密」) and text that is no number at all (which recognition leaves ambiguous anyway) are not."""
+    readings = [p.reading for p in pieces if p.reading is not None]
+    chars = [c for r in readings for c in r.chars if not c.char.isspace()]
+    if not ocrtext.number_like("".join(c.char for c in chars)):
+        return False
+    if any(c.prob < ocrtext.DOUBT for c in chars):
+        return True
+    return any(
+        a.isdigit() and p >= ocrtext.INSERTION
+        for r in readings
+        for alts in r.insertions.values()
+        for a, p in alts
+    )
+
+
+def _second_look(clean: np.ndarray, box: ig.Box, line_height: float) -> np.ndarray:
+    """A line's crop prepared otherwise than for its first reading: enlarged by half (another scale),
+    a lone glyph left grey (its first reading was in black and white), a longer crop rid of speckles by a
+    median filter (a threshold would turn heavy noise into strokes)."""
+    import cv2
+
+    part = _line_image(clean, box, line_height)
+    if part.size == 0 or part.ndim != 2:
+        return part
+    if part.shape[1] >= ocr.LONE * part.shape[0]:
+        part = cv2.medianBlur(part, 3)
+    return np.asarray(cv2.resize(part, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC))
+
+
+def same_number(a: str, b: str) -> bool:
+    """Whether two readings of a cell say the same number: the same digits, decimal points and signs in
+    the same order (a stray mark the noise made beside them, a thousands separator or a space aside)."""
+    return NUMBER_MARKS.sub("", a) == NUMBER_MARKS.sub("", b)
+
+
+def second_readings(
+    eng: ocr.Engine, clean: np.ndarray, by_cell: dict[int, list[_Piece]], line_height: float
+) -> dict[int, str]:
+    """The cells whose doubtful number a second reading (``ocr.Engine.reread`` of ``_second_look``)
+    reads otherwise, with that reading. Only doubtful cells pay for it: a page of clean digits none."""
+    todo = [i for i, pieces in by_cell.items() if doubtful(pieces)]
+    pieces = [p for i in todo for p in by_cell[i] if p.reading is not None and p.reading.text.strip()]
+    if not pieces:
+        return {}
+    again = {
+        id(p): ocrtext.as_number(r)
+        for p, r in zip(pieces, eng.reread([_second_look(clean, p.bbox, line_height) for p in pieces]))
+    }
+    out: dict[int, str] = {}
+    for i in todo:
+        first = cell_reading(by_cell[i])[0]
+        second = cell_reading([_Piece(p.bbox, again[id(p)]) for p in by_cell[i] if id(p) in again])[0]
+        if not same_number(first, second):
+            out[i] = second
+    return out
+
+
 def _place(
     boxes: list[ig.Box],
     page: ig.PageImage,
@@ -263,6 +330,7 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
     for p in in_cells:
         if p.reading is not None:
             p.reading = ocrtext.as_number(p.reading)
+    rereads = second_readings(eng, clean, by_cell, line_height)
 
     out = OcrPage(number, gray.shape[1] * scale, gray.shape[0] * scale, angle=page.angle)
     for grid in page.grids:
@@ -274,6 +342,9 @@ def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: floa
             locator: dict[str, Any] = {}
             if confidence is not None:
                 locator["confidence"] = confidence
+            if i in rereads:
+                # Read otherwise the second time: ``ogi.schema`` decides (identities) or leaves it ambiguous.
+                locator["reread"] = rereads[i]
             raw_cells.append(
                 RawCell(tuple(v * scale for v in cell.bbox), text, locator, alternatives)  # type: ignore[arg-type]
             )

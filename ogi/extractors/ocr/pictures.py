@@ -8,7 +8,7 @@ into the next stitched, text lines into paragraphs. Locators name the picture:
 
 A picture's resolution decides the sizes expected of rules and text. It is the picture's pixels over its
 printed size when the document says how large it is laid out (Word does), else assumed; a picture of low
-resolution is enlarged to ``ocrpage.DPI`` first (OCR reads small text badly).
+resolution is enlarged to ``ogi.extractors.ocr.page.DPI`` first (OCR reads small text badly).
 """
 
 from __future__ import annotations

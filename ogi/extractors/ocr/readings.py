@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 DOUBT = 0.95
 #: A digit read with less probability than this may be any digit.
 LOW_DIGIT = 0.6
+#: A character the model nearly read between two, with at least this probability, may have been dropped.
+INSERTION = 0.1
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ LOOKALIKE_DIGITS = {
     **dict.fromkeys("gq", "9"),
 }
 _NUMBER_LIKE = re.compile(r"^[+\-]?[\d,，]*\d(?:[.．]\d+)?%?(?:万元|亿元|元|件|条|个|项)?$")
+
+
+def number_like(text: str) -> bool:
+    """Whether ``text`` (spaces and line breaks aside) reads as one number, as printed in a table cell."""
+    return _NUMBER_LIKE.match(re.sub(r"\s", "", text)) is not None
 
 
 def as_number(line: LineReading) -> LineReading:
@@ -109,7 +116,7 @@ def alternative_texts(lines: Sequence[LineReading], limit: int = 24) -> list[str
                         options.append((pos, d, 0.0, "sub"))
         for i, alts in line.insertions.items():
             for alt, p in alts:
-                if alt.strip() and p >= 0.1:
+                if alt.strip() and p >= INSERTION:
                     options.append((offset + i, alt, p, "ins"))
         offset += len(line.chars)
     if not options:
