@@ -65,12 +65,24 @@ def line_text(chars: Sequence[Char]) -> str:
 def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -> list[Line]:
     """Text lines of a page, top to bottom, without the characters inside ``exclude`` (tables)."""
 
-    def excluded(c: Char) -> bool:
-        mx = (c.x0 + c.x1) / 2
-        my = (c.top + c.bottom) / 2
-        return any(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in exclude)
+    if exclude:
+        # Most characters of a table page lie outside every table: one test against the tables' hull
+        # settles those before each table is tried.
+        hx0 = min(b[0] for b in exclude) - 1
+        htop = min(b[1] for b in exclude) - 1
+        hx1 = max(b[2] for b in exclude) + 1
+        hbottom = max(b[3] for b in exclude) + 1
 
-    kept = [c for c in chars if c.upright and not excluded(c)]
+        def excluded(c: Char) -> bool:
+            mx = (c.x0 + c.x1) / 2
+            my = (c.top + c.bottom) / 2
+            if not (hx0 <= mx <= hx1 and htop <= my <= hbottom):
+                return False
+            return any(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in exclude)
+
+        kept = [c for c in chars if c.upright and not excluded(c)]
+    else:
+        kept = [c for c in chars if c.upright]
     groups: list[list[Char]] = []
     for c in sorted(kept, key=lambda c: c.bottom):
         if groups and c.bottom - groups[-1][0].bottom <= max(3.0, 0.25 * c.size):
