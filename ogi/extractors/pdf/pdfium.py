@@ -606,7 +606,7 @@ def _read_chars(
         descent = pdminer_descent = span = 0.0
         exact = True
         fonts: dict[int, tuple[float, float, float] | None] = {}
-        unmapped_fonts: dict[int | None, bool] = {}
+        font_info: dict[int | None, tuple[tuple[float, float, float] | None, bool]] = {}
         system = {} if system is None else system
         overrides = overrides or {}
         for i, obj in enumerate(handles):
@@ -627,18 +627,19 @@ def _read_chars(
                 size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
                 limit = 3 * size + 1
                 font = _text_object_font(obj)
-                metrics = _font_metrics(font, fonts, overrides)
+                known = font_info.get(font)
+                if known is None:
+                    # What depends on the font alone is asked once per font (WPS writes one text
+                    # object per character, in a handful of fonts). No Unicode for the glyph: pdfium
+                    # passes the character code off as text (pdfminer writes "(cid:N)"); a font without
+                    # a map has none for any glyph.
+                    _note_font(data, _system_font(font, system))
+                    known = font_info[font] = (_font_metrics(font, fonts, overrides), _map_error(tp, i) == 1)
+                metrics, unmapped = known
                 if metrics is not None:
                     descent, pdminer_descent, ascent = metrics
                     exact = descent == pdminer_descent
                     span = (ascent - descent) * size
-                _note_font(data, _system_font(font, system))
-                # No Unicode for the glyph: pdfium passes the character code off as text (pdfminer
-                # writes "(cid:N)"). A font without a map has none for any glyph: asked once per font.
-                flag = unmapped_fonts.get(font)
-                if flag is None:
-                    flag = unmapped_fonts[font] = _map_error(tp, i) == 1
-                unmapped = flag
                 if unmapped:
                     map_errors += 1
             if skewed:
