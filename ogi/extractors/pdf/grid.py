@@ -12,6 +12,7 @@ Coordinates are pdfplumber's: origin at the top-left of the page, ``top`` growin
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -258,8 +259,14 @@ def edges_to_intersections(
     out: dict[Point, _Vertex] = {}
     v_edges = sorted((e for e in edges if e.orientation == "v"), key=lambda e: (e.x0, e.top))
     h_edges = sorted((e for e in edges if e.orientation == "h"), key=lambda e: (e.top, e.x0))
+    h_tops = [h.top for h in h_edges]
     for v in v_edges:
-        for h in h_edges:
+        # Only the horizontal edges whose top lies within reach of the vertical edge can meet it: a
+        # window found by bisection (one point wider than the tolerance, so rounding cannot narrow it),
+        # then the exact test below, in pdfplumber's order.
+        lo = bisect.bisect_left(h_tops, v.top - y_tolerance - 1)
+        hi = bisect.bisect_right(h_tops, v.bottom + y_tolerance + 1)
+        for h in h_edges[lo:hi]:
             if (
                 v.top <= h.top + y_tolerance
                 and v.bottom >= h.top - y_tolerance
@@ -279,9 +286,17 @@ def intersections_to_cells(intersections: dict[Point, _Vertex]) -> list[Bbox]:
     points = sorted(intersections)
     below_of: dict[float, list[Point]] = {}
     right_of: dict[float, list[Point]] = {}
+    #: Where each point sits in its column and in its row: the points after it there are the ones
+    #: greater than it (the lists are built in sorted order).
+    in_column: dict[Point, int] = {}
+    in_row: dict[Point, int] = {}
     for p in points:
-        below_of.setdefault(p[0], []).append(p)
-        right_of.setdefault(p[1], []).append(p)
+        column = below_of.setdefault(p[0], [])
+        in_column[p] = len(column)
+        column.append(p)
+        row = right_of.setdefault(p[1], [])
+        in_row[p] = len(row)
+        row.append(p)
 
     def v_connects(p1: Point, p2: Point) -> bool:
         return not intersections[p1].v.isdisjoint(intersections[p2].v)
@@ -291,8 +306,8 @@ def intersections_to_cells(intersections: dict[Point, _Vertex]) -> list[Bbox]:
 
     cells: list[Bbox] = []
     for pt in points:
-        below = [p for p in below_of[pt[0]] if p > pt]
-        right = [p for p in right_of[pt[1]] if p > pt]
+        below = below_of[pt[0]][in_column[pt] + 1 :]
+        right = right_of[pt[1]][in_row[pt] + 1 :]
         found = None
         for below_pt in below:
             if not v_connects(pt, below_pt):
@@ -376,6 +391,9 @@ def extract_table(cells: list[Bbox], chars: Sequence[Char]) -> list[list[str | N
         v = (c.top + c.bottom) / 2
         if tx0 <= h < tx1 and ttop <= v < tbottom:
             inside.append((h, v, c))
+    # A row's characters are found by bisection on their vertical centres, then kept in page order.
+    by_v = sorted(range(len(inside)), key=lambda k: inside[k][1])
+    vs = [inside[k][1] for k in by_v]
     out: list[list[str | None]] = []
     for row in table_rows(cells):
         present = [c for c in row if c is not None]
@@ -383,7 +401,8 @@ def extract_table(cells: list[Bbox], chars: Sequence[Char]) -> list[list[str | N
         rtop = min(c[1] for c in present)
         rx1 = max(c[2] for c in present)
         rbottom = max(c[3] for c in present)
-        row_chars = [t for t in inside if rx0 <= t[0] < rx1 and rtop <= t[1] < rbottom]
+        window = sorted(by_v[bisect.bisect_left(vs, rtop) : bisect.bisect_left(vs, rbottom)])
+        row_chars = [t for t in (inside[k] for k in window) if rx0 <= t[0] < rx1 and rtop <= t[1] < rbottom]
         texts: list[str | None] = []
         for cell in row:
             if cell is None:

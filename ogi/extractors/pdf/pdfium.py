@@ -44,17 +44,53 @@ _IMAGE = R.FPDF_PAGEOBJ_IMAGE
 _FORM = R.FPDF_PAGEOBJ_FORM
 
 
-def _as_address_returning(func: Any, *argtypes: Any) -> Any:
-    """The same pdfium function, returning handles as plain integers: pypdfium2 declares them as
-    pointer types, whose instances compare by identity (every call returns a new one)."""
+def _plain(t: Any) -> Any:
+    """``c_void_p`` for a pointer type, else the type itself."""
+    if isinstance(t, type) and issubclass(t, (ctypes._Pointer, ctypes.c_void_p)):
+        return ctypes.c_void_p
+    return t
+
+
+def _fast(func: Any) -> Any:
+    """The same pdfium function with its handles and out-parameters as plain addresses (ints).
+
+    pypdfium2 declares typed pointers, and ctypes checks every such argument's type on each call: about
+    3 µs a call against 1 µs with ``c_void_p``, which is most of what reading a page costs when it has
+    thousands of characters (several calls each). Handles come back as ints too, which compare by value
+    (pointer instances compare by identity: every call returns a new one)."""
     address = ctypes.cast(func, ctypes.c_void_p).value
     assert address is not None
-    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
+    return ctypes.CFUNCTYPE(_plain(func.restype), *(_plain(t) for t in func.argtypes))(address)
 
 
-_text_object = _as_address_returning(R.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_int)
-_text_object_font = _as_address_returning(R.FPDFTextObj_GetFont, ctypes.c_void_p)
-_page_object = _as_address_returning(R.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_int)
+def _address(handle: Any) -> int:
+    """A pdfium handle (a pypdfium2 pointer) as the int the ``_fast`` functions take."""
+    value = ctypes.cast(handle, ctypes.c_void_p).value
+    assert value is not None
+    return value
+
+
+_text_object = _fast(R.FPDFText_GetTextObject)
+_text_object_font = _fast(R.FPDFTextObj_GetFont)
+_page_object = _fast(R.FPDFPage_GetObject)
+_loose_char_box = _fast(R.FPDFText_GetLooseCharBox)
+_char_origin = _fast(R.FPDFText_GetCharOrigin)
+_is_generated = _fast(R.FPDFText_IsGenerated)
+_char_matrix = _fast(R.FPDFText_GetMatrix)
+_font_size = _fast(R.FPDFText_GetFontSize)
+_unicode = _fast(R.FPDFText_GetUnicode)
+_map_error = _fast(R.FPDFText_HasUnicodeMapError)
+_object_type = _fast(R.FPDFPageObj_GetType)
+_object_bounds = _fast(R.FPDFPageObj_GetBounds)
+_object_matrix_of = _fast(R.FPDFPageObj_GetMatrix)
+_form_count = _fast(R.FPDFFormObj_CountObjects)
+_form_object = _fast(R.FPDFFormObj_GetObject)
+_draw_mode = _fast(R.FPDFPath_GetDrawMode)
+_count_segments = _fast(R.FPDFPath_CountSegments)
+_segment = _fast(R.FPDFPath_GetPathSegment)
+_segment_point = _fast(R.FPDFPathSegment_GetPoint)
+_segment_type = _fast(R.FPDFPathSegment_GetType)
+_segment_close = _fast(R.FPDFPathSegment_GetClose)
 
 _SPACES = frozenset((0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0x02))
 #: Digits kept when reading pdfium's single-precision numbers: content streams write at most a few
@@ -304,6 +340,11 @@ class _Scratch:
         self.fill_mode = ctypes.c_int()
         self.stroke = ctypes.c_int()
         self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
+        #: Their addresses, as the ``_fast`` functions take them.
+        self.at = {
+            name: ctypes.addressof(getattr(self, name))
+            for name in ("matrix", "x", "y", "fill_mode", "stroke", "left", "bottom", "right", "top")
+        }
 
 
 def _read_objects(
@@ -318,19 +359,20 @@ def _read_objects(
     that gave no characters has its font checked (text pdfium could not measure vanishes)."""
     scratch = _Scratch(system)
     n = R.FPDFPage_CountObjects(page)
-    handles = [_page_object(page, i) for i in range(n)]
-    others = [ctypes.cast(h, R.FPDF_PAGEOBJECT) for h in handles if h not in text_objects]
+    address = _address(page)
+    handles = [_page_object(address, i) for i in range(n)]
+    others = [h for h in handles if h not in text_objects]
     _read_list(others, None, data, shapes, scratch, 0)
 
 
-def _object_matrix(obj: ctypes.c_void_p, s: _Scratch) -> Matrix:
-    R.FPDFPageObj_GetMatrix(obj, ctypes.byref(s.matrix))
+def _object_matrix(obj: int, s: _Scratch) -> Matrix:
+    _object_matrix_of(obj, s.at["matrix"])
     m = s.matrix
     return (_r(m.a), _r(m.b), _r(m.c), _r(m.d), _r(m.e), _r(m.f))
 
 
 def _read_list(
-    objects: list[ctypes.c_void_p],
+    objects: list[int],
     outer: Matrix | None,
     data: PageData,
     shapes: bool,
@@ -339,10 +381,11 @@ def _read_list(
 ) -> None:
     """Painted paths of ``objects``; a Form XObject's children are read through its matrix."""
     for obj in objects:
-        kind = R.FPDFPageObj_GetType(obj)
+        kind = _object_type(obj)
         if kind == _IMAGE:
             data.images += 1
-            if outer is None and R.FPDFPageObj_GetBounds(obj, s.left, s.bottom, s.right, s.top):
+            at = s.at
+            if outer is None and _object_bounds(obj, at["left"], at["bottom"], at["right"], at["top"]):
                 area = (s.right.value - s.left.value) * (s.top.value - s.bottom.value)
                 data.image_area += area / max(data.width * data.height, 1.0)
             continue
@@ -352,10 +395,8 @@ def _read_list(
             if depth < 8:
                 form = _object_matrix(obj, s)
                 inner = form if outer is None else _mult(form, outer)
-                k = R.FPDFFormObj_CountObjects(obj)
-                _read_list(
-                    [R.FPDFFormObj_GetObject(obj, j) for j in range(k)], inner, data, shapes, s, depth + 1
-                )
+                k = _form_count(obj)
+                _read_list([_form_object(obj, j) for j in range(k)], inner, data, shapes, s, depth + 1)
             continue
         if kind == _TEXT:
             _note_font(data, _system_font(_text_object_font(obj), s.system))
@@ -368,9 +409,10 @@ def _read_list(
         _read_path(obj, matrix, data, s)
 
 
-def _read_path(obj: ctypes.c_void_p, matrix: Matrix, data: PageData, s: _Scratch) -> None:
+def _read_path(obj: int, matrix: Matrix, data: PageData, s: _Scratch) -> None:
     a, b, c, d, e, f = matrix
-    R.FPDFPath_GetDrawMode(obj, ctypes.byref(s.fill_mode), ctypes.byref(s.stroke))
+    at = s.at
+    _draw_mode(obj, at["fill_mode"], at["stroke"])
     is_fill = s.fill_mode.value != 0
     is_stroke = bool(s.stroke.value)
     # The path as pdfminer records it: (op, x, y) with "h" after a closing segment.
@@ -378,13 +420,14 @@ def _read_path(obj: ctypes.c_void_p, matrix: Matrix, data: PageData, s: _Scratch
     pts: list[tuple[float, float]] = []
     bezier = 0
     x, y = s.x, s.y
-    for j in range(R.FPDFPath_CountSegments(obj)):
-        seg = R.FPDFPath_GetPathSegment(obj, j)
-        R.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+    x_at, y_at = at["x"], at["y"]
+    for j in range(_count_segments(obj)):
+        seg = _segment(obj, j)
+        _segment_point(seg, x_at, y_at)
         px, py = _r(x.value), _r(y.value)
         # pdfminer's apply_matrix_pt (PDF space; flipped to pdfplumber's top-left origin later).
         pt = (a * px + c * py + e, b * px + d * py + f)
-        t = R.FPDFPathSegment_GetType(seg)
+        t = _segment_type(seg)
         if t == _SEG_BEZIER:
             # pdfium reports a curve as three points; pdfminer keeps the end point.
             bezier += 1
@@ -395,7 +438,7 @@ def _read_path(obj: ctypes.c_void_p, matrix: Matrix, data: PageData, s: _Scratch
             bezier = 0
             ops.append("m" if t == _SEG_MOVE else "l")
         pts.append(pt)
-        if R.FPDFPathSegment_GetClose(seg):
+        if _segment_close(seg):
             ops.append("h")
             pts.append(pts[_subpath_start(ops)])
     _classify(ops, pts, is_fill, is_stroke, data)
@@ -521,62 +564,82 @@ def _read_chars(
     overrides: dict[bytes, float] | None = None,
     system: dict[int, str | None] | None = None,
 ) -> set[int]:
-    """The page's characters as pdfminer describes them; returns the text objects they came from."""
-    objects: set[int] = set()
-    tp = R.FPDFText_LoadPage(page)
-    if not tp:
-        return objects
+    """The page's characters as pdfminer describes them; returns the text objects they came from.
+
+    The per-character ctypes calls are what costs here (a few microseconds each, against about 2 ms a
+    page for pdfium's own text parse): the page's text comes in one call, each character's text object
+    in one pass, and an object's matrix, size and font are asked once per object, not per character."""
+    text_page = R.FPDFText_LoadPage(page)
+    if not text_page:
+        return set()
+    tp: Any = text_page
     try:
         n = R.FPDFText_CountChars(tp)
         if n <= 0:
-            return objects
+            return set()
         height = data.height
         loose = R.FS_RECTF()
-        loose_p = ctypes.pointer(loose)
+        loose_p = ctypes.addressof(loose)
         matrix = R.FS_MATRIX()
-        matrix_p = ctypes.pointer(matrix)
+        matrix_p = ctypes.addressof(matrix)
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        ox_p, oy_p = ctypes.addressof(ox), ctypes.addressof(oy)
         chars = data.chars
+        append = chars.append
         text = _page_text(tp, n)
         get_object = _text_object
-        get_box = R.FPDFText_GetLooseCharBox
+        tp = _address(text_page)
+        # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most have no
+        # text object; a space inferred inside a text object has one, so those are asked about below.
+        handles = [get_object(tp, i) for i in range(n)]
+        objects: set[int] = set()
+        get_box = _loose_char_box
+        get_origin = _char_origin
+        is_generated = _is_generated
+        spaces = _SPACES
         rotated = 0
         map_errors = 0
         last_obj = None
         upright = skewed = unmapped = False
-        size = 0.0
+        size = limit = 0.0
         metrics: tuple[float, float, float] | None = None
+        descent = pdminer_descent = span = 0.0
+        exact = True
         fonts: dict[int, tuple[float, float, float] | None] = {}
-        unmapped_fonts: dict[int | None, bool] = {}
+        font_info: dict[int | None, tuple[tuple[float, float, float] | None, bool]] = {}
         system = {} if system is None else system
-        for i in range(n):
-            # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most
-            # have no text object; a space inferred inside a text object has one, so ask about those.
-            obj = get_object(tp, i)
+        overrides = overrides or {}
+        for i, obj in enumerate(handles):
             if not obj:
                 continue
-            code = ord(text[i]) if text is not None else R.FPDFText_GetUnicode(tp, i)
-            if (code in _SPACES or text is None) and R.FPDFText_IsGenerated(tp, i):
+            code = ord(text[i]) if text is not None else _unicode(tp, i)
+            if (code in spaces or text is None) and is_generated(tp, i):
                 continue
             if obj != last_obj:
                 # Matrix, size and font are those of the text object: read them once per object.
                 last_obj = obj
                 objects.add(obj)
-                R.FPDFText_GetMatrix(tp, i, matrix_p)
+                _char_matrix(tp, i, matrix_p)
                 a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-                fs = R.FPDFText_GetFontSize(tp, i)
+                fs = _font_size(tp, i)
                 upright = a * d > 0 and b * c <= 0
                 skewed = bool(b or c or not upright)
                 size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
+                limit = 3 * size + 1
                 font = _text_object_font(obj)
-                metrics = _font_metrics(font, fonts, overrides or {})
-                _note_font(data, _system_font(font, system))
-                # No Unicode for the glyph: pdfium passes the character code off as text (pdfminer
-                # writes "(cid:N)"). A font without a map has none for any glyph: asked once per font.
-                flag = unmapped_fonts.get(font)
-                if flag is None:
-                    flag = unmapped_fonts[font] = R.FPDFText_HasUnicodeMapError(tp, i) == 1
-                unmapped = flag
+                known = font_info.get(font)
+                if known is None:
+                    # What depends on the font alone is asked once per font (WPS writes one text
+                    # object per character, in a handful of fonts). No Unicode for the glyph: pdfium
+                    # passes the character code off as text (pdfminer writes "(cid:N)"); a font without
+                    # a map has none for any glyph.
+                    _note_font(data, _system_font(font, system))
+                    known = font_info[font] = (_font_metrics(font, fonts, overrides), _map_error(tp, i) == 1)
+                metrics, unmapped = known
+                if metrics is not None:
+                    descent, pdminer_descent, ascent = metrics
+                    exact = descent == pdminer_descent
+                    span = (ascent - descent) * size
                 if unmapped:
                     map_errors += 1
             if skewed:
@@ -584,27 +647,25 @@ def _read_chars(
             if unmapped or not usable(code):
                 data.bad_chars += 1
             get_box(tp, i, loose_p)
-            x0, x1, y0 = loose.left, loose.right, loose.bottom
-            if x1 - x0 > 3 * size + 1 or loose.top - loose.bottom > 3 * size + 1:
+            x0, x1, y0, top = loose.left, loose.right, loose.bottom, loose.top
+            if x1 - x0 > limit or top - y0 > limit:
                 # A vertical-writing font: pdfium leaves its loose box unscaled (about 199 pt wide in
                 # WPS exports), but its origin is the lower-left corner of pdfminer's box (one font
                 # size square, with the default vertical metrics).
-                R.FPDFText_GetCharOrigin(tp, i, ox, oy)
+                get_origin(tp, i, ox_p, oy_p)
                 x0, x1, y0 = ox.value, ox.value + size, oy.value
-            elif metrics is not None and not skewed:
+            elif metrics is not None and not skewed and (not exact or abs(top - y0 - span) > 0.01):
                 # The loose box spans pdfium's ascent and descent around the baseline, widened to the
                 # glyph where it reaches further; pdfminer's bottom is its own descent below the
                 # baseline. Ask for the baseline when the two may differ.
-                descent, pdfminer_descent, ascent = metrics
-                if descent != pdfminer_descent or abs(loose.top - y0 - (ascent - descent) * size) > 0.01:
-                    R.FPDFText_GetCharOrigin(tp, i, ox, oy)
-                    y0 = oy.value + pdfminer_descent * size
+                get_origin(tp, i, ox_p, oy_p)
+                y0 = oy.value + pdminer_descent * size
             bottom = height - y0
-            chars.append(Char(chr(code) if code else "\ufffd", x0, bottom - size, x1, bottom, upright, size))
+            append(Char(chr(code) if code else "\ufffd", x0, bottom - size, x1, bottom, upright, size))
         if rotated:
             data.unsupported.append(f"{rotated} rotated or skewed characters")
         if map_errors:
             data.unsupported.append("characters with Unicode-map errors")
         return objects
     finally:
-        R.FPDFText_ClosePage(tp)
+        R.FPDFText_ClosePage(text_page)

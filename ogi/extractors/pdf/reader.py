@@ -69,14 +69,23 @@ def _usable(page: PageData) -> bool:
     return good >= MIN_CHARS and good >= 0.5 * visible
 
 
-def _to_ocr(pages: Sequence[PageData]) -> list[int]:
+def _usable_pages(pages: Sequence[PageData]) -> set[int]:
+    """The numbers of the pages with usable text (``_usable``), counted once per page."""
+    return {p.number for p in pages if _usable(p)}
+
+
+def _to_ocr(pages: Sequence[PageData], usable: set[int] | None = None) -> list[int]:
     """Pages OCR should read: no usable text, but something printed (an image or unusable glyphs)."""
-    return [p.number for p in pages if not _usable(p) and (p.images or p.bad_chars)]
+    usable = _usable_pages(pages) if usable is None else usable
+    return [p.number for p in pages if p.number not in usable and (p.images or p.bad_chars)]
 
 
-def _scanned(pages: Sequence[PageData], why_not: str = "needs OCR") -> Document | None:
+def _scanned(
+    pages: Sequence[PageData], why_not: str = "needs OCR", usable: set[int] | None = None
+) -> Document | None:
     """The ``pdf_scanned`` document when no page has usable text, else None."""
-    if any(_usable(p) for p in pages):
+    usable = _usable_pages(pages) if usable is None else usable
+    if usable:
         return None
     with_images = [p.number for p in pages if p.images]
     garbled = sum(1 for p in pages if p.bad_chars)
@@ -100,9 +109,10 @@ def _scanned(pages: Sequence[PageData], why_not: str = "needs OCR") -> Document 
 def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr: bool = True) -> Document:
     """The document from pdfium's pages (tables read with ``engine``; pages without text by OCR when
     ``ocr`` and the extra is installed)."""
-    ocr_read, why_not = _ocr_pages(data, _to_ocr(pages), ocr)
+    usable = _usable_pages(pages)
+    ocr_read, why_not = _ocr_pages(data, _to_ocr(pages, usable), ocr)
     if not ocr_read:
-        scanned = _scanned(pages, why_not)
+        scanned = _scanned(pages, why_not, usable)
         if scanned is not None:
             return scanned
     plans = plan_pages([p for p in pages if p.number not in ocr_read])
@@ -119,7 +129,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
         )
         if header:
             meta["page_header"] = header
-    if not any(_usable(p) for p in pages):
+    if not usable:
         # All pages read by OCR: no PDF engine read tables (``pdf_engine`` stays unset).
         meta["scanned_pages"] = meta["ocr_pages"] = sorted(ocr_read)
         meta["table_pages"] = sorted(n for n, ts in reading.tables.items() if ts)
@@ -137,7 +147,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
         meta["pdf_fallbacks"] = {str(k): v for k, v in sorted(reading.fallbacks.items())}
     if fonts := font_fallbacks(pages):
         meta["font_fallbacks"] = fonts
-    scanned_pages = [p.number for p in pages if not _usable(p) and p.images]
+    scanned_pages = [p.number for p in pages if p.number not in usable and p.images]
     if scanned_pages:
         meta["scanned_pages"] = scanned_pages
     if ocr_read:

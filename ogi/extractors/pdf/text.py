@@ -65,12 +65,27 @@ def line_text(chars: Sequence[Char]) -> str:
 def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -> list[Line]:
     """Text lines of a page, top to bottom, without the characters inside ``exclude`` (tables)."""
 
-    def excluded(c: Char) -> bool:
-        mx = (c.x0 + c.x1) / 2
-        my = (c.top + c.bottom) / 2
-        return any(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in exclude)
-
-    kept = [c for c in chars if c.upright and not excluded(c)]
+    if exclude:
+        # Most characters of a table page lie outside every table: one test against the tables' hull
+        # settles those before each table is tried.
+        boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b in exclude]
+        hx0 = min(b[0] for b in boxes)
+        htop = min(b[1] for b in boxes)
+        hx1 = max(b[2] for b in boxes)
+        hbottom = max(b[3] for b in boxes)
+        kept = []
+        for c in chars:
+            if not c.upright:
+                continue
+            mx = (c.x0 + c.x1) / 2
+            my = (c.top + c.bottom) / 2
+            if (hx0 <= mx <= hx1 and htop <= my <= hbottom) and any(
+                b[0] <= mx <= b[2] and b[1] <= my <= b[3] for b in boxes
+            ):
+                continue
+            kept.append(c)
+    else:
+        kept = [c for c in chars if c.upright]
     groups: list[list[Char]] = []
     for c in sorted(kept, key=lambda c: c.bottom):
         if groups and c.bottom - groups[-1][0].bottom <= max(3.0, 0.25 * c.size):

@@ -1,0 +1,223 @@
+"""The speed-ups of issue 18 change no result: each fast path against the plain one it replaced.
+
+- the table finder's bisections (intersections, a cell's neighbours, a row's characters) against
+  pdfplumber's brute-force scans, on random grids and characters (hypothesis);
+- pdfium called through ``c_void_p`` prototypes against pypdfium2's typed bindings, on every character
+  and path of the real WPS report and a hand-made WPS page;
+- prose lines cut around tables through the tables' hull against testing every table.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+
+import pypdfium2.raw as R
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ogi.extractors.pdf import pdfium as P
+from ogi.extractors.pdf.grid import (
+    Char,
+    Edge,
+    _Vertex,
+    edges_to_intersections,
+    extract_table,
+    extract_text,
+    intersections_to_cells,
+    table_rows,
+)
+from ogi.extractors.pdf.text import page_lines
+
+# -- references: pdfplumber's scans, as the port had them before bisection --------------------------------
+
+
+def ref_intersections(edges: list[Edge], tol: float) -> dict[tuple[float, float], tuple[set, set]]:
+    out: dict[tuple[float, float], tuple[set, set]] = {}
+    v_edges = sorted((e for e in edges if e.orientation == "v"), key=lambda e: (e.x0, e.top))
+    h_edges = sorted((e for e in edges if e.orientation == "h"), key=lambda e: (e.top, e.x0))
+    for v in v_edges:
+        for h in h_edges:
+            if v.top <= h.top + tol and v.bottom >= h.top - tol and v.x0 >= h.x0 - tol and v.x0 <= h.x1 + tol:
+                vs, hs = out.setdefault((v.x0, h.top), (set(), set()))
+                vs.add(v.bbox)
+                hs.add(h.bbox)
+    return out
+
+
+def ref_cells(inter: dict[tuple[float, float], _Vertex]) -> list[tuple[float, float, float, float]]:
+    points = sorted(inter)
+    cells = []
+    for pt in points:
+        below = [p for p in points if p[0] == pt[0] and p > pt]
+        right = [p for p in points if p[1] == pt[1] and p > pt]
+        found = None
+        for b in below:
+            if inter[pt].v.isdisjoint(inter[b].v):
+                continue
+            for r in right:
+                if inter[pt].h.isdisjoint(inter[r].h):
+                    continue
+                br = (r[0], b[1])
+                if (
+                    br in inter
+                    and not inter[br].v.isdisjoint(inter[r].v)
+                    and not inter[br].h.isdisjoint(inter[b].h)
+                ):
+                    found = (pt[0], pt[1], br[0], br[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def ref_extract_table(
+    cells: list[tuple[float, float, float, float]], chars: list[Char]
+) -> list[list[str | None]]:
+    out: list[list[str | None]] = []
+    for row in table_rows(cells):
+        present = [c for c in row if c is not None]
+        rx0, rtop = min(c[0] for c in present), min(c[1] for c in present)
+        rx1, rbottom = max(c[2] for c in present), max(c[3] for c in present)
+        row_chars = [
+            c for c in chars if rx0 <= (c.x0 + c.x1) / 2 < rx1 and rtop <= (c.top + c.bottom) / 2 < rbottom
+        ]
+        texts: list[str | None] = []
+        for cell in row:
+            if cell is None:
+                texts.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            inside = [
+                c
+                for c in row_chars
+                if x0 <= (c.x0 + c.x1) / 2 < x1 and top <= (c.top + c.bottom) / 2 < bottom
+            ]
+            texts.append(extract_text(inside) if inside else "")
+        out.append(texts)
+    return out
+
+
+# -- random grids ------------------------------------------------------------------------------------------
+
+coord = st.integers(0, 12).map(lambda k: 10.0 * k + 0.5 * (k % 3))
+v_edge = st.tuples(coord, coord, coord).map(lambda t: Edge(t[0], min(t[1:]), t[0], max(t[1:]) + 5, "v", 0.0))
+h_edge = st.tuples(coord, coord, coord).map(lambda t: Edge(min(t[1:]), t[0], max(t[1:]) + 5, t[0], "h", 0.0))
+char = st.tuples(st.floats(0, 130), st.floats(0, 130), st.sampled_from("12３一二 x")).map(
+    lambda t: Char(t[2], t[0], t[1], t[0] + 5, t[1] + 8, True, 8.0)
+)
+
+
+@given(st.lists(v_edge, max_size=14), st.lists(h_edge, max_size=14))
+def test_intersections_and_cells_as_pdfplumber_scans(vs: list[Edge], hs: list[Edge]) -> None:
+    edges = vs + hs
+    inter = edges_to_intersections(edges, 3.0, 3.0)
+    ref = ref_intersections(edges, 3.0)
+    assert {k: (v.v, v.h) for k, v in inter.items()} == ref
+    assert intersections_to_cells(inter) == ref_cells(inter)
+
+
+@given(
+    st.lists(st.integers(0, 8), min_size=2, max_size=6, unique=True),
+    st.lists(st.integers(0, 8), min_size=2, max_size=6, unique=True),
+    st.lists(char, max_size=60),
+)
+def test_row_characters_as_pdfplumber_scans(xs: list[int], ys: list[int], chars: list[Char]) -> None:
+    gx, gy = sorted(15.0 * x for x in xs), sorted(15.0 * y for y in ys)
+    cells = [(a, b, c, d) for a, c in itertools.pairwise(gx) for b, d in itertools.pairwise(gy)]
+    assert extract_table(cells, chars) == ref_extract_table(cells, chars)
+
+
+@given(st.lists(char, max_size=80), st.lists(st.tuples(coord, coord, coord, coord), max_size=3))
+def test_prose_lines_cut_around_tables_as_before(chars: list[Char], boxes: list[tuple[float, ...]]) -> None:
+    exclude = [(min(a, c), min(b, d), max(a, c), max(b, d)) for a, b, c, d in boxes]
+
+    def excluded(c: Char) -> bool:
+        mx, my = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+        return any(b[0] - 1 <= mx <= b[2] + 1 and b[1] - 1 <= my <= b[3] + 1 for b in exclude)
+
+    kept = [c for c in chars if not excluded(c)]
+    assert page_lines(chars, 1, exclude) == page_lines(kept, 1)
+
+
+# -- pdfium through plain addresses ------------------------------------------------------------------------
+
+
+def _typed_chars(data: bytes) -> list[list[tuple]]:
+    """Every character's text object (as an address), loose box, matrix and size through pypdfium2's
+    typed bindings: what ``_read_chars`` asked before the ``c_void_p`` prototypes."""
+    buf = ctypes.create_string_buffer(data, len(data))  # pdfium reads it while the document is open
+    doc = R.FPDF_LoadMemDocument64(buf, len(data), None)
+    pages = []
+    try:
+        for index in range(R.FPDF_GetPageCount(doc)):
+            page = R.FPDF_LoadPage(doc, index)
+            tp = R.FPDFText_LoadPage(page)
+            box, m = R.FS_RECTF(), R.FS_MATRIX()
+            rows = []
+            for i in range(R.FPDFText_CountChars(tp)):
+                obj = ctypes.cast(R.FPDFText_GetTextObject(tp, i), ctypes.c_void_p).value
+                R.FPDFText_GetLooseCharBox(tp, i, box)
+                R.FPDFText_GetMatrix(tp, i, m)
+                rows.append(
+                    (obj, box.left, box.top, box.right, box.bottom, m.a, m.d, R.FPDFText_GetFontSize(tp, i))
+                )
+            pages.append(rows)
+            R.FPDFText_ClosePage(tp)
+            R.FPDF_ClosePage(page)
+    finally:
+        R.FPDF_CloseDocument(doc)
+    return pages
+
+
+def _fast_chars(data: bytes) -> list[list[tuple]]:
+    buf = ctypes.create_string_buffer(data, len(data))  # pdfium reads it while the document is open
+    doc = R.FPDF_LoadMemDocument64(buf, len(data), None)
+    pages = []
+    try:
+        for index in range(R.FPDF_GetPageCount(doc)):
+            page = R.FPDF_LoadPage(doc, index)
+            text_page = R.FPDFText_LoadPage(page)
+            tp = P._address(text_page)
+            box, m = R.FS_RECTF(), R.FS_MATRIX()
+            rows = []
+            for i in range(R.FPDFText_CountChars(text_page)):
+                obj = P._text_object(tp, i)
+                P._loose_char_box(tp, i, ctypes.addressof(box))
+                P._char_matrix(tp, i, ctypes.addressof(m))
+                rows.append((obj, box.left, box.top, box.right, box.bottom, m.a, m.d, P._font_size(tp, i)))
+            pages.append(rows)
+            R.FPDFText_ClosePage(text_page)
+            R.FPDF_ClosePage(page)
+    finally:
+        R.FPDF_CloseDocument(doc)
+    return pages
+
+
+@pytest.mark.parametrize("name", ["huaian", "wps_pdf"])
+def test_fast_prototypes_read_what_the_typed_bindings_read(name: str, request: pytest.FixtureRequest) -> None:
+    data = request.getfixturevalue(name)
+
+    # Text object handles are addresses, different in each load: compare which characters share one.
+    def shape(pages: list[list[tuple]]) -> list[list[tuple]]:
+        out = []
+        for rows in pages:
+            ids: dict[int | None, int] = {}
+            out.append([(ids.setdefault(r[0], len(ids)), *r[1:]) for r in rows])
+        return out
+
+    typed, fast = shape(_typed_chars(data)), shape(_fast_chars(data))
+    assert sum(len(p) for p in typed) > 100
+    assert fast == typed
+
+
+def test_fast_prototypes_take_plain_addresses() -> None:
+    """Pointer arguments and results become ``c_void_p``; other types stay as pypdfium2 declares them."""
+    f = P._fast(R.FPDFText_GetFontSize)
+    assert f.restype is ctypes.c_double
+    assert f.argtypes == (ctypes.c_void_p, ctypes.c_int)
+    g = P._fast(R.FPDFPath_GetPathSegment)
+    assert g.restype is ctypes.c_void_p
