@@ -281,7 +281,7 @@ def _report_names(ds: Dataset) -> dict[str, str]:
     """report_id → 「agency year」, how a person names a report."""
     r = ds.reports.drop_duplicates("report_id")
     return {
-        str(rid): " ".join(str(x) for x in (agency, year) if _known(x))
+        str(rid): " ".join(str(x) for x in (agency, year) if known(x))
         for rid, agency, year in zip(r["report_id"], r["agency"], r["year"])
     }
 
@@ -294,7 +294,7 @@ def _earlier(cells: Any, names: dict[str, str]) -> str:
     return ", ".join(named)
 
 
-def _known(v: Any) -> bool:
+def known(v: Any) -> bool:
     """A value that is there: not None, NaN, NA or empty (pandas 3 gives NaN for a missing string)."""
     if v is None or v is pd.NA:
         return False
@@ -347,7 +347,7 @@ def pre2019_break(prev: Mapping[Any, Any], rec: Mapping[Any, Any]) -> str | None
 def _form(rec: Mapping[Any, Any]) -> str:
     """A pre-2019 report's form, ``prose`` when it has none (a missing form is NaN in pandas 3)."""
     form = rec.get("form")
-    return str(form) if _known(form) else "prose"
+    return str(form) if known(form) else "prose"
 
 
 def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | None = None) -> pd.DataFrame:
@@ -375,14 +375,14 @@ def trend(ds: Dataset, metric_name: str = DEFAULT_METRIC, filters: Filters | Non
                 if pre_break:
                     breaks.append(pre_break)
                 elif (
-                    _known(prev["template_version"])
-                    and _known(rec["template_version"])
+                    known(prev["template_version"])
+                    and known(rec["template_version"])
                     and prev["template_version"] != rec["template_version"]
                 ):
                     breaks.append(f"template {prev['template_version']}→{rec['template_version']}")
                 if int(rec["year"]) - int(prev["year"]) > 1:
                     breaks.append(f"no report for {int(prev['year']) + 1}–{int(rec['year']) - 1}")
-                if _known(prev["scope"]) and _known(rec["scope"]) and prev["scope"] != rec["scope"]:
+                if known(prev["scope"]) and known(rec["scope"]) and prev["scope"] != rec["scope"]:
                     breaks.append(f"scope {prev['scope']}→{rec['scope']}")
                 rec["break"] = "; ".join(breaks) or None
                 rec["previous"] = prev["value"]
@@ -624,7 +624,7 @@ def run_compare(
         shown = df
         if "scope_basis" in df.columns:
             scopes: list[object] = [
-                None if not _known(sc) else f"{sc} (level)" if b == "level" else sc
+                None if not known(sc) else f"{sc} (level)" if b == "level" else sc
                 for sc, b in zip(df["scope"], df["scope_basis"])
             ]
             shown = df.assign(scope=pd.Series(scopes, index=df.index, dtype=object))

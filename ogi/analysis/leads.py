@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from ogi.analysis.compare import Filters, _known, format_value, metric_named, report_view, trend
+from ogi.analysis.compare import Filters, format_value, known, metric_named, report_view, trend
 from ogi.analysis.load import Dataset
 
 #: The metrics whose steep changes are leads: refusals, and what courts and reviews said.
@@ -113,12 +113,12 @@ def _steep_changes(ds: Dataset, t: Thresholds) -> list[dict[str, Any]]:
             continue
         for rec in tr.to_dict("records"):
             change, prev, value = rec["change"], rec["previous"], rec["value"]
-            if not (_known(change) and _known(prev) and _known(value)) or _known(rec["break"]):
+            if not (known(change) and known(prev) and known(value)) or known(rec["break"]):
                 continue
             if m.is_rate:
                 n_now = rec["n"]
                 n_before = _previous_n(tr, rec)
-                if not (_known(n_now) and _known(n_before)) or min(n_now, n_before) < t.min_n:
+                if not (known(n_now) and known(n_before)) or min(n_now, n_before) < t.min_n:
                     continue
                 if abs(change) * 100 < t.rate_points:
                     continue
@@ -184,7 +184,7 @@ def _stopped(ds: Dataset, view: pd.DataFrame) -> list[dict[str, Any]]:
         # Later years are looked for among the agency's neighbours (its province), so a dataset that
         # mixes places does not make every agency of an earlier collection look silent.
         province = rec.get("province")
-        peers = dated[dated["province"] == province] if _known(province) else dated
+        peers = dated[dated["province"] == province] if known(province) else dated
         latest = int(peers["year"].max())
         if last >= latest:
             continue
@@ -211,7 +211,7 @@ def render_text(df: pd.DataFrame) -> str:
         return "No leads: every counted report adds up, carries over and has no steep change.\n"
     lines = [f"{len(df)} lead{'s' if len(df) > 1 else ''}, strongest first:", ""]
     for rec in df.to_dict("records"):
-        year = int(rec["year"]) if _known(rec["year"]) else "–"
+        year = int(rec["year"]) if known(rec["year"]) else "–"
         lines.append(printable(f"{rec['rank']}. [{rec['kind']}] {rec['agency']} {year}"))
         lines.append(printable(f"   {rec['evidence']}"))
         lines.append(printable(f"   → {rec['command']}"))

@@ -140,7 +140,7 @@ class PlumberEngine:
         explicit_v, explicit_h, regions = plan.explicit_v, plan.explicit_h, plan.regions
         if page.rotation:
             # pdfplumber turns a rotated page upright; the shared plan is in pdfium's unrotated space.
-            ruled = ruled_table_edges(vertical, horizontal, _chars(page.chars), float(page.height))
+            ruled = ruled_table_edges(vertical, horizontal, plumber_chars(page.chars), float(page.height))
             explicit_v, explicit_h, regions = ruled.vertical, ruled.horizontal, ruled.regions
         if drop_ids:
             page = page.filter(lambda o: id(o) not in drop_ids)
@@ -165,10 +165,11 @@ class PlumberEngine:
         page = self._pdf.pages[number - 1] if self._pdf is not None else None
         if page is None or not page.rotation:
             return None
-        return _chars(page.chars)
+        return plumber_chars(page.chars)
 
 
-def _chars(chars: list[dict[str, Any]]) -> list[Char]:
+def plumber_chars(chars: list[dict[str, Any]]) -> list[Char]:
+    """pdfplumber's characters as the table finder's ``Char`` (shared with the font fallback)."""
     return [
         Char(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], bool(c["upright"]), float(c["size"]))
         for c in chars

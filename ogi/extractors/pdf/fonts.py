@@ -15,7 +15,7 @@ import dataclasses
 import io
 from collections.abc import Sequence
 
-from ogi.extractors.pdf.engines import _chars
+from ogi.extractors.pdf.engines import plumber_chars
 from ogi.extractors.pdf.pdfium import PageData
 
 
@@ -36,7 +36,7 @@ def font_independent(data: bytes, pages: Sequence[PageData]) -> list[PageData]:
         with pdfplumber.open(io.BytesIO(data), password="") as pdf:
             for page in wanted:
                 try:
-                    chars = _chars(pdf.pages[page.number - 1].chars)
+                    chars = plumber_chars(pdf.pages[page.number - 1].chars)
                 except Exception:  # pdfminer cannot parse this page: pdfium's reading stays
                     continue
                 replaced[page.number] = dataclasses.replace(page, chars=chars)
