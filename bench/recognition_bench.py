@@ -1,0 +1,149 @@
+"""How long recognition and checks take per report (``ogi.schema.report.interpret``), beside extraction.
+
+    python bench/recognition_bench.py [FILE_OR_FOLDER ...] [--repeat N] [--profile N]
+
+Default inputs: the real reports in ``tests/corpus/`` (PDF, text, HTML, crawled text, the agency template
+DOCX), the PDF fixtures the test suite builds (``tests/.cache/pdf/``; they are looked for in this checkout,
+then beside ``OGI_PDF_FIXTURES``), and generated reports of ``/work/same/inputs`` when that folder exists
+(one per format; ``--generated DIR`` names another).
+
+Everything runs in ONE warm process. Each report is extracted once (the Document is kept) and
+``interpret(doc)`` is then timed ``--repeat`` times; ``interpret`` does not change the Document it reads
+(checked on every report before timing: the Document is compared with a deep copy taken before the first
+call), so the passes share one Document. Extraction of the same report is timed in the same passes, as the
+baseline measured in the same run. A report's time is the median of its passes; the load average is printed
+before and after. ``--profile N`` prints cProfile's top N functions (by own time) over one more pass of
+every report instead of the timing table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import cProfile
+import gc
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS = (
+    "huaian-city-2024.pdf",
+    "jiaxing-stats-2022.txt",
+    "shanghai-govoffice-2019.html",
+    "pingtan-2020-crawled.txt",
+    "pingtan-2021-crawled.txt",
+    "agency-template-2021.docx",
+)
+GENERATED = Path("/work/same/inputs")
+#: Formats read without LibreOffice, one generated report each.
+GENERATED_FORMATS = ("text_tab", "text_glued", "html", "docx", "xlsx", "pdf")
+
+
+def default_inputs(generated: Path) -> list[Path]:
+    files = [ROOT / "tests" / "corpus" / name for name in CORPUS]
+    fixtures = ROOT / "tests" / ".cache" / "pdf"
+    if not any(fixtures.glob("*.pdf")) and os.environ.get("OGI_PDF_FIXTURES"):
+        fixtures = Path(os.environ["OGI_PDF_FIXTURES"])
+    files += sorted(fixtures.glob("*.pdf"))
+    if generated.is_dir():
+        for fmt in GENERATED_FORMATS:
+            files += sorted(generated.glob(f"gen-*-{fmt}.*"))[:1]
+    return [f for f in files if f.is_file()]
+
+
+def collect(args: list[str], generated: Path) -> list[Path]:
+    if not args:
+        return default_inputs(generated)
+    out: list[Path] = []
+    for a in args:
+        p = Path(a)
+        out += sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("inputs", nargs="*", help="report files or folders (default: corpus, fixtures, generated)")
+    ap.add_argument("--repeat", type=int, default=21, help="timed passes (default 21)")
+    ap.add_argument("--generated", type=Path, default=GENERATED, help="folder of generated reports")
+    ap.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions instead")
+    args = ap.parse_args()
+
+    from ogi.extractors import detect, extract
+    from ogi.run.source import extraction_options
+    from ogi.schema.report import interpret
+
+    options = extraction_options("auto")
+    files = collect(args.inputs, args.generated)
+    print(f"ogi from {Path(sys.modules['ogi'].__file__ or '').parent}")
+    docs = {}
+    extractors = {}
+    for f in files:
+        data = f.read_bytes()
+        fmt = detect(data, f.name, glued_rows=options.glued_rows)
+
+        def read(data: bytes = data, fmt: str = fmt, name: str = f.name):  # noqa: ANN202
+            doc = extract(data, fmt, name=name, options=options)
+            doc.meta.setdefault("names", (name, name))  # as read_source does
+            return doc
+
+        doc = read()
+        before = copy.deepcopy(doc)
+        interpret(doc)
+        if doc != before:
+            sys.exit(f"{f.name}: interpret changed its Document; the passes would need a copy each")
+        docs[f] = doc
+        extractors[f] = read
+    if args.profile:
+        profile(docs, interpret, args.profile)
+        return
+
+    load_before = os.getloadavg()
+    times: dict[Path, list[float]] = {f: [] for f in files}
+    extraction: dict[Path, list[float]] = {f: [] for f in files}
+    gc.collect()
+    for _ in range(args.repeat):
+        for f in files:
+            t = time.perf_counter()
+            extractors[f]()
+            extraction[f].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            interpret(docs[f])
+            times[f].append(time.perf_counter() - t)
+    load_after = os.getloadavg()
+    print(f"{len(files)} reports, {args.repeat} timed passes; load average {load_before[0]:.2f} before, "
+          f"{load_after[0]:.2f} after (1 min), {os.cpu_count()} cores\n")
+    print(f"{'report':<36}{'format':>12}{'cells':>7}{'interpret ms':>14}{'extract ms':>12}{'share':>8}")
+    medians = []
+    for f in files:
+        doc = docs[f]
+        cells = sum(len(b.cells) for b in doc.tables)
+        m = statistics.median(times[f])
+        e = statistics.median(extraction[f])
+        medians.append(m)
+        print(f"{f.name[:35]:<36}{doc.format:>12}{cells:>7}{m * 1000:>14.2f}{e * 1000:>12.2f}"
+              f"{m / (m + e):>7.0%}")
+    print(f"\ninterpret: mean of the medians {statistics.fmean(medians) * 1000:.2f} ms, "
+          f"median {statistics.median(medians) * 1000:.2f} ms, slowest {max(medians) * 1000:.2f} ms")
+
+
+def profile(docs: dict, interpret, top: int) -> None:  # noqa: ANN001
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(5):
+        for doc in docs.values():
+            interpret(doc)
+    prof.disable()
+    stats = pstats.Stats(prof).strip_dirs().sort_stats("tottime")
+    stats.print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+if __name__ == "__main__":
+    main()
