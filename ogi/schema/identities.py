@@ -237,13 +237,18 @@ def prose_numbers(text: str, template: Template | None = None) -> list[tuple[str
 
 
 def run_prose_checks(
-    cells: Mapping[str, CellValue], text: str, template: Template | None = None
+    cells: Mapping[str, CellValue],
+    text: str,
+    template: Template | None = None,
+    stated: list[tuple[str, float, str]] | None = None,
 ) -> list[CheckResult]:
-    """TXT-T3 and TXT-T4: numbers in the prose against the tables (soft)."""
+    """TXT-T3 and TXT-T4: numbers in the prose against the tables (soft).
+
+    ``stated``: ``prose_numbers(text)`` when the caller has it already (the phrases search the whole prose)."""
     t = template or load()
     by_quantity = {p.quantity: p for p in t.prose}
     out: list[CheckResult] = []
-    for quantity, number, _phrase in prose_numbers(text, t):
+    for quantity, number, _phrase in prose_numbers(text, t) if stated is None else stated:
         phrase = by_quantity[quantity]
         involved = sorted({k for alt in phrase.compare for k in alt})
         sums: list[float] = []
