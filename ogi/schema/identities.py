@@ -197,10 +197,13 @@ _NUM = re.compile(r"\d[\d,，]*")
 #: ``MAX_NUMBER_CHARS`` characters: unguarded, a search tried every position of a long digit run and
 #: scanned the rest of the run from each (quadratic: a 20 KB run took 18 s); guarded, each position costs
 #: at most that many steps. A match the guard forbids was never the leftmost one, and no number a report
-#: prints is that long, so what is found is unchanged.
+#: prints is that long, so what is found is unchanged. The guard looks back from after the number's first
+#: digit (「(?<!\d\d)」 there is 「(?<!\d)」 before it): a phrase that starts with its number then starts
+#: with a digit, which the regex engine skips to directly instead of trying the guard at every position
+#: (four times faster on a report's prose).
 _NUMBER_GROUP = r"(\d[\d,，]*)"
 MAX_NUMBER_CHARS = 24
-_GUARDED_GROUP = rf"(?<!\d)(?<!\d[,，])(\d[\d,，]{{0,{MAX_NUMBER_CHARS - 1}}})"
+_GUARDED_GROUP = rf"(\d(?<!\d\d)(?<!\d[,，]\d)[\d,，]{{0,{MAX_NUMBER_CHARS - 1}}})"
 
 
 def guarded(pattern: str) -> re.Pattern[str]:
