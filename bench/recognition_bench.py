@@ -30,7 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Last, so that ``PYTHONPATH=OTHER_CHECKOUT`` times that checkout's ogi on the same inputs (before/after).
+sys.path.append(str(ROOT))
 
 CORPUS = (
     "huaian-city-2024.pdf",
