@@ -12,7 +12,9 @@ Everything runs in ONE warm process. Each report is extracted once (the Document
 (checked on every report before timing: the Document is compared with a deep copy taken before the first
 call), so the passes share one Document. Extraction of the same report is timed in the same passes, as the
 baseline measured in the same run. A report's time is the median of its passes; the load average is printed
-before and after. ``--profile N`` prints cProfile's top N functions (by own time) over one more pass of
+before and after. Texts already seen are recognised from what ogi keeps per text (label rankings,
+normal forms); ``--cold`` forgets those before every timed call (the labels' own index, built once per
+process, is kept), for a report none of whose texts was seen before. ``--profile N`` prints cProfile's top N functions (by own time) over one more pass of
 every report instead of the timing table.
 """
 
@@ -74,6 +76,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=21, help="timed passes (default 21)")
     ap.add_argument("--generated", type=Path, default=GENERATED, help="folder of generated reports")
     ap.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions instead")
+    ap.add_argument("--cold", action="store_true", help="forget what is kept per text before every call")
     args = ap.parse_args()
 
     from ogi.extractors import detect, extract
@@ -102,7 +105,7 @@ def main() -> None:
         docs[f] = doc
         extractors[f] = read
     if args.profile:
-        profile(docs, interpret, args.profile)
+        profile(docs, interpret, args.profile, args.cold)
         return
 
     load_before = os.getloadavg()
@@ -114,11 +117,14 @@ def main() -> None:
             t = time.perf_counter()
             extractors[f]()
             extraction[f].append(time.perf_counter() - t)
+            if args.cold:
+                forget_texts()
             t = time.perf_counter()
             interpret(docs[f])
             times[f].append(time.perf_counter() - t)
     load_after = os.getloadavg()
-    print(f"{len(files)} reports, {args.repeat} timed passes; load average {load_before[0]:.2f} before, "
+    cold = " (cold: nothing kept per text)" if args.cold else ""
+    print(f"{len(files)} reports, {args.repeat} timed passes{cold}; load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after (1 min), {os.cpu_count()} cores\n")
     print(f"{'report':<36}{'format':>12}{'cells':>7}{'interpret ms':>14}{'extract ms':>12}{'share':>8}")
     medians = []
@@ -134,13 +140,25 @@ def main() -> None:
           f"median {statistics.median(medians) * 1000:.2f} ms, slowest {max(medians) * 1000:.2f} ms")
 
 
-def profile(docs: dict, interpret, top: int) -> None:  # noqa: ANN001
+def forget_texts() -> None:
+    """Forget what ``ogi.schema.labels`` keeps per printed text, in this checkout or an older one."""
+    from ogi.schema import labels
+
+    for name in ("squash", "normalize", "strip_numbering"):
+        getattr(labels, name).cache_clear()
+    for kept in getattr(labels, "_SETS_BY_IDS", {}).values():
+        kept.cache.clear()
+
+
+def profile(docs: dict, interpret, top: int, cold: bool) -> None:  # noqa: ANN001
     prof = cProfile.Profile()
-    prof.enable()
     for _ in range(5):
         for doc in docs.values():
+            if cold:
+                forget_texts()
+            prof.enable()
             interpret(doc)
-    prof.disable()
+            prof.disable()
     stats = pstats.Stats(prof).strip_dirs().sort_stats("tottime")
     stats.print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)

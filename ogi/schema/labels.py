@@ -167,17 +167,23 @@ class _LabelSet:
         hit = self.cache.get(core)
         if hit is not None:
             return hit
-        candidates = set(self.exact.get(core, ()))
+        candidates: set[int] = set()
+        by_char = self.by_char.get
         for ch in set(core):
-            candidates.update(self.by_char.get(ch, ()))
+            found = by_char(ch)
+            if found:
+                candidates.update(found)
+        found = self.exact.get(core)
+        if found:
+            candidates.update(found)
         if len(core) >= MIN_PREFIX:
-            candidates.update(self.by_start.get(core[0], ()))
-        out = []
-        for i in sorted(candidates):
-            s = _score(self.forms[i], core)
-            if s:
-                out.append((self.labels[i], s))
-        result = tuple(out)
+            found = self.by_start.get(core[0])
+            if found:
+                candidates.update(found)
+        result: Scored = ()
+        if candidates:
+            forms, labels = self.forms, self.labels
+            result = tuple((labels[i], s) for i in sorted(candidates) if (s := _score(forms[i], core)))
         if len(self.cache) >= _MAX_KEPT:
             self.cache.clear()
         self.cache[core] = result

@@ -137,6 +137,8 @@ class _State:
         self.t4_table_id: int | None = None
         # A block named in a caption printed above its own table (「行政复议」 over 「结果维持 | …」).
         self.t4_caption_block: str | None = None
+        # Whether a table-四 cell was stored (``put`` is the only writer): asked on every row of table 四.
+        self.t4_read = False
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -144,6 +146,8 @@ class _State:
         self, key: str, cell: Cell | None, unit: str | None = None, match: dict[str, str] | None = None
     ) -> None:
         new = reading_to_cell(key, cell, unit)
+        if key.startswith("t4."):
+            self.t4_read = True
         if match:
             new.locator.update(match)
         old = self.rec.cells.get(key)
@@ -784,7 +788,7 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t2_header_cells = cells
         st.t2_cols = []
         return
-    t4_header_open = st.kind == "t4" and not any(k.startswith("t4.") for k in st.rec.cells)
+    t4_header_open = st.kind == "t4" and not st.t4_read
     if (
         st.kind != "t3_header"
         and (st.kind != "t4" or (id(table) != st.t4_table_id and not t4_header_open))
@@ -882,7 +886,7 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
 def _t3_row_under_a_wrong_header(st: _State, cells: list[Cell]) -> bool:
     """A table-三 data row (by its label) with table 三's number of values, read after table 三 began and
     before any table-四 cell: it belongs to table 三 whatever header a converter put above it."""
-    if not st.t3_cols or "t3" not in st.rec.found or any(k.startswith("t4.") for k in st.rec.cells):
+    if not st.t3_cols or "t3" not in st.rec.found or st.t4_read:
         return False
     n = _trailing_values(cells)
     return len(st.t3_cols) <= n <= len(st.t3_cols) + 3 and _t3_data_label(st.t, cells[: len(cells) - n])
