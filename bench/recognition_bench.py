@@ -29,7 +29,12 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ogi.extractors.model import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 # Last, so that ``PYTHONPATH=OTHER_CHECKOUT`` times that checkout's ogi on the same inputs (before/after).
@@ -72,7 +77,9 @@ def collect(args: list[str], generated: Path) -> list[Path]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("inputs", nargs="*", help="report files or folders (default: corpus, fixtures, generated)")
+    ap.add_argument(
+        "inputs", nargs="*", help="report files or folders (default: corpus, fixtures, generated)"
+    )
     ap.add_argument("--repeat", type=int, default=21, help="timed passes (default 21)")
     ap.add_argument("--generated", type=Path, default=GENERATED, help="folder of generated reports")
     ap.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions instead")
@@ -92,7 +99,7 @@ def main() -> None:
         data = f.read_bytes()
         fmt = detect(data, f.name, glued_rows=options.glued_rows)
 
-        def read(data: bytes = data, fmt: str = fmt, name: str = f.name):  # noqa: ANN202
+        def read(data: bytes = data, fmt: str = fmt, name: str = f.name) -> Document:
             doc = extract(data, fmt, name=name, options=options)
             doc.meta.setdefault("names", (name, name))  # as read_source does
             return doc
@@ -124,8 +131,10 @@ def main() -> None:
             times[f].append(time.perf_counter() - t)
     load_after = os.getloadavg()
     cold = " (cold: nothing kept per text)" if args.cold else ""
-    print(f"{len(files)} reports, {args.repeat} timed passes{cold}; load average {load_before[0]:.2f} before, "
-          f"{load_after[0]:.2f} after (1 min), {os.cpu_count()} cores\n")
+    print(
+        f"{len(files)} reports, {args.repeat} timed passes{cold}; load average {load_before[0]:.2f} before, "
+        f"{load_after[0]:.2f} after (1 min), {os.cpu_count()} cores\n"
+    )
     print(f"{'report':<36}{'format':>12}{'cells':>7}{'interpret ms':>14}{'extract ms':>12}{'share':>8}")
     medians = []
     for f in files:
@@ -134,10 +143,14 @@ def main() -> None:
         m = statistics.median(times[f])
         e = statistics.median(extraction[f])
         medians.append(m)
-        print(f"{f.name[:35]:<36}{doc.format:>12}{cells:>7}{m * 1000:>14.2f}{e * 1000:>12.2f}"
-              f"{m / (m + e):>7.0%}")
-    print(f"\ninterpret: mean of the medians {statistics.fmean(medians) * 1000:.2f} ms, "
-          f"median {statistics.median(medians) * 1000:.2f} ms, slowest {max(medians) * 1000:.2f} ms")
+        print(
+            f"{f.name[:35]:<36}{doc.format:>12}{cells:>7}{m * 1000:>14.2f}{e * 1000:>12.2f}"
+            f"{m / (m + e):>7.0%}"
+        )
+    print(
+        f"\ninterpret: mean of the medians {statistics.fmean(medians) * 1000:.2f} ms, "
+        f"median {statistics.median(medians) * 1000:.2f} ms, slowest {max(medians) * 1000:.2f} ms"
+    )
 
 
 def forget_texts() -> None:
@@ -150,7 +163,9 @@ def forget_texts() -> None:
         kept.cache.clear()
 
 
-def profile(docs: dict, interpret, top: int, cold: bool) -> None:  # noqa: ANN001
+def profile(
+    docs: dict[Path, Document], interpret: Callable[[Document], object], top: int, cold: bool
+) -> None:
     prof = cProfile.Profile()
     for _ in range(5):
         for doc in docs.values():

@@ -85,7 +85,16 @@ _GUARD_BEFORE = rf"(?<!\d)(?<!\d[,，])(\d[\d,，]{{0,{MAX_NUMBER_CHARS - 1}}})"
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.one_of(_FRAGMENTS, st.sampled_from(["1", "12", ",", "，", "1，", "9" * 30]), st.integers(0, 10**30).map(str)), max_size=30))
+@given(
+    st.lists(
+        st.one_of(
+            _FRAGMENTS,
+            st.sampled_from(["1", "12", ",", "，", "1，", "9" * 30]),
+            st.integers(0, 10**30).map(str),
+        ),
+        max_size=30,
+    )
+)
 def test_the_guard_after_the_first_digit_finds_what_the_guard_before_it_finds(parts: list[str]) -> None:
     """Looking back from after the first digit (which lets the engine skip to digits) is the same guard:
     the same match, start, end and number on any text, long digit runs and commas included."""

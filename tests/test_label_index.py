@@ -8,6 +8,7 @@ label of every template label set is scored against the text, and the rankings (
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 import pytest
@@ -51,7 +52,9 @@ def naive_matches(label: Label, text: str) -> int:
     return best
 
 
-def naive_ranked(labels: Iterable[Label], text: str, scores: list[int] | None = None) -> tuple[Label | None, bool]:
+def naive_ranked(
+    labels: Iterable[Label], text: str, scores: list[int] | None = None
+) -> tuple[Label | None, bool]:
     """``scores``: the labels' ``naive_matches`` when already computed."""
     labels = list(labels)
     scores = scores if scores is not None else [naive_matches(label, text) for label in labels]
@@ -131,7 +134,7 @@ def printed_forms(t: Template) -> list[str]:
         out += [core[k:] for k in range(1, len(core))]  # the start lost
         out += [core[: len(core) // 2] + n + core[len(core) // 2 :] for n in NOISE]
         out += [n + core + n for n in NOISE]
-    out += [a + b for a, b in zip(words, words[1:], strict=False)]  # two labels in one cell
+    out += [a + b for a, b in itertools.pairwise(words)]  # two labels in one cell
     out += ["", " ", "合计", "总计", "结果结果维持纠正", "尚未审结", "尚未\n审结", "信息内容"]
     return list(dict.fromkeys(out))
 
@@ -177,7 +180,9 @@ def alphabet() -> str:
 
 @settings(max_examples=1000, deadline=None)
 @given(data=st.data())
-def test_any_text_of_template_characters_ranks_as_the_naive_ranking(alphabet: str, data: st.DataObject) -> None:
+def test_any_text_of_template_characters_ranks_as_the_naive_ranking(
+    alphabet: str, data: st.DataObject
+) -> None:
     t = load()
     pieces = st.one_of(
         st.text(alphabet=alphabet, max_size=24),

@@ -200,7 +200,9 @@ def free_spans(run: Run, kinds: Sequence[str]) -> list[set[Span]]:
     n, k = len(run.compact), len(kinds)
     # What a column can take depends on its kind alone: each kind is tried once, however many columns.
     by_kind = {
-        kind: {(a, b) for a in range(n) for b in range(a + 1, run.next_bound[a] + 1) if _fits(run, kind, (a, b))}
+        kind: {
+            (a, b) for a in range(n) for b in range(a + 1, run.next_bound[a] + 1) if _fits(run, kind, (a, b))
+        }
         for kind in set(kinds)
     }
     ok = [by_kind[kind] for kind in kinds]

@@ -132,7 +132,7 @@ class _LabelSet:
     labels and header cells repeat within and across reports.
     """
 
-    __slots__ = ("labels", "forms", "exact", "by_char", "by_start", "cache")
+    __slots__ = ("by_char", "by_start", "cache", "exact", "forms", "labels")
 
     def __init__(self, labels: tuple[Label, ...]) -> None:
         self.labels = labels

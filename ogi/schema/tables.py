@@ -382,8 +382,7 @@ def _is_t3_header(t: Template, cells: list[Cell]) -> bool:
     hits = sum(
         1
         for c in cells
-        if any(col.key != "other_org" for col, _s in L.scored(t.t3_columns, c.text))
-        and not is_value_like(c)
+        if any(col.key != "other_org" for col, _s in L.scored(t.t3_columns, c.text)) and not is_value_like(c)
     )
     return "自然人" in text or ("法人或其他组织" in text and hits >= 1) or hits >= 3
 
