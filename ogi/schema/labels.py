@@ -210,6 +210,8 @@ def _label_set(labels: Iterable[Label]) -> _LabelSet:
             _SETS_BY_TUPLE.clear()
         found = _SETS_BY_IDS[key] = _LabelSet(listed)
     if isinstance(labels, tuple):
+        if len(_SETS_BY_TUPLE) >= _MAX_KEPT:  # a caller making a new tuple every time
+            _SETS_BY_TUPLE.clear()
         _SETS_BY_TUPLE[id(labels)] = (labels, found)
     return found
 
