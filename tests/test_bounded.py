@@ -40,7 +40,7 @@ def test_every_prose_phrase_is_guarded() -> None:
             assert _NUMBER_GROUP in pattern, pattern
             compiled = guarded(pattern).pattern
             assert _NUMBER_GROUP not in compiled
-            assert "(?<!\\d)" in compiled and f"{{0,{MAX_NUMBER_CHARS - 1}}}" in compiled
+            assert "(?<!\\d\\d)" in compiled and f"{{0,{MAX_NUMBER_CHARS - 1}}}" in compiled
 
 
 def test_a_long_digit_run_states_no_number() -> None:
@@ -78,6 +78,32 @@ def test_guarded_phrases_find_what_the_phrases_find(parts: list[str]) -> None:
         for pattern in phrase.patterns:
             plain, safe = re.search(pattern, text), guarded(pattern).search(text)
             assert (plain and (plain.start(), plain.group(1))) == (safe and (safe.start(), safe.group(1)))
+
+
+#: The guard as it was first written, before the number's first digit (the reference for the one after it).
+_GUARD_BEFORE = rf"(?<!\d)(?<!\d[,，])(\d[\d,，]{{0,{MAX_NUMBER_CHARS - 1}}})"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            _FRAGMENTS,
+            st.sampled_from(["1", "12", ",", "，", "1，", "9" * 30]),
+            st.integers(0, 10**30).map(str),
+        ),
+        max_size=30,
+    )
+)
+def test_the_guard_after_the_first_digit_finds_what_the_guard_before_it_finds(parts: list[str]) -> None:
+    """Looking back from after the first digit (which lets the engine skip to digits) is the same guard:
+    the same match, start, end and number on any text, long digit runs and commas included."""
+    text = "".join(parts)
+    for phrase in load().prose:
+        for pattern in phrase.patterns:
+            before = re.compile(pattern.replace(_NUMBER_GROUP, _GUARD_BEFORE)).search(text)
+            after = guarded(pattern).search(text)
+            assert (before and (before.span(), before.group(1))) == (after and (after.span(), after.group(1)))
 
 
 # -- XLSX merged ranges ------------------------------------------------------------------------------

@@ -198,15 +198,14 @@ def free_spans(run: Run, kinds: Sequence[str]) -> list[set[Span]]:
     Forward and backward reachability over positions, so it costs k·n² however many splits there are.
     """
     n, k = len(run.compact), len(kinds)
-    ok = [
-        {
-            (a, b)
-            for a in range(n)
-            for b in range(a + 1, run.next_bound[a] + 1)
-            if _fits(run, kinds[c], (a, b))
+    # What a column can take depends on its kind alone: each kind is tried once, however many columns.
+    by_kind = {
+        kind: {
+            (a, b) for a in range(n) for b in range(a + 1, run.next_bound[a] + 1) if _fits(run, kind, (a, b))
         }
-        for c in range(k)
-    ]
+        for kind in set(kinds)
+    }
+    ok = [by_kind[kind] for kind in kinds]
     forward: list[set[int]] = [{0}] + [set() for _ in range(k)]
     for c in range(k):
         forward[c + 1] = {b for a, b in ok[c] if a in forward[c]}
@@ -401,17 +400,18 @@ def _t2_item(t: Template, text: str) -> str | None:
     return next((i.key for i in t.items if i.number == num), None)
 
 
-def _best(labels: Iterable[tuple[Label, str]], text: str) -> tuple[Label | None, set[str]]:
-    """The best-matching label and the versions whose label matched that well."""
+def _best(labels: Iterable[tuple[Sequence[Label], str]], text: str) -> tuple[Label | None, set[str]]:
+    """The best-matching label of ``labels`` (each version's labels in turn) and the versions whose label
+    matched that well."""
     best: Label | None = None
     score = 0
     versions: set[str] = set()
-    for label, version in labels:
-        s = L.matches(label, text)
-        if s > score:
-            best, score, versions = label, s, {version}
-        elif s == score and s > 0 and best is not None and label.key == best.key:
-            versions.add(version)
+    for of_version, version in labels:
+        for label, s in L.scored(of_version, text):
+            if s > score:
+                best, score, versions = label, s, {version}
+            elif s == score and best is not None and label.key == best.key:
+                versions.add(version)
     return best, versions
 
 
@@ -424,7 +424,7 @@ def _is_t3_marker(t: Template, text: str) -> bool:
     n = L.normalize(text)
     if "勾稽" in n or "申请人情况" in n or "自然人" in n:
         return True
-    return any(L.matches(g, text) >= 1000 for g in t.t3_column_groups)
+    return any(s >= 1000 for _g, s in L.scored(t.t3_column_groups, text))
 
 
 def _is_t4_marker(t: Template, text: str) -> bool:
@@ -487,8 +487,8 @@ def _read_blocks(doc: Document, t: Template) -> _Reading:
                 rd.t2_headers[item or ""] = []
                 continue
             items = [i for i in t.items if i.key == item]
-            col, col_versions = _best(((c, i.version) for i in items for c in i.cols), label)
-            row, row_versions = _best(((r, i.version) for i in items for r in i.rows), label)
+            col, col_versions = _best(((i.cols, i.version) for i in items), label)
+            row, row_versions = _best(((i.rows, i.version) for i in items), label)
             if col is not None and row is None and not _has_digits(run):
                 rd.t2_headers.setdefault(item or "", []).append(printed)
                 if len(col_versions) == 1 and len(items) > 1:
@@ -682,7 +682,7 @@ def _t3_columns(t: Template, header: list[_Printed]) -> list[Label]:
     """The value columns in print order: 自然人, the 法人或其他组织 columns as printed, 小计, 总计."""
     seen: list[Label] = []
     for h in header:
-        if any(L.matches(g, h.label) >= 1000 for g in t.t3_column_groups):
+        if any(s >= 1000 for _g, s in L.scored(t.t3_column_groups, h.label)):
             continue
         col = L.best_match(t.t3_columns, h.label)
         if col is not None and col not in seen:

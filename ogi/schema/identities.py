@@ -197,10 +197,13 @@ _NUM = re.compile(r"\d[\d,，]*")
 #: ``MAX_NUMBER_CHARS`` characters: unguarded, a search tried every position of a long digit run and
 #: scanned the rest of the run from each (quadratic: a 20 KB run took 18 s); guarded, each position costs
 #: at most that many steps. A match the guard forbids was never the leftmost one, and no number a report
-#: prints is that long, so what is found is unchanged.
+#: prints is that long, so what is found is unchanged. The guard looks back from after the number's first
+#: digit (「(?<!\d\d)」 there is 「(?<!\d)」 before it): a phrase that starts with its number then starts
+#: with a digit, which the regex engine skips to directly instead of trying the guard at every position
+#: (four times faster on a report's prose).
 _NUMBER_GROUP = r"(\d[\d,，]*)"
 MAX_NUMBER_CHARS = 24
-_GUARDED_GROUP = rf"(?<!\d)(?<!\d[,，])(\d[\d,，]{{0,{MAX_NUMBER_CHARS - 1}}})"
+_GUARDED_GROUP = rf"(\d(?<!\d\d)(?<!\d[,，]\d)[\d,，]{{0,{MAX_NUMBER_CHARS - 1}}})"
 
 
 def guarded(pattern: str) -> re.Pattern[str]:
@@ -237,13 +240,18 @@ def prose_numbers(text: str, template: Template | None = None) -> list[tuple[str
 
 
 def run_prose_checks(
-    cells: Mapping[str, CellValue], text: str, template: Template | None = None
+    cells: Mapping[str, CellValue],
+    text: str,
+    template: Template | None = None,
+    stated: list[tuple[str, float, str]] | None = None,
 ) -> list[CheckResult]:
-    """TXT-T3 and TXT-T4: numbers in the prose against the tables (soft)."""
+    """TXT-T3 and TXT-T4: numbers in the prose against the tables (soft).
+
+    ``stated``: ``prose_numbers(text)`` when the caller has it already (the phrases search the whole prose)."""
     t = template or load()
     by_quantity = {p.quantity: p for p in t.prose}
     out: list[CheckResult] = []
-    for quantity, number, _phrase in prose_numbers(text, t):
+    for quantity, number, _phrase in prose_numbers(text, t) if stated is None else stated:
         phrase = by_quantity[quantity]
         involved = sorted({k for alt in phrase.compare for k in alt})
         sums: list[float] = []

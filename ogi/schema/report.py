@@ -60,7 +60,8 @@ def interpret(doc: Document) -> Interpretation:
     prose = prose_for_checks(sections, doc)
 
     scope = None
-    for quantity, _number, phrase in prose_numbers(prose, t):
+    stated = prose_numbers(prose, t)
+    for quantity, _number, phrase in stated:
         if quantity == "received":
             scope = scope_of(sentence_around(prose, phrase))
             break
@@ -72,7 +73,7 @@ def interpret(doc: Document) -> Interpretation:
         settle_ocr(rec.cells, version, rec.other_single_row, t)
         correct_ocr(rec.cells, version, rec.other_single_row, t)
         checks = run_identities(rec.cells, version, rec.other_single_row, t)
-        checks += run_prose_checks(rec.cells, prose, t)
+        checks += run_prose_checks(rec.cells, prose, t, stated)
     elif meta.year is not None and meta.year < PRE2019 and meta.title:
         version = "pre2019"
 

@@ -137,6 +137,8 @@ class _State:
         self.t4_table_id: int | None = None
         # A block named in a caption printed above its own table (「行政复议」 over 「结果维持 | …」).
         self.t4_caption_block: str | None = None
+        # Whether a table-四 cell was stored (``put`` is the only writer): asked on every row of table 四.
+        self.t4_read = False
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -144,6 +146,8 @@ class _State:
         self, key: str, cell: Cell | None, unit: str | None = None, match: dict[str, str] | None = None
     ) -> None:
         new = reading_to_cell(key, cell, unit)
+        if key.startswith("t4."):
+            self.t4_read = True
         if match:
             new.locator.update(match)
         old = self.rec.cells.get(key)
@@ -209,12 +213,11 @@ def _t2_header(st: _State, cells: list[Cell]) -> None:
         matched_versions: set[str] = set()
         score = 0
         for item in items:
-            for col in item.cols:
-                s = L.matches(col, text)
+            for col, s in L.scored(item.cols, text):
                 if s > score:
                     best, score = col, s
                     matched_versions = {item.version}
-                elif s == score and s > 0 and best is not None and col.key == best.key:
+                elif s == score and best is not None and col.key == best.key:
                     matched_versions.add(item.version)
         if best is None:
             st.t2_cols.append(_Column("", cell.col, cell.col + cell.colspan, label=text))
@@ -229,8 +232,7 @@ def _looks_t2_header(items: list[Item], values: list[Cell]) -> bool:
     texts = [v.text for v in values if L.squash(v.text)]
     if not texts or any(read_cell(t).status == "value" for t in texts):
         return False
-    cols = [c for item in items for c in item.cols]
-    return all(any(L.matches(c, t) for c in cols) for t in texts)
+    return all(any(L.scored(item.cols, t) for item in items) for t in texts)
 
 
 def _t2_row(st: _State, cells: list[Cell], table: Table, index: int) -> None:
@@ -315,11 +317,10 @@ def _t2_best(items: list[Item], text: str) -> tuple[Label | None, set[str]]:
     score = 0
     row_versions: set[str] = set()
     for item in items:
-        for row in item.rows:
-            s = L.matches(row, text)
+        for row, s in L.scored(item.rows, text):
             if s > score:
                 best, score, row_versions = row, s, {item.version}
-            elif s == score and s > 0 and best is not None and row.key == best.key:
+            elif s == score and best is not None and row.key == best.key:
                 row_versions.add(item.version)
     return best, row_versions
 
@@ -351,8 +352,7 @@ def _t2_item_of_row(t: Template, text: str) -> str | None:
     """The one 第二十条 item whose rows ``text`` names (规章 → （一）, 行政许可 → （五）), or None."""
     scored: dict[str, int] = {}
     for item in t.items:
-        for row in item.rows:
-            s = L.matches(row, text)
+        for _row, s in L.scored(item.rows, text):
             if s > scored.get(item.key, 0):
                 scored[item.key] = s
     if not scored:
@@ -367,8 +367,7 @@ def _is_t2_uncaptioned_header(t: Template, cells: list[Cell]) -> bool:
     texts = [c.text for c in cells if L.squash(c.text)]
     if len(texts) < 2 or not L.normalize(texts[0]).startswith("信息内容"):
         return False
-    cols = [c for item in t.items for c in item.cols]
-    return all(any(L.matches(c, x) for c in cols) for x in texts[1:])
+    return all(any(L.scored(item.cols, x) for item in t.items) for x in texts[1:])
 
 
 # -- table 三 ------------------------------------------------------------------------------------------
@@ -383,8 +382,7 @@ def _is_t3_header(t: Template, cells: list[Cell]) -> bool:
     hits = sum(
         1
         for c in cells
-        if any(L.matches(col, c.text) for col in t.t3_columns if col.key != "other_org")
-        and not is_value_like(c)
+        if any(col.key != "other_org" for col, _s in L.scored(t.t3_columns, c.text)) and not is_value_like(c)
     )
     return "自然人" in text or ("法人或其他组织" in text and hits >= 1) or hits >= 3
 
@@ -398,7 +396,7 @@ def _t3_columns(t: Template, rows: list[tuple[list[Cell], bool]]) -> list[_Colum
             text = cell.text
             if not L.squash(text) or "勾稽" in L.normalize(text):
                 continue
-            if any(L.matches(g, text) >= 1000 for g in t.t3_column_groups):
+            if any(s >= 1000 for _g, s in L.scored(t.t3_column_groups, text)):
                 continue
             best = L.best_match(t.t3_columns, text)
             if best is None or best.key in seen:
@@ -789,7 +787,7 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
         st.t2_header_cells = cells
         st.t2_cols = []
         return
-    t4_header_open = st.kind == "t4" and not any(k.startswith("t4.") for k in st.rec.cells)
+    t4_header_open = st.kind == "t4" and not st.t4_read
     if (
         st.kind != "t3_header"
         and (st.kind != "t4" or (id(table) != st.t4_table_id and not t4_header_open))
@@ -887,7 +885,7 @@ def _dispatch(st: _State, cells: list[Cell], table: Table, index: int) -> None:
 def _t3_row_under_a_wrong_header(st: _State, cells: list[Cell]) -> bool:
     """A table-三 data row (by its label) with table 三's number of values, read after table 三 began and
     before any table-四 cell: it belongs to table 三 whatever header a converter put above it."""
-    if not st.t3_cols or "t3" not in st.rec.found or any(k.startswith("t4.") for k in st.rec.cells):
+    if not st.t3_cols or "t3" not in st.rec.found or st.t4_read:
         return False
     n = _trailing_values(cells)
     return len(st.t3_cols) <= n <= len(st.t3_cols) + 3 and _t3_data_label(st.t, cells[: len(cells) - n])
