@@ -145,7 +145,7 @@ def test_byte_scan_defers_what_it_cannot_tell() -> None:
     stream = b"1 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream\nendobj\n"
     assert all_streams_decode(stream % (len(good), good))
     assert not all_streams_decode(stream % (len(good), good[:-6]))  # cut short
-    assert not all_streams_decode(stream % (len(good), b"x" + good[1:]))  # corrupt
+    assert not all_streams_decode(stream % (len(good), b"\x00" + good[1:]))  # corrupt
     by_reference = b"1 0 obj\n<< /Length 5 /Filter 2 0 R >>\nstream\n" + good + b"\nendstream\nendobj\n"
     assert not all_streams_decode(by_reference)
     assert not all_streams_decode(b"1 0 obj\n<< /Length 5 >>\nstream\nabc")  # no endstream
