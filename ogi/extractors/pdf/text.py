@@ -46,6 +46,7 @@ def line_text(chars: Sequence[Char]) -> str:
     """Characters of one line, left to right: a space only between non-CJK words set apart."""
     out: list[str] = []
     prev: Char | None = None
+    cjk = _cjk
     for c in chars:
         t = c.text
         if t.isspace():
@@ -53,9 +54,9 @@ def line_text(chars: Sequence[Char]) -> str:
                 out.append(" ")
             prev = None
             continue
-        if prev is not None and out and out[-1] != " ":
+        if prev is not None and out[-1] != " ":
             gap = c.x0 - prev.x1
-            if gap > 0.15 * max(c.size, prev.size) and not (_cjk(prev.text) or _cjk(t)):
+            if gap > 0.15 * max(c.size, prev.size) and not (cjk(prev.text) or cjk(t)):
                 out.append(" ")
         out.append(t)
         prev = c
@@ -87,31 +88,48 @@ def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -
     else:
         kept = [c for c in chars if c.upright]
     groups: list[list[Char]] = []
-    for c in sorted(kept, key=lambda c: c.bottom):
-        if groups and c.bottom - groups[-1][0].bottom <= max(3.0, 0.25 * c.size):
-            groups[-1].append(c)
+    kept.sort(key=_bottom)
+    group: list[Char] = []
+    first_bottom = 0.0
+    for c in kept:
+        if group and c.bottom - first_bottom <= max(3.0, 0.25 * c.size):
+            group.append(c)
         else:
-            groups.append([c])
+            group = [c]
+            first_bottom = c.bottom
+            groups.append(group)
     lines = []
     for g in groups:
-        g.sort(key=lambda c: c.x0)
+        g.sort(key=_x0)
         text = line_text(g)
         if not text:
             continue
         visible = [c for c in g if not c.text.isspace()]
-        sizes = Counter(round(c.size, 1) for c in visible)
-        lines.append(
-            Line(
-                text,
-                min(c.x0 for c in visible),
-                min(c.top for c in visible),
-                max(c.x1 for c in visible),
-                max(c.bottom for c in visible),
-                sizes.most_common(1)[0][0],
-                page,
-            )
-        )
+        first = visible[0]
+        x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+        sizes: dict[float, int] = {}
+        for c in visible:
+            if c.x0 < x0:
+                x0 = c.x0
+            if c.top < top:
+                top = c.top
+            if c.x1 > x1:
+                x1 = c.x1
+            if c.bottom > bottom:
+                bottom = c.bottom
+            size = round(c.size, 1)
+            sizes[size] = sizes.get(size, 0) + 1
+        # Counter.most_common's choice: the most frequent size, the first seen among equals.
+        lines.append(Line(text, x0, top, x1, bottom, max(sizes, key=sizes.__getitem__), page))
     return lines
+
+
+def _bottom(c: Char) -> float:
+    return c.bottom
+
+
+def _x0(c: Char) -> float:
+    return c.x0
 
 
 def _furniture_key(text: str) -> str:
