@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ogi.extractors.pdf.grid import Bbox, Char
+from ogi.extractors.pdf.pdfium import PageData, TextLine
 from ogi.extractors.pdf.tables import PAGE_NUMBER, SPACE_NEAR_CJK
 from ogi.extractors.textutil import join_wrapped
 from ogi.utils.text import is_cjk
@@ -122,6 +123,70 @@ def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -
         # Counter.most_common's choice: the most frequent size, the first seen among equals.
         lines.append(Line(text, x0, top, x1, bottom, max(sizes, key=sizes.__getitem__), page))
     return lines
+
+
+def lines_of(page: PageData, chars: Sequence[Char] | None = None, exclude: Sequence[Bbox] = ()) -> list[Line]:
+    """The text lines of ``page``: from ``chars`` when given (characters another reader supplied), else
+    from the page's own characters, or from its ``text_lines`` when it was read for its prose only."""
+    if chars is None and page.text_lines is not None and not exclude:
+        return prose_lines(page.text_lines, page.number)
+    return page_lines(page.chars if chars is None else chars, page.number, exclude)
+
+
+def prose_lines(text_lines: Sequence[TextLine], page: int) -> list[Line]:
+    """``page_lines`` for a page read for its prose: pdfium's lines, boxed and sized by their sampled
+    characters, and joined as ``page_lines`` joins characters: lines whose bottoms lie within its
+    tolerance are one line, left to right, a space only between non-CJK text set apart."""
+    pieces: list[tuple[str, list[Char]]] = []
+    for t in text_lines:
+        ends = [c for c in t.ends if c.upright]
+        text = SPACE_NEAR_CJK.sub("", _WS.sub(" ", t.text)).strip()
+        if ends and text:
+            pieces.append((text, ends))
+    pieces.sort(key=lambda p: min(c.bottom for c in p[1]))
+    groups: list[list[tuple[str, list[Char]]]] = []
+    first_bottom = 0.0
+    for piece in pieces:
+        bottom = min(c.bottom for c in piece[1])
+        if groups and bottom - first_bottom <= max(3.0, 0.25 * piece[1][0].size):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+            first_bottom = bottom
+    lines = []
+    for g in groups:
+        g.sort(key=lambda p: p[1][0].x0)
+        out: list[str] = []
+        prev: Char | None = None
+        for text, ends in g:
+            if prev is not None:
+                first = ends[0]
+                gap = first.x0 - prev.x1
+                if gap > 0.15 * max(first.size, prev.size) and not (_cjk(prev.text) or _cjk(first.text)):
+                    out.append(" ")
+            out.append(text)
+            prev = ends[-1]
+        text = SPACE_NEAR_CJK.sub("", "".join(out)).strip()
+        sampled = [c for _, ends in g for c in ends]
+        sizes: dict[float, int] = {}
+        for c in sampled:
+            size = round(c.size, 1)
+            sizes[size] = sizes.get(size, 0) + 1
+        lines.append(
+            Line(
+                text,
+                min(c.x0 for c in sampled),
+                min(c.top for c in sampled),
+                max(c.x1 for c in sampled),
+                max(c.bottom for c in sampled),
+                max(sizes, key=sizes.__getitem__),
+                page,
+            )
+        )
+    return lines
+
+
+_WS = re.compile(r"\s+")
 
 
 def _bottom(c: Char) -> float:
