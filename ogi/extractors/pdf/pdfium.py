@@ -35,7 +35,6 @@ import pypdfium2.raw as R
 
 from ogi.extractors.model import ExtractionError
 from ogi.extractors.pdf.grid import Char
-from ogi.utils.text import is_cjk
 
 _SEG_LINE = R.FPDF_SEGMENT_LINETO
 _SEG_BEZIER = R.FPDF_SEGMENT_BEZIERTO
@@ -123,11 +122,12 @@ class Shape:
 @dataclass
 class TextLine:
     """A line of a page's text as pdfium breaks it (one call for the page's text), with a few of its
-    characters read exactly as ``_read_chars`` would (``_read_prose`` says which): the line's box and
-    font size."""
+    characters read exactly as ``_read_chars`` would (``_read_prose`` says which), for the line's box and
+    font size, and how many visible characters each stands for."""
 
     text: str
-    ends: list[Char]
+    chars: list[Char]
+    counts: list[int]
 
 
 @dataclass
@@ -630,10 +630,10 @@ def _read_prose(
     overrides: dict[bytes, float] | None = None,
     system: dict[int, str | None] | None = None,
 ) -> bool:
-    """The page's ``text_lines``: its text in one call, split where pdfium breaks lines, and a few
-    characters of each line read exactly (``_chars_of``): the first of each run of CJK or other
-    characters, and the last; ``visible`` and ``bad_chars`` counted from the text. False (nothing recorded) when the text cannot be told from it:
-    characters outside the BMP, or sampled characters that are rotated, skewed or without a Unicode map
+    """The page's ``text_lines``: its text in one call, split where pdfium breaks lines, one box a
+    character, and a few characters of each line read exactly (``_chars_of``); ``visible`` counted from
+    the text. False (nothing recorded) when the text cannot be told from it: characters outside the BMP,
+    characters without a Unicode map or not real text, sampled characters that are rotated or skewed
     (those need every character: ``_read_chars``)."""
     text_page = R.FPDFText_LoadPage(page)
     if not text_page:
@@ -654,37 +654,51 @@ def _read_prose(
             start = m.end()
         spans.append((start, n))
         tp = _address(text_page)
+        loose = R.FS_RECTF()
+        loose_p = ctypes.addressof(loose)
+        get_box = _loose_char_box
+        has_map_error = _has_map_error
         visible = bad = 0
-        lines: list[tuple[str, list[int]]] = []
+        lines: list[tuple[str, list[int], list[int]]] = []
         wanted: list[int] = []
         for a, b in spans:
             shown = [i for i in range(a, b) if not text[i].isspace()]
             if not shown:
                 continue
             visible += len(shown)
+            # Characters of one font and size share their loose box's vertical extent: the first of each
+            # run of equal extents is read exactly and stands for the run (its box and size; the run's
+            # length counts for the line's most common size), and the line's last gives its right end.
+            starts: list[int] = []
+            counts: list[int] = []
+            extent = None
             for i in shown:
-                if not usable(ord(text[i])) or _has_map_error(tp, i) == 1:
+                if not usable(ord(text[i])) or has_map_error(tp, i) == 1:
                     bad += 1
-            # A line's box and size come from these: its last character and the first of each run of
-            # CJK or other characters (digits and Latin letters are often set in another font, whose
-            # descent puts their bottoms lower).
-            ends = [shown[0]]
-            ends += [j for i, j in itertools.pairwise(shown) if is_cjk(text[i]) != is_cjk(text[j])]
-            ends.append(shown[-1])
-            ends = sorted(set(ends))
-            lines.append((text[a:b], ends))
-            wanted += ends
+                get_box(tp, i, loose_p)
+                here = (loose.bottom, loose.top)
+                if here != extent:
+                    extent = here
+                    starts.append(i)
+                    counts.append(0)
+                counts[-1] += 1
+            if starts[-1] != shown[-1]:
+                starts.append(shown[-1])
+                counts.append(0)
+            lines.append((text[a:b], starts, counts))
+            wanted += starts
+        if bad:
+            return False
         sample = PageData(data.number, data.width, data.height)
         positions: list[int] = []
         _chars_of(text_page, n, text, sample, overrides, system, wanted, positions)
-        if sample.unsupported or sample.bad_chars or bad:
+        if sample.unsupported or sample.bad_chars:
             return False
         by_index = dict(zip(positions, sample.chars))
-        if any(not any(i in by_index for i in ends) for _, ends in lines):
+        if any(i not in by_index for i in wanted):
             return False
-        data.text_lines = [TextLine(t, [by_index[i] for i in ends if i in by_index]) for t, ends in lines]
+        data.text_lines = [TextLine(t, [by_index[i] for i in starts], counts) for t, starts, counts in lines]
         data.visible = visible
-        data.bad_chars = bad
         for name in sample.system_fonts:
             _note_font(data, name)
         return True

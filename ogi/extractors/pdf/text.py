@@ -137,44 +137,42 @@ def prose_lines(text_lines: Sequence[TextLine], page: int) -> list[Line]:
     """``page_lines`` for a page read for its prose: pdfium's lines, boxed and sized by their sampled
     characters, and joined as ``page_lines`` joins characters: lines whose bottoms lie within its
     tolerance are one line, left to right, a space only between non-CJK text set apart."""
-    pieces: list[tuple[str, list[Char]]] = []
+    pieces: list[tuple[str, TextLine]] = []
     for t in text_lines:
-        ends = [c for c in t.ends if c.upright]
         text = SPACE_NEAR_CJK.sub("", _WS.sub(" ", t.text)).strip()
-        if ends and text:
-            pieces.append((text, ends))
-    pieces.sort(key=lambda p: min(c.bottom for c in p[1]))
-    groups: list[list[tuple[str, list[Char]]]] = []
+        if t.chars and text:
+            pieces.append((text, t))
+    pieces.sort(key=lambda p: min(c.bottom for c in p[1].chars))
+    groups: list[list[tuple[str, TextLine]]] = []
     first_bottom = 0.0
     for piece in pieces:
-        bottom = min(c.bottom for c in piece[1])
-        if groups and bottom - first_bottom <= max(3.0, 0.25 * piece[1][0].size):
+        bottom = min(c.bottom for c in piece[1].chars)
+        if groups and bottom - first_bottom <= max(3.0, 0.25 * piece[1].chars[0].size):
             groups[-1].append(piece)
         else:
             groups.append([piece])
             first_bottom = bottom
     lines = []
     for g in groups:
-        g.sort(key=lambda p: p[1][0].x0)
+        g.sort(key=lambda p: p[1].chars[0].x0)
         out: list[str] = []
         prev: Char | None = None
-        for text, ends in g:
+        sizes: dict[float, int] = {}
+        for text, t in g:
+            first = t.chars[0]
             if prev is not None:
-                first = ends[0]
                 gap = first.x0 - prev.x1
                 if gap > 0.15 * max(first.size, prev.size) and not (_cjk(prev.text) or _cjk(first.text)):
                     out.append(" ")
             out.append(text)
-            prev = ends[-1]
-        text = SPACE_NEAR_CJK.sub("", "".join(out)).strip()
-        sampled = [c for _, ends in g for c in ends]
-        sizes: dict[float, int] = {}
-        for c in sampled:
-            size = round(c.size, 1)
-            sizes[size] = sizes.get(size, 0) + 1
+            prev = t.chars[-1]
+            for c, n in zip(t.chars, t.counts):
+                size = round(c.size, 1)
+                sizes[size] = sizes.get(size, 0) + n
+        sampled = [c for _, t in g for c in t.chars]
         lines.append(
             Line(
-                text,
+                SPACE_NEAR_CJK.sub("", "".join(out)).strip(),
                 min(c.x0 for c in sampled),
                 min(c.top for c in sampled),
                 max(c.x1 for c in sampled),
