@@ -26,8 +26,8 @@ import ctypes
 import itertools
 import re
 import threading
-from dataclasses import dataclass, field
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pypdfium2  # noqa: F401  (initialises the library)

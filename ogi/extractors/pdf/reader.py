@@ -38,8 +38,8 @@ from ogi.extractors.pdf.engines import read_tables
 from ogi.extractors.pdf.fonts import font_fallbacks, font_independent
 from ogi.extractors.pdf.pdfium import PageData, PdfiumDocument
 from ogi.extractors.pdf.plan import plan_pages
-from ogi.extractors.pdf.streams import damaged_pages
 from ogi.extractors.pdf.shapes import is_table_page, rules
+from ogi.extractors.pdf.streams import damaged_pages
 from ogi.extractors.pdf.text import lines_of, page_header
 
 if TYPE_CHECKING:
