@@ -275,3 +275,58 @@ def test_only_pages_without_rules_are_read_for_their_prose(huaian: bytes) -> Non
     with P.PdfiumDocument(huaian) as pdoc:
         pages = [pdoc.page(i, chars_needed=has_rules) for i in range(pdoc.n_pages)]
     assert [p.text_lines is None for p in pages] == [False, False, True, True, True, False]
+
+
+@pytest.mark.parametrize("name", ["huaian", "office"])
+def test_characters_by_runs_are_every_character_read_exactly(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    """One box a character and the first of each run read exactly give every character's description."""
+    datas = (
+        list(request.getfixturevalue("office_pdfs").values())
+        if name == "office"
+        else [request.getfixturevalue(name)]
+    )
+
+    def described(page: P.PageData) -> list[tuple]:
+        return [(c.text, c.x0, c.top, c.x1, c.bottom, c.upright, c.size) for c in page.chars]
+
+    read = 0
+    for data in datas:
+        with P.PdfiumDocument(data) as pdoc:
+            for i in range(pdoc.n_pages):
+                page = R.FPDF_LoadPage(pdoc.handle, i)
+                text_page = R.FPDFText_LoadPage(page)
+                try:
+                    n = R.FPDFText_CountChars(text_page)
+                    text = P._page_text(text_page, n)
+                    exact, runs = P.PageData(i + 1, 595.0, 842.0), P.PageData(i + 1, 595.0, 842.0)
+                    P._chars_of(text_page, n, text, exact)
+                    if text is None or not P._chars_by_runs(text_page, n, text, runs):
+                        continue
+                    assert described(runs) == described(exact)
+                    assert runs.bad_chars == exact.bad_chars
+                    read += 1
+                finally:
+                    R.FPDFText_ClosePage(text_page)
+                    R.FPDF_ClosePage(page)
+    assert read >= 1
+
+
+@pytest.mark.parametrize("name", ["garbled", "wps_pdf"])
+def test_characters_by_runs_give_way(name: str, request: pytest.FixtureRequest) -> None:
+    """Glyphs without Unicode, and vertical writing (the hand-made WPS page's 「办理结果」), need every
+    character read exactly."""
+    from tests.pdf.pdf_handmade import garbled
+
+    data = garbled() if name == "garbled" else request.getfixturevalue(name)
+    with P.PdfiumDocument(data) as pdoc:
+        page = R.FPDF_LoadPage(pdoc.handle, 0)
+        text_page = R.FPDFText_LoadPage(page)
+        n = R.FPDFText_CountChars(text_page)
+        out = P.PageData(1, 595.0, 842.0)
+        text = P._page_text(text_page, n)
+        assert text is None or not P._chars_by_runs(text_page, n, text, out)
+        assert not out.chars
+        R.FPDFText_ClosePage(text_page)
+        R.FPDF_ClosePage(page)

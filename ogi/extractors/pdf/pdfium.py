@@ -241,7 +241,7 @@ class PdfiumDocument:
                 return data
             texts = _read_objects(page, data, shapes, set(), system)
             if data.unsupported or chars_needed(data) or not _read_prose(page, data, self.descents, system):
-                chars_from = _read_chars(page, data, self.descents, system)
+                chars_from = _read_chars(page, data, self.descents, system, len(texts))
                 texts = [t for t in texts if t not in chars_from]
             # Text objects that gave no characters (all of them, for a page read for its prose): their
             # fonts are checked (text pdfium could not measure vanishes).
@@ -606,8 +606,14 @@ def _read_chars(
     data: PageData,
     overrides: dict[bytes, float] | None = None,
     system: dict[int, str | None] | None = None,
+    text_objects: int = 0,
 ) -> set[int]:
-    """The page's characters as pdfminer describes them; returns the text objects they came from."""
+    """The page's characters as pdfminer describes them; returns the text objects they came from (none
+    when read by runs).
+
+    ``text_objects`` is how many text objects the page has, when known: a page with about one per
+    character (WPS exports) is read by runs (``_chars_by_runs``), where the per-object calls would cost
+    several calls a character; with many characters an object, reading each exactly is cheaper."""
     text_page = R.FPDFText_LoadPage(page)
     if not text_page:
         return set()
@@ -615,9 +621,81 @@ def _read_chars(
         n = R.FPDFText_CountChars(text_page)
         if n <= 0:
             return set()
-        return _chars_of(text_page, n, _page_text(text_page, n), data, overrides, system)
+        text = _page_text(text_page, n)
+        if (
+            text is not None
+            and 2 * text_objects >= n
+            and _chars_by_runs(text_page, n, text, data, overrides, system)
+        ):
+            return set()
+        return _chars_of(text_page, n, text, data, overrides, system)
     finally:
         R.FPDFText_ClosePage(text_page)
+
+
+def _chars_by_runs(
+    text_page: Any,
+    n: int,
+    text: str,
+    data: PageData,
+    overrides: dict[bytes, float] | None = None,
+    system: dict[int, str | None] | None = None,
+) -> bool:
+    """``_chars_of`` for every character at about a third of its pdfium calls: one box a character.
+
+    Characters of one font and size on one baseline share their loose box's vertical extent. The first
+    character of each run of equal extents is read exactly (``_chars_of``: object, matrix, font, size,
+    baseline), and the others of the run take its top, bottom, size and orientation, with their own
+    left and right. False (``data`` untouched) when the page needs every character read: text outside
+    the BMP, glyphs without a Unicode map, rotated or skewed text, or a run whose first character is
+    not boxed by its loose box (vertical writing)."""
+    tp: Any = _address(text_page)
+    loose = R.FS_RECTF()
+    loose_p = ctypes.addressof(loose)
+    get_box = _loose_char_box
+    get_object = _text_object
+    is_generated = _is_generated
+    has_map_error = _has_map_error
+    spaces = _SPACES
+    kept: list[tuple[int, int, float, float, int]] = []  # index, code, left, right, run
+    starts: list[int] = []
+    extent = None
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if code in spaces and (not get_object(tp, i) or is_generated(tp, i)):
+            continue
+        if has_map_error(tp, i) == 1:
+            return False
+        get_box(tp, i, loose_p)
+        here = (loose.bottom, loose.top)
+        if here != extent:
+            extent = here
+            starts.append(i)
+        kept.append((i, code, loose.left, loose.right, len(starts) - 1))
+    sample = PageData(data.number, data.width, data.height)
+    positions: list[int] = []
+    _chars_of(text_page, n, text, sample, overrides, system, starts, positions)
+    if sample.unsupported or positions != starts:
+        return False
+    heads = sample.chars
+    first = {i: k for k, (i, *_rest) in enumerate(kept)}
+    for head, i in zip(heads, starts):
+        _, _, left, right, _ = kept[first[i]]
+        if head.x0 != left or head.x1 != right:
+            return False
+    append = data.chars.append
+    bad = 0
+    for _, code, left, right, run in kept:
+        head = heads[run]
+        if not usable(code):
+            bad += 1
+        append(
+            Char(chr(code) if code else "\ufffd", left, head.top, right, head.bottom, head.upright, head.size)
+        )
+    data.bad_chars += bad
+    for name in sample.system_fonts:
+        _note_font(data, name)
+    return True
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
