@@ -9,9 +9,12 @@ Two engines read the tables and give the same grids:
   (Form XObjects, rotation, rotated text, Unicode-map errors). ``Document.meta["pdf_engine"]`` says which
   engine read the table pages: ``pdfium``, ``plumber`` or ``mixed``.
 
-Whatever the engine, pdfium opens the file and reads the characters of every page: table pages are found
-by their ruling lines, prose comes from the characters outside the tables, and fill-only backgrounds and
-三线表 are settled the same way for both engines (``ogi.extractors.pdf.shapes``) before tables are found.
+Whatever the engine, pdfium opens the file and reads every page's shapes first: a page whose rules could
+make a table (``has_rules``) has its characters read, and its prose comes from the characters outside the
+tables; a page without such rules holds no table either engine could find, and is read for its prose
+only, from pdfium's text and a few characters a line (``PdfiumDocument.page``; the same lines as from
+every character). Fill-only backgrounds and 三线表 are settled the same way for both engines
+(``ogi.extractors.pdf.shapes``) before tables are found.
 Grids then become model tables with spans, stitched across page breaks (``ogi.extractors.pdf.tables``).
 
 Pages without a usable text layer (scans, or glyphs without Unicode) are rendered and read by OCR
