@@ -8,13 +8,15 @@ and no value read differs from the whole file's. Invented reports (``tests/gener
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ogi.dataset.rows import ReportRows
 from ogi.extractors.html.cut import ends_inside_table
-from ogi.extractors.pdf.streams import damaged_pages
+from ogi.extractors.pdf.streams import all_streams_decode, damaged_pages
 from ogi.run.source import extraction_options, read_source
 from tests.generators import damage, text_tab
 from tests.generators import html as html_gen
@@ -128,6 +130,28 @@ def test_damaged_pages_names_the_broken_page(generated_pdf: tuple[bytes, dict]) 
     assert damaged_pages(data) == {}
     assert list(damaged_pages(damage.damage_pdf_page(data, 1))) == [2]
     assert damaged_pages(data[: len(data) // 2]) is not None  # a structure it cannot walk: no claim, no error
+
+
+def test_byte_scan_sends_every_damaged_page_to_the_walk(generated_pdf: tuple[bytes, dict]) -> None:  # type: ignore[type-arg]
+    """The scan that spares whole files the structure walk says "all decode" only when they do."""
+    data, _ = generated_pdf
+    assert all_streams_decode(data)
+    for index in range(len(damage.content_streams(data))):
+        assert not all_streams_decode(damage.damage_pdf_page(data, index))
+
+
+def test_byte_scan_defers_what_it_cannot_tell() -> None:
+    good = zlib.compress(b"BT /F1 12 Tf (x) Tj ET")
+    stream = b"1 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream\nendobj\n"
+    assert all_streams_decode(stream % (len(good), good))
+    assert not all_streams_decode(stream % (len(good), good[:-6]))  # cut short
+    assert not all_streams_decode(stream % (len(good), b"\x00" + good[1:]))  # corrupt
+    by_reference = b"1 0 obj\n<< /Length 5 /Filter 2 0 R >>\nstream\n" + good + b"\nendstream\nendobj\n"
+    assert not all_streams_decode(by_reference)
+    assert not all_streams_decode(b"1 0 obj\n<< /Length 5 >>\nstream\nabc")  # no endstream
+    assert not all_streams_decode(b"trailer << /Encrypt 5 0 R >>")
+    font = b"1 0 obj\n<< /Length 5 /Length1 9 /Filter /FlateDecode >>\nstream\nnot zlib\nendstream\nendobj\n"
+    assert all_streams_decode(font)  # a font program is no page's content
 
 
 # -- tab-indented text cut short ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from ogi.extractors.pdf.grid import (
     intersections_to_cells,
     table_rows,
 )
-from ogi.extractors.pdf.text import page_lines
+from ogi.extractors.pdf.text import page_lines, prose_lines
 
 # -- references: pdfplumber's scans, as the port had them before bisection --------------------------------
 
@@ -221,3 +221,112 @@ def test_fast_prototypes_take_plain_addresses() -> None:
     assert f.argtypes == (ctypes.c_void_p, ctypes.c_int)
     g = P._fast(R.FPDFPath_GetPathSegment)
     assert g.restype is ctypes.c_void_p
+
+
+# -- pages without rules read for their prose -------------------------------------------------------------
+
+
+def _both_readings(data: bytes) -> list[tuple[P.PageData, P.PageData]]:
+    """Each page read character by character, and read for its prose only."""
+    with P.PdfiumDocument(data) as pdoc:
+        return [(pdoc.page(i), pdoc.page(i, chars_needed=lambda _page: False)) for i in range(pdoc.n_pages)]
+
+
+@pytest.mark.parametrize("name", ["huaian", "office"])
+def test_prose_reading_gives_the_lines_of_every_character(name: str, request: pytest.FixtureRequest) -> None:
+    """Lines, boxes and sizes from pdfium's text and a few characters a line are those every character
+    gives (the real WPS report, whose digits are set in another font; LibreOffice exports)."""
+    datas = (
+        list(request.getfixturevalue("office_pdfs").values())
+        if name == "office"
+        else [request.getfixturevalue(name)]
+    )
+    from ogi.extractors.pdf.reader import has_rules
+
+    compared = 0
+    for data in datas:
+        for whole, prose in _both_readings(data):
+            if has_rules(whole):  # table pages keep every character
+                continue
+            if prose.text_lines is None:  # content the prose reading cannot vouch for: characters read
+                assert len(prose.chars) == len(whole.chars)
+                continue
+            assert not prose.chars and prose.visible == sum(1 for c in whole.chars if not c.text.isspace())
+            assert prose.bad_chars == whole.bad_chars == 0
+            assert prose.system_fonts == whole.system_fonts
+            assert prose_lines(prose.text_lines, prose.number) == page_lines(whole.chars, whole.number)
+            compared += 1
+    assert compared >= 3
+
+
+def test_prose_reading_gives_way_on_what_it_cannot_vouch_for(wps_pdf: bytes) -> None:
+    """A turned page and a garbled one (glyphs without Unicode) are read character by character."""
+    from tests.pdf.pdf_handmade import garbled, wps_page
+
+    for data in (wps_page(turned_pages=(1,)), garbled()):
+        for whole, prose in _both_readings(data):
+            assert prose.text_lines is None
+            assert len(prose.chars) == len(whole.chars) and prose.bad_chars == whole.bad_chars
+
+
+def test_only_pages_without_rules_are_read_for_their_prose(huaian: bytes) -> None:
+    from ogi.extractors.pdf.reader import has_rules
+
+    with P.PdfiumDocument(huaian) as pdoc:
+        pages = [pdoc.page(i, chars_needed=has_rules) for i in range(pdoc.n_pages)]
+    assert [p.text_lines is None for p in pages] == [False, False, True, True, True, False]
+
+
+@pytest.mark.parametrize("name", ["huaian", "office"])
+def test_characters_by_runs_are_every_character_read_exactly(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    """One box a character and the first of each run read exactly give every character's description."""
+    datas = (
+        list(request.getfixturevalue("office_pdfs").values())
+        if name == "office"
+        else [request.getfixturevalue(name)]
+    )
+
+    def described(page: P.PageData) -> list[tuple]:
+        return [(c.text, c.x0, c.top, c.x1, c.bottom, c.upright, c.size) for c in page.chars]
+
+    read = 0
+    for data in datas:
+        with P.PdfiumDocument(data) as pdoc:
+            for i in range(pdoc.n_pages):
+                page = R.FPDF_LoadPage(pdoc.handle, i)
+                text_page = R.FPDFText_LoadPage(page)
+                try:
+                    n = R.FPDFText_CountChars(text_page)
+                    text = P._page_text(text_page, n)
+                    exact, runs = P.PageData(i + 1, 595.0, 842.0), P.PageData(i + 1, 595.0, 842.0)
+                    P._chars_of(text_page, n, text, exact)
+                    if text is None or not P._chars_by_runs(text_page, n, text, runs):
+                        continue
+                    assert described(runs) == described(exact)
+                    assert runs.bad_chars == exact.bad_chars
+                    read += 1
+                finally:
+                    R.FPDFText_ClosePage(text_page)
+                    R.FPDF_ClosePage(page)
+    assert read >= 1
+
+
+@pytest.mark.parametrize("name", ["garbled", "wps_pdf"])
+def test_characters_by_runs_give_way(name: str, request: pytest.FixtureRequest) -> None:
+    """Glyphs without Unicode, and vertical writing (the hand-made WPS page's 「办理结果」), need every
+    character read exactly."""
+    from tests.pdf.pdf_handmade import garbled
+
+    data = garbled() if name == "garbled" else request.getfixturevalue(name)
+    with P.PdfiumDocument(data) as pdoc:
+        page = R.FPDF_LoadPage(pdoc.handle, 0)
+        text_page = R.FPDFText_LoadPage(page)
+        n = R.FPDFText_CountChars(text_page)
+        out = P.PageData(1, 595.0, 842.0)
+        text = P._page_text(text_page, n)
+        assert text is None or not P._chars_by_runs(text_page, n, text, out)
+        assert not out.chars
+        R.FPDFText_ClosePage(text_page)
+        R.FPDF_ClosePage(page)

@@ -12,7 +12,7 @@ from ogi.extractors.model import Block, Paragraph
 from ogi.extractors.pdf.grid import Char
 from ogi.extractors.pdf.pdfium import PageData
 from ogi.extractors.pdf.tables import PdfTable, RawTable, build_table, same_columns, stitch
-from ogi.extractors.pdf.text import Line, ParagraphBuilder, gap_limit, margins, page_lines, remove_furniture
+from ogi.extractors.pdf.text import Line, ParagraphBuilder, gap_limit, lines_of, margins, remove_furniture
 
 
 def assemble(
@@ -26,9 +26,7 @@ def assemble(
     chars = chars or {}
     built: dict[int, list[PdfTable]] = {n: [build_table(t) for t in ts] for n, ts in tables.items()}
     lines_by_page = [
-        page_lines(
-            chars.get(p.number, p.chars), p.number, [t.table.locator["bbox"] for t in built.get(p.number, [])]
-        )
+        lines_of(p, chars.get(p.number), [t.table.locator["bbox"] for t in built.get(p.number, [])])
         for p in pages
     ]
     lines_by_page = remove_furniture(lines_by_page, [p.height for p in pages])

@@ -39,7 +39,7 @@ def font_independent(data: bytes, pages: Sequence[PageData]) -> list[PageData]:
                     chars = plumber_chars(pdf.pages[page.number - 1].chars)
                 except Exception:  # pdfminer cannot parse this page: pdfium's reading stays
                     continue
-                replaced[page.number] = dataclasses.replace(page, chars=chars)
+                replaced[page.number] = dataclasses.replace(page, chars=chars, text_lines=None)
     except Exception:  # pdfminer cannot open the file at all: pdfium's reading stays
         pass
     return [replaced.get(p.number, p) for p in pages]

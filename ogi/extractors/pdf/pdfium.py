@@ -26,6 +26,7 @@ import ctypes
 import itertools
 import re
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +120,17 @@ class Shape:
 
 
 @dataclass
+class TextLine:
+    """A line of a page's text as pdfium breaks it (one call for the page's text), with a few of its
+    characters read exactly as ``_read_chars`` would (``_read_prose`` says which), for the line's box and
+    font size, and how many visible characters each stands for."""
+
+    text: str
+    chars: list[Char]
+    counts: list[int]
+
+
+@dataclass
 class PageData:
     """One page: its size, characters in content order, painted shapes, and what the port cannot do."""
 
@@ -137,6 +149,11 @@ class PageData:
     unsupported: list[str] = field(default_factory=list)
     #: Fonts of the page's text that pdfium takes from the machine (not embedded, not standard).
     system_fonts: list[str] = field(default_factory=list)
+    #: A page read for its prose only (``PdfiumDocument.page`` with ``chars_needed``): its lines as pdfium
+    #: breaks its text, ``chars`` left empty. None when the characters were read.
+    text_lines: list[TextLine] | None = None
+    #: Visible (non-space) characters of a page read for its prose (``chars`` counts them otherwise).
+    visible: int = 0
 
     @property
     def shapes(self) -> list[Shape]:
@@ -189,8 +206,16 @@ class PdfiumDocument:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def page(self, index: int, shapes: bool = True) -> PageData:
-        """Read page ``index`` (0-based): characters always, shapes unless ``shapes`` is False."""
+    def page(
+        self, index: int, shapes: bool = True, chars_needed: Callable[[PageData], bool] | None = None
+    ) -> PageData:
+        """Read page ``index`` (0-based): characters always, shapes unless ``shapes`` is False.
+
+        With ``chars_needed``, the shapes are read first, and a page for which it says no (a page
+        without tables, say) is read for its prose only: ``text_lines`` from pdfium's text in one call
+        and a few characters a line, not every character (each costs several pdfium calls). A page whose
+        content the prose reading cannot vouch for (rotation, forms, rotated or unmapped characters,
+        text outside the Basic Multilingual Plane) gets its characters read all the same."""
         page = R.FPDF_LoadPage(self.handle, index)
         if not page:
             raise ExtractionError(f"corrupt PDF: page {index + 1} cannot be loaded", "failed")
@@ -210,8 +235,18 @@ class PdfiumDocument:
             if rotation:
                 data.unsupported.append(f"page rotated by {rotation * 90}°")
             system: dict[int, str | None] = {}
-            text_objects = _read_chars(page, data, self.descents, system)
-            _read_objects(page, data, shapes, text_objects, system)
+            if chars_needed is None:
+                text_objects = _read_chars(page, data, self.descents, system)
+                _read_objects(page, data, shapes, text_objects, system)
+                return data
+            texts = _read_objects(page, data, shapes, set(), system)
+            if data.unsupported or chars_needed(data) or not _read_prose(page, data, self.descents, system):
+                chars_from = _read_chars(page, data, self.descents, system, len(texts))
+                texts = [t for t in texts if t not in chars_from]
+            # Text objects that gave no characters (all of them, for a page read for its prose): their
+            # fonts are checked (text pdfium could not measure vanishes).
+            for obj in texts:
+                _note_font(data, _system_font(_text_object_font(obj), system))
             return data
         finally:
             R.FPDF_ClosePage(page)
@@ -353,16 +388,19 @@ def _read_objects(
     shapes: bool,
     text_objects: set[int],
     system: dict[int, str | None] | None = None,
-) -> None:
+) -> list[int]:
     """Paths (and images, forms) of the page; the text objects, known from the characters, are skipped
     without asking pdfium for their type (WPS writes one text object per character). A text object
-    that gave no characters has its font checked (text pdfium could not measure vanishes)."""
+    that gave no characters has its font checked (text pdfium could not measure vanishes) when
+    ``text_objects`` is given; with an empty set, the page's text objects are returned unchecked."""
     scratch = _Scratch(system)
     n = R.FPDFPage_CountObjects(page)
     address = _address(page)
     handles = [_page_object(address, i) for i in range(n)]
     others = [h for h in handles if h not in text_objects]
-    _read_list(others, None, data, shapes, scratch, 0)
+    texts: list[int] | None = [] if not text_objects else None
+    _read_list(others, None, data, shapes, scratch, 0, texts)
+    return texts or []
 
 
 def _object_matrix(obj: int, s: _Scratch) -> Matrix:
@@ -378,8 +416,10 @@ def _read_list(
     shapes: bool,
     s: _Scratch,
     depth: int,
+    texts: list[int] | None = None,
 ) -> None:
-    """Painted paths of ``objects``; a Form XObject's children are read through its matrix."""
+    """Painted paths of ``objects``; a Form XObject's children are read through its matrix. Text
+    objects go to ``texts`` when given, else have their fonts checked."""
     for obj in objects:
         kind = _object_type(obj)
         if kind == _IMAGE:
@@ -396,10 +436,13 @@ def _read_list(
                 form = _object_matrix(obj, s)
                 inner = form if outer is None else _mult(form, outer)
                 k = _form_count(obj)
-                _read_list([_form_object(obj, j) for j in range(k)], inner, data, shapes, s, depth + 1)
+                _read_list([_form_object(obj, j) for j in range(k)], inner, data, shapes, s, depth + 1, texts)
             continue
         if kind == _TEXT:
-            _note_font(data, _system_font(_text_object_font(obj), s.system))
+            if texts is not None:
+                texts.append(obj)
+            else:
+                _note_font(data, _system_font(_text_object_font(obj), s.system))
             continue
         if kind != _PATH or not shapes:
             continue
@@ -563,109 +606,289 @@ def _read_chars(
     data: PageData,
     overrides: dict[bytes, float] | None = None,
     system: dict[int, str | None] | None = None,
+    text_objects: int = 0,
 ) -> set[int]:
-    """The page's characters as pdfminer describes them; returns the text objects they came from.
+    """The page's characters as pdfminer describes them; returns the text objects they came from (none
+    when read by runs).
+
+    ``text_objects`` is how many text objects the page has, when known: a page with about one per
+    character (WPS exports) is read by runs (``_chars_by_runs``), where the per-object calls would cost
+    several calls a character; with many characters an object, reading each exactly is cheaper."""
+    text_page = R.FPDFText_LoadPage(page)
+    if not text_page:
+        return set()
+    try:
+        n = R.FPDFText_CountChars(text_page)
+        if n <= 0:
+            return set()
+        text = _page_text(text_page, n)
+        if (
+            text is not None
+            and 2 * text_objects >= n
+            and _chars_by_runs(text_page, n, text, data, overrides, system)
+        ):
+            return set()
+        return _chars_of(text_page, n, text, data, overrides, system)
+    finally:
+        R.FPDFText_ClosePage(text_page)
+
+
+def _chars_by_runs(
+    text_page: Any,
+    n: int,
+    text: str,
+    data: PageData,
+    overrides: dict[bytes, float] | None = None,
+    system: dict[int, str | None] | None = None,
+) -> bool:
+    """``_chars_of`` for every character at about a third of its pdfium calls: one box a character.
+
+    Characters of one font and size on one baseline share their loose box's vertical extent. The first
+    character of each run of equal extents is read exactly (``_chars_of``: object, matrix, font, size,
+    baseline), and the others of the run take its top, bottom, size and orientation, with their own
+    left and right. False (``data`` untouched) when the page needs every character read: text outside
+    the BMP, glyphs without a Unicode map, rotated or skewed text, or a run whose first character is
+    not boxed by its loose box (vertical writing)."""
+    tp: Any = _address(text_page)
+    loose = R.FS_RECTF()
+    loose_p = ctypes.addressof(loose)
+    get_box = _loose_char_box
+    get_object = _text_object
+    is_generated = _is_generated
+    has_map_error = _has_map_error
+    spaces = _SPACES
+    kept: list[tuple[int, int, float, float, int]] = []  # index, code, left, right, run
+    starts: list[int] = []
+    extent = None
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if code in spaces and (not get_object(tp, i) or is_generated(tp, i)):
+            continue
+        if has_map_error(tp, i) == 1:
+            return False
+        get_box(tp, i, loose_p)
+        here = (loose.bottom, loose.top)
+        if here != extent:
+            extent = here
+            starts.append(i)
+        kept.append((i, code, loose.left, loose.right, len(starts) - 1))
+    sample = PageData(data.number, data.width, data.height)
+    positions: list[int] = []
+    _chars_of(text_page, n, text, sample, overrides, system, starts, positions)
+    if sample.unsupported or positions != starts:
+        return False
+    heads = sample.chars
+    first = {i: k for k, (i, *_rest) in enumerate(kept)}
+    for head, i in zip(heads, starts):
+        _, _, left, right, _ = kept[first[i]]
+        if head.x0 != left or head.x1 != right:
+            return False
+    append = data.chars.append
+    bad = 0
+    for _, code, left, right, run in kept:
+        head = heads[run]
+        if not usable(code):
+            bad += 1
+        append(
+            Char(chr(code) if code else "\ufffd", left, head.top, right, head.bottom, head.upright, head.size)
+        )
+    data.bad_chars += bad
+    for name in sample.system_fonts:
+        _note_font(data, name)
+    return True
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_has_map_error = _fast(R.FPDFText_HasUnicodeMapError)
+
+
+def _read_prose(
+    page: ctypes.c_void_p,
+    data: PageData,
+    overrides: dict[bytes, float] | None = None,
+    system: dict[int, str | None] | None = None,
+) -> bool:
+    """The page's ``text_lines``: its text in one call, split where pdfium breaks lines, one box a
+    character, and a few characters of each line read exactly (``_chars_of``); ``visible`` counted from
+    the text. False (nothing recorded) when the text cannot be told from it: characters outside the BMP,
+    characters without a Unicode map or not real text, sampled characters that are rotated or skewed
+    (those need every character: ``_read_chars``)."""
+    text_page = R.FPDFText_LoadPage(page)
+    if not text_page:
+        data.text_lines = []
+        return True
+    try:
+        n = R.FPDFText_CountChars(text_page)
+        if n <= 0:
+            data.text_lines = []
+            return True
+        text = _page_text(text_page, n)
+        if text is None:
+            return False
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for m in _LINE_BREAK.finditer(text):
+            spans.append((start, m.start()))
+            start = m.end()
+        spans.append((start, n))
+        tp = _address(text_page)
+        loose = R.FS_RECTF()
+        loose_p = ctypes.addressof(loose)
+        get_box = _loose_char_box
+        has_map_error = _has_map_error
+        visible = bad = 0
+        lines: list[tuple[str, list[int], list[int]]] = []
+        wanted: list[int] = []
+        for a, b in spans:
+            shown = [i for i in range(a, b) if not text[i].isspace()]
+            if not shown:
+                continue
+            visible += len(shown)
+            # Characters of one font and size share their loose box's vertical extent: the first of each
+            # run of equal extents is read exactly and stands for the run (its box and size; the run's
+            # length counts for the line's most common size), and the line's last gives its right end.
+            starts: list[int] = []
+            counts: list[int] = []
+            extent = None
+            for i in shown:
+                if not usable(ord(text[i])) or has_map_error(tp, i) == 1:
+                    bad += 1
+                get_box(tp, i, loose_p)
+                here = (loose.bottom, loose.top)
+                if here != extent:
+                    extent = here
+                    starts.append(i)
+                    counts.append(0)
+                counts[-1] += 1
+            if starts[-1] != shown[-1]:
+                starts.append(shown[-1])
+                counts.append(0)
+            lines.append((text[a:b], starts, counts))
+            wanted += starts
+        if bad:
+            return False
+        sample = PageData(data.number, data.width, data.height)
+        positions: list[int] = []
+        _chars_of(text_page, n, text, sample, overrides, system, wanted, positions)
+        if sample.unsupported or sample.bad_chars:
+            return False
+        by_index = dict(zip(positions, sample.chars))
+        if any(i not in by_index for i in wanted):
+            return False
+        data.text_lines = [TextLine(t, [by_index[i] for i in starts], counts) for t, starts, counts in lines]
+        data.visible = visible
+        for name in sample.system_fonts:
+            _note_font(data, name)
+        return True
+    finally:
+        R.FPDFText_ClosePage(text_page)
+
+
+def _chars_of(
+    text_page: Any,
+    n: int,
+    text: str | None,
+    data: PageData,
+    overrides: dict[bytes, float] | None = None,
+    system: dict[int, str | None] | None = None,
+    indices: Sequence[int] | None = None,
+    positions: list[int] | None = None,
+) -> set[int]:
+    """Characters ``indices`` (all ``n`` when None) of a loaded text page, appended to ``data.chars`` as
+    pdfminer describes them (``positions`` gets the index of each); returns their text objects.
 
     The per-character ctypes calls are what costs here (a few microseconds each, against about 2 ms a
     page for pdfium's own text parse): the page's text comes in one call, each character's text object
     in one pass, and an object's matrix, size and font are asked once per object, not per character."""
-    text_page = R.FPDFText_LoadPage(page)
-    if not text_page:
-        return set()
-    tp: Any = text_page
-    try:
-        n = R.FPDFText_CountChars(tp)
-        if n <= 0:
-            return set()
-        height = data.height
-        loose = R.FS_RECTF()
-        loose_p = ctypes.addressof(loose)
-        matrix = R.FS_MATRIX()
-        matrix_p = ctypes.addressof(matrix)
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        ox_p, oy_p = ctypes.addressof(ox), ctypes.addressof(oy)
-        chars = data.chars
-        append = chars.append
-        text = _page_text(tp, n)
-        get_object = _text_object
-        tp = _address(text_page)
-        # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most have no
-        # text object; a space inferred inside a text object has one, so those are asked about below.
-        handles = [get_object(tp, i) for i in range(n)]
-        objects: set[int] = set()
-        get_box = _loose_char_box
-        get_origin = _char_origin
-        is_generated = _is_generated
-        spaces = _SPACES
-        rotated = 0
-        map_errors = 0
-        last_obj = None
-        upright = skewed = unmapped = False
-        size = limit = 0.0
-        metrics: tuple[float, float, float] | None = None
-        descent = pdminer_descent = span = 0.0
-        exact = True
-        fonts: dict[int, tuple[float, float, float] | None] = {}
-        font_info: dict[int | None, tuple[tuple[float, float, float] | None, bool]] = {}
-        system = {} if system is None else system
-        overrides = overrides or {}
-        for i, obj in enumerate(handles):
-            if not obj:
-                continue
-            code = ord(text[i]) if text is not None else _unicode(tp, i)
-            if (code in spaces or text is None) and is_generated(tp, i):
-                continue
-            if obj != last_obj:
-                # Matrix, size and font are those of the text object: read them once per object.
-                last_obj = obj
-                objects.add(obj)
-                _char_matrix(tp, i, matrix_p)
-                a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-                fs = _font_size(tp, i)
-                upright = a * d > 0 and b * c <= 0
-                skewed = bool(b or c or not upright)
-                size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
-                limit = 3 * size + 1
-                font = _text_object_font(obj)
-                known = font_info.get(font)
-                if known is None:
-                    # What depends on the font alone is asked once per font (WPS writes one text
-                    # object per character, in a handful of fonts). No Unicode for the glyph: pdfium
-                    # passes the character code off as text (pdfminer writes "(cid:N)"); a font without
-                    # a map has none for any glyph.
-                    _note_font(data, _system_font(font, system))
-                    known = font_info[font] = (_font_metrics(font, fonts, overrides), _map_error(tp, i) == 1)
-                metrics, unmapped = known
-                if metrics is not None:
-                    descent, pdminer_descent, ascent = metrics
-                    exact = descent == pdminer_descent
-                    span = (ascent - descent) * size
-                if unmapped:
-                    map_errors += 1
-            if skewed:
-                rotated += 1
-            if unmapped or not usable(code):
-                data.bad_chars += 1
-            get_box(tp, i, loose_p)
-            x0, x1, y0, top = loose.left, loose.right, loose.bottom, loose.top
-            if x1 - x0 > limit or top - y0 > limit:
-                # A vertical-writing font: pdfium leaves its loose box unscaled (about 199 pt wide in
-                # WPS exports), but its origin is the lower-left corner of pdfminer's box (one font
-                # size square, with the default vertical metrics).
-                get_origin(tp, i, ox_p, oy_p)
-                x0, x1, y0 = ox.value, ox.value + size, oy.value
-            elif metrics is not None and not skewed and (not exact or abs(top - y0 - span) > 0.01):
-                # The loose box spans pdfium's ascent and descent around the baseline, widened to the
-                # glyph where it reaches further; pdfminer's bottom is its own descent below the
-                # baseline. Ask for the baseline when the two may differ.
-                get_origin(tp, i, ox_p, oy_p)
-                y0 = oy.value + pdminer_descent * size
-            bottom = height - y0
-            append(Char(chr(code) if code else "\ufffd", x0, bottom - size, x1, bottom, upright, size))
-        if rotated:
-            data.unsupported.append(f"{rotated} rotated or skewed characters")
-        if map_errors:
-            data.unsupported.append("characters with Unicode-map errors")
-        return objects
-    finally:
-        R.FPDFText_ClosePage(text_page)
+    height = data.height
+    loose = R.FS_RECTF()
+    loose_p = ctypes.addressof(loose)
+    matrix = R.FS_MATRIX()
+    matrix_p = ctypes.addressof(matrix)
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    ox_p, oy_p = ctypes.addressof(ox), ctypes.addressof(oy)
+    chars = data.chars
+    append = chars.append
+    get_object = _text_object
+    tp: Any = _address(text_page)
+    # Characters pdfium generated (spaces and line breaks it infers) are not in the PDF: most have no
+    # text object; a space inferred inside a text object has one, so those are asked about below.
+    wanted = range(n) if indices is None else indices
+    handles = [(i, get_object(tp, i)) for i in wanted]
+    objects: set[int] = set()
+    get_box = _loose_char_box
+    get_origin = _char_origin
+    is_generated = _is_generated
+    spaces = _SPACES
+    rotated = 0
+    map_errors = 0
+    last_obj = None
+    upright = skewed = unmapped = False
+    size = limit = 0.0
+    metrics: tuple[float, float, float] | None = None
+    descent = pdminer_descent = span = 0.0
+    exact = True
+    fonts: dict[int, tuple[float, float, float] | None] = {}
+    font_info: dict[int | None, tuple[tuple[float, float, float] | None, bool]] = {}
+    system = {} if system is None else system
+    overrides = overrides or {}
+    for i, obj in handles:
+        if not obj:
+            continue
+        code = ord(text[i]) if text is not None else _unicode(tp, i)
+        if (code in spaces or text is None) and is_generated(tp, i):
+            continue
+        if obj != last_obj:
+            # Matrix, size and font are those of the text object: read them once per object.
+            last_obj = obj
+            objects.add(obj)
+            _char_matrix(tp, i, matrix_p)
+            a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+            fs = _font_size(tp, i)
+            upright = a * d > 0 and b * c <= 0
+            skewed = bool(b or c or not upright)
+            size = round(fs * d if not b else fs * (b * b + d * d) ** 0.5, _DIGITS)
+            limit = 3 * size + 1
+            font = _text_object_font(obj)
+            known = font_info.get(font)
+            if known is None:
+                # What depends on the font alone is asked once per font (WPS writes one text
+                # object per character, in a handful of fonts). No Unicode for the glyph: pdfium
+                # passes the character code off as text (pdfminer writes "(cid:N)"); a font without
+                # a map has none for any glyph.
+                _note_font(data, _system_font(font, system))
+                known = font_info[font] = (_font_metrics(font, fonts, overrides), _map_error(tp, i) == 1)
+            metrics, unmapped = known
+            if metrics is not None:
+                descent, pdminer_descent, ascent = metrics
+                exact = descent == pdminer_descent
+                span = (ascent - descent) * size
+            if unmapped:
+                map_errors += 1
+        if skewed:
+            rotated += 1
+        if unmapped or not usable(code):
+            data.bad_chars += 1
+        get_box(tp, i, loose_p)
+        x0, x1, y0, top = loose.left, loose.right, loose.bottom, loose.top
+        if x1 - x0 > limit or top - y0 > limit:
+            # A vertical-writing font: pdfium leaves its loose box unscaled (about 199 pt wide in
+            # WPS exports), but its origin is the lower-left corner of pdfminer's box (one font
+            # size square, with the default vertical metrics).
+            get_origin(tp, i, ox_p, oy_p)
+            x0, x1, y0 = ox.value, ox.value + size, oy.value
+        elif metrics is not None and not skewed and (not exact or abs(top - y0 - span) > 0.01):
+            # The loose box spans pdfium's ascent and descent around the baseline, widened to the
+            # glyph where it reaches further; pdfminer's bottom is its own descent below the
+            # baseline. Ask for the baseline when the two may differ.
+            get_origin(tp, i, ox_p, oy_p)
+            y0 = oy.value + pdminer_descent * size
+        bottom = height - y0
+        append(Char(chr(code) if code else "\ufffd", x0, bottom - size, x1, bottom, upright, size))
+        if positions is not None:
+            positions.append(i)
+    if rotated:
+        data.unsupported.append(f"{rotated} rotated or skewed characters")
+    if map_errors:
+        data.unsupported.append("characters with Unicode-map errors")
+    return objects

@@ -9,9 +9,12 @@ Two engines read the tables and give the same grids:
   (Form XObjects, rotation, rotated text, Unicode-map errors). ``Document.meta["pdf_engine"]`` says which
   engine read the table pages: ``pdfium``, ``plumber`` or ``mixed``.
 
-Whatever the engine, pdfium opens the file and reads the characters of every page: table pages are found
-by their ruling lines, prose comes from the characters outside the tables, and fill-only backgrounds and
-三线表 are settled the same way for both engines (``ogi.extractors.pdf.shapes``) before tables are found.
+Whatever the engine, pdfium opens the file and reads every page's shapes first: a page whose rules could
+make a table (``has_rules``) has its characters read, and its prose comes from the characters outside the
+tables; a page without such rules holds no table either engine could find, and is read for its prose
+only, from pdfium's text and a few characters a line (``PdfiumDocument.page``; the same lines as from
+every character). Fill-only backgrounds and 三线表 are settled the same way for both engines
+(``ogi.extractors.pdf.shapes``) before tables are found.
 Grids then become model tables with spans, stitched across page breaks (``ogi.extractors.pdf.tables``).
 
 Pages without a usable text layer (scans, or glyphs without Unicode) are rendered and read by OCR
@@ -38,8 +41,9 @@ from ogi.extractors.pdf.engines import read_tables
 from ogi.extractors.pdf.fonts import font_fallbacks, font_independent
 from ogi.extractors.pdf.pdfium import PageData, PdfiumDocument
 from ogi.extractors.pdf.plan import plan_pages
+from ogi.extractors.pdf.shapes import is_table_page, rules
 from ogi.extractors.pdf.streams import damaged_pages
-from ogi.extractors.pdf.text import page_header, page_lines
+from ogi.extractors.pdf.text import lines_of, page_header
 
 if TYPE_CHECKING:
     from ogi.extractors.ocr.page import OcrPage
@@ -56,15 +60,24 @@ def extract(data: bytes, fmt: str = "pdf", name: str = "", options: Any = None) 
     with PdfiumDocument(data) as pdoc:
         if pdoc.n_pages <= 0:
             raise ExtractionError("corrupt PDF (no pages)")
-        pages = [pdoc.page(i) for i in range(pdoc.n_pages)]
+        pages = [pdoc.page(i, chars_needed=has_rules) for i in range(pdoc.n_pages)]
     return read_pages(data, font_independent(data, pages), engine, ocr=getattr(options, "ocr", True))
+
+
+def has_rules(page: PageData) -> bool:
+    """Whether a page's rules could make a table (``shapes.is_table_page``): only such pages need every
+    character read; the others are read for their prose (``PdfiumDocument.page``)."""
+    return is_table_page(*rules(page.shapes))
 
 
 # -- scanned pages -------------------------------------------------------------------------------------
 
 
 def _usable(page: PageData) -> bool:
-    visible = sum(1 for c in page.chars if not c.text.isspace())
+    if page.text_lines is not None:
+        visible = page.visible
+    else:
+        visible = sum(1 for c in page.chars if not c.text.isspace())
     good = visible - page.bad_chars
     return good >= MIN_CHARS and good >= 0.5 * visible
 
@@ -124,9 +137,7 @@ def read_pages(data: bytes, pages: Sequence[PageData], engine: str = "auto", ocr
     meta: dict[str, Any] = {"pages": len(pages)}
     if pages:  # the first page's running header (the agency, above a title starting with the year)
         first = pages[0]
-        header = page_header(
-            page_lines(reading.chars.get(first.number, first.chars), first.number), first.height
-        )
+        header = page_header(lines_of(first, reading.chars.get(first.number)), first.height)
         if header:
             meta["page_header"] = header
     if not usable:

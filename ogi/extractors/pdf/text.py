@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ogi.extractors.pdf.grid import Bbox, Char
+from ogi.extractors.pdf.pdfium import PageData, TextLine
 from ogi.extractors.pdf.tables import PAGE_NUMBER, SPACE_NEAR_CJK
 from ogi.extractors.textutil import join_wrapped
 from ogi.utils.text import is_cjk
@@ -46,6 +47,7 @@ def line_text(chars: Sequence[Char]) -> str:
     """Characters of one line, left to right: a space only between non-CJK words set apart."""
     out: list[str] = []
     prev: Char | None = None
+    cjk = _cjk
     for c in chars:
         t = c.text
         if t.isspace():
@@ -53,9 +55,9 @@ def line_text(chars: Sequence[Char]) -> str:
                 out.append(" ")
             prev = None
             continue
-        if prev is not None and out and out[-1] != " ":
+        if prev is not None and out[-1] != " ":
             gap = c.x0 - prev.x1
-            if gap > 0.15 * max(c.size, prev.size) and not (_cjk(prev.text) or _cjk(t)):
+            if gap > 0.15 * max(c.size, prev.size) and not (cjk(prev.text) or cjk(t)):
                 out.append(" ")
         out.append(t)
         prev = c
@@ -87,31 +89,110 @@ def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -
     else:
         kept = [c for c in chars if c.upright]
     groups: list[list[Char]] = []
-    for c in sorted(kept, key=lambda c: c.bottom):
-        if groups and c.bottom - groups[-1][0].bottom <= max(3.0, 0.25 * c.size):
-            groups[-1].append(c)
+    kept.sort(key=_bottom)
+    group: list[Char] = []
+    first_bottom = 0.0
+    for c in kept:
+        if group and c.bottom - first_bottom <= max(3.0, 0.25 * c.size):
+            group.append(c)
         else:
-            groups.append([c])
+            group = [c]
+            first_bottom = c.bottom
+            groups.append(group)
     lines = []
     for g in groups:
-        g.sort(key=lambda c: c.x0)
+        g.sort(key=_x0)
         text = line_text(g)
         if not text:
             continue
         visible = [c for c in g if not c.text.isspace()]
-        sizes = Counter(round(c.size, 1) for c in visible)
+        first = visible[0]
+        x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+        sizes: dict[float, int] = {}
+        for c in visible:
+            if c.x0 < x0:
+                x0 = c.x0
+            if c.top < top:
+                top = c.top
+            if c.x1 > x1:
+                x1 = c.x1
+            if c.bottom > bottom:
+                bottom = c.bottom
+            size = round(c.size, 1)
+            sizes[size] = sizes.get(size, 0) + 1
+        # Counter.most_common's choice: the most frequent size, the first seen among equals.
+        lines.append(Line(text, x0, top, x1, bottom, max(sizes, key=sizes.__getitem__), page))
+    return lines
+
+
+def lines_of(page: PageData, chars: Sequence[Char] | None = None, exclude: Sequence[Bbox] = ()) -> list[Line]:
+    """The text lines of ``page``: from ``chars`` when given (characters another reader supplied), else
+    from the page's own characters, or from its ``text_lines`` when it was read for its prose only."""
+    if chars is None and page.text_lines is not None and not exclude:
+        return prose_lines(page.text_lines, page.number)
+    return page_lines(page.chars if chars is None else chars, page.number, exclude)
+
+
+def prose_lines(text_lines: Sequence[TextLine], page: int) -> list[Line]:
+    """``page_lines`` for a page read for its prose: pdfium's lines, boxed and sized by their sampled
+    characters, and joined as ``page_lines`` joins characters: lines whose bottoms lie within its
+    tolerance are one line, left to right, a space only between non-CJK text set apart."""
+    pieces: list[tuple[str, TextLine]] = []
+    for t in text_lines:
+        text = SPACE_NEAR_CJK.sub("", _WS.sub(" ", t.text)).strip()
+        if t.chars and text:
+            pieces.append((text, t))
+    pieces.sort(key=lambda p: min(c.bottom for c in p[1].chars))
+    groups: list[list[tuple[str, TextLine]]] = []
+    first_bottom = 0.0
+    for piece in pieces:
+        bottom = min(c.bottom for c in piece[1].chars)
+        if groups and bottom - first_bottom <= max(3.0, 0.25 * piece[1].chars[0].size):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+            first_bottom = bottom
+    lines = []
+    for g in groups:
+        g.sort(key=lambda p: p[1].chars[0].x0)
+        out: list[str] = []
+        prev: Char | None = None
+        sizes: dict[float, int] = {}
+        for text, t in g:
+            first = t.chars[0]
+            if prev is not None:
+                gap = first.x0 - prev.x1
+                if gap > 0.15 * max(first.size, prev.size) and not (_cjk(prev.text) or _cjk(first.text)):
+                    out.append(" ")
+            out.append(text)
+            prev = t.chars[-1]
+            for c, n in zip(t.chars, t.counts):
+                size = round(c.size, 1)
+                sizes[size] = sizes.get(size, 0) + n
+        sampled = [c for _, t in g for c in t.chars]
         lines.append(
             Line(
-                text,
-                min(c.x0 for c in visible),
-                min(c.top for c in visible),
-                max(c.x1 for c in visible),
-                max(c.bottom for c in visible),
-                sizes.most_common(1)[0][0],
+                SPACE_NEAR_CJK.sub("", "".join(out)).strip(),
+                min(c.x0 for c in sampled),
+                min(c.top for c in sampled),
+                max(c.x1 for c in sampled),
+                max(c.bottom for c in sampled),
+                max(sizes, key=sizes.__getitem__),
                 page,
             )
         )
     return lines
+
+
+_WS = re.compile(r"\s+")
+
+
+def _bottom(c: Char) -> float:
+    return c.bottom
+
+
+def _x0(c: Char) -> float:
+    return c.x0
 
 
 def _furniture_key(text: str) -> str:
