@@ -343,19 +343,27 @@ def ruled_table_edges(
         x1 = max(h.end for h in g)
         if any(b[0] - EDGE <= x0 and x1 <= b[2] + EDGE and b[1] - 1 <= g[0].pos <= b[3] + 1 for b in grids):
             continue  # part of a table ruled between its rows, read above
+        # Vertical rules inside: a ruled grid, which the lines strategy reads. A 三线表 found here would
+        # span the rules at least, so vertical rules between them settle it before the text is read.
+        if _crossed(vertical, x0, x1, g[0].pos, g[-1].pos):
+            continue
         found = _three_line(g, x0, x1, chars, page_height, carry)
         if found is None:
             continue
-        top, bottom = found[2].bbox[1], found[2].bbox[3]
-        if any(
-            x0 - SIDE_TOLERANCE <= v.pos <= x1 + SIDE_TOLERANCE and min(v.end, bottom) - max(v.start, top) > 3
-            for v in vertical
-        ):
-            continue  # vertical rules inside: a ruled grid, which the lines strategy reads
+        if _crossed(vertical, x0, x1, found[2].bbox[1], found[2].bbox[3]):
+            continue
         out.vertical += found[0]
         out.horizontal += found[1]
         out.regions.append(found[2])
     return out
+
+
+def _crossed(vertical: Sequence[Segment], x0: float, x1: float, top: float, bottom: float) -> bool:
+    """Whether a vertical rule runs more than 3 pt inside the region between ``x0`` and ``x1``."""
+    return any(
+        x0 - SIDE_TOLERANCE <= v.pos <= x1 + SIDE_TOLERANCE and min(v.end, bottom) - max(v.start, top) > 3
+        for v in vertical
+    )
 
 
 def _split_by_header(columns: list[tuple[float, float]], header: Sequence[Char]) -> list[tuple[float, float]]:
