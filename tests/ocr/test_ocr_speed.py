@@ -26,7 +26,9 @@ def test_sessions_use_every_usable_core_and_do_not_spin() -> None:
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     eng = ocr.engine()
     for session in (eng._rec, eng._det._load_det_model().session.session):
-        assert session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+        assert (
+            session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+        )
 
 
 def _blank(_data: bytes, number: int, scale: float | None = None) -> tuple[np.ndarray, float]:
