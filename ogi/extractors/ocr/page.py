@@ -296,12 +296,19 @@ def _place(
     return by_cell, prose
 
 
-def read_image(image: np.ndarray, number: int = 1, dpi: float = DPI, scale: float = 1.0) -> OcrPage:
+def read_image(
+    image: np.ndarray,
+    number: int = 1,
+    dpi: float = DPI,
+    scale: float = 1.0,
+    prepared: ig.PageImage | None = None,
+) -> OcrPage:
     """Read one page image. ``dpi`` is the image's resolution (it sizes the rules and text expected);
-    ``scale`` converts pixels into the units of the result."""
+    ``scale`` converts pixels into the units of the result. ``prepared`` is ``ig.prepare(image, dpi)``
+    when the caller has it already (made while the previous page was being read)."""
     started = time.perf_counter()
     eng = ocr.engine()
-    page = ig.prepare(image, dpi)
+    page = prepared if prepared is not None else ig.prepare(image, dpi)
     gray = page.gray
     text_ink = page.text_ink()
     shrink = max(3.0, dpi * 0.02)

@@ -19,17 +19,22 @@ The page is then rendered (greyscale, as it would print, masks and rotation appl
 scale, which is the image's native pixels resampled to 200 dpi of paper, and read by
 ``ogi.extractors.ocr.page``; tables and characters come back in PDF points (pdfplumber's coordinates,
 origin at the top left), so the PDF extractor builds, stitches and assembles them as if the page had a
-text layer. Each page is handled on its own (one file may mix page sizes), one at a time.
+text layer. Each page is handled on its own (one file may mix page sizes). While one page is read, the
+next is rendered and made ready (paper made white, levelled, grids found) in a second thread: those
+steps use one core, and OCR's own Python work between the models' calls leaves the other idle. The
+pages are read in order, and each exactly as it would be alone.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
+from ogi.extractors.ocr import grid as ig
 from ogi.extractors.ocr.page import DPI, OcrPage, read_image
 from ogi.extractors.pdf.pdfium import PDFIUM_LOCK
 
@@ -112,15 +117,38 @@ def render(data: bytes, number: int, scale: float | None = None) -> tuple[np.nda
 
 def read_scanned(data: bytes, numbers: Iterable[int]) -> tuple[dict[int, OcrPage], dict[int, str]]:
     """OCR of the pages ``numbers`` (1-based), in PDF points, and the pages that could not be read (a
-    picture pdfium cannot draw, a failure inside the OCR engine) with the reason."""
+    picture pdfium cannot draw, a failure inside the OCR engine) with the reason.
+
+    Pages are rendered here, in the caller's thread (pdfium's lock is the caller's business), and
+    prepared (``ig.prepare``: paper made white, levelled, grids found) in a second thread, one page
+    ahead of the page being read."""
     out: dict[int, OcrPage] = {}
     failed: dict[int, str] = {}
-    for n in numbers:
-        try:
-            pixels, scale = render(data, n)
-            out[n] = read_image(pixels, number=n, dpi=DPI, scale=1.0 / scale)
-        except MemoryError:
-            raise
-        except Exception as exc:  # one unreadable page does not lose the others
-            failed[n] = f"{type(exc).__name__}: {exc}"[:200]
+    pages = list(numbers)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ogi-ocr-prepare") as pool:
+
+        def start(n: int) -> tuple[float, Future[ig.PageImage]] | BaseException:
+            """Page ``n`` rendered and its preparation started (or why it could not be rendered)."""
+            try:
+                pixels, scale = render(data, n)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                return exc
+            return scale, pool.submit(ig.prepare, pixels, DPI)
+
+        ahead = start(pages[0]) if pages else None
+        for k, n in enumerate(pages):
+            current = ahead
+            try:
+                ahead = start(pages[k + 1]) if k + 1 < len(pages) else None
+                if not isinstance(current, tuple):
+                    raise current or RuntimeError("page not rendered")
+                scale, preparing = current
+                page = preparing.result()
+                out[n] = read_image(page.gray, number=n, dpi=DPI, scale=1.0 / scale, prepared=page)
+            except MemoryError:
+                raise
+            except Exception as exc:  # one unreadable page does not lose the others
+                failed[n] = f"{type(exc).__name__}: {exc}"[:200]
     return out, failed
