@@ -36,9 +36,11 @@ def cjk_font_folders() -> list[str]:
     return sorted({str(Path(f).parent) for f in files if f})
 
 
-def test_fonts_that_are_not_embedded_are_named() -> None:
+@pytest.mark.parametrize("chars_needed", [None, lambda _page: True, lambda _page: False])
+def test_fonts_that_are_not_embedded_are_named(chars_needed: object) -> None:
+    """Whichever way the page is read: characters first, shapes first, or for its prose only."""
     with PdfiumDocument(wps_page()) as pdoc:
-        page = pdoc.page(0)
+        page = pdoc.page(0, chars_needed=chars_needed)  # type: ignore[arg-type]
     assert page.system_fonts == ["STSong-Light"]  # Helvetica is pdfium's own: not named
 
 

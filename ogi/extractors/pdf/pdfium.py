@@ -239,7 +239,7 @@ class PdfiumDocument:
                 text_objects = _read_chars(page, data, self.descents, system)
                 _read_objects(page, data, shapes, text_objects, system)
                 return data
-            texts = _read_objects(page, data, shapes, set(), system)
+            texts = _read_objects(page, data, shapes, None, system)
             if data.unsupported or chars_needed(data) or not _read_prose(page, data, self.descents, system):
                 chars_from = _read_chars(page, data, self.descents, system, len(texts))
                 texts = [t for t in texts if t not in chars_from]
@@ -386,19 +386,24 @@ def _read_objects(
     page: ctypes.c_void_p,
     data: PageData,
     shapes: bool,
-    text_objects: set[int],
+    text_objects: set[int] | None,
     system: dict[int, str | None] | None = None,
 ) -> list[int]:
-    """Paths (and images, forms) of the page; the text objects, known from the characters, are skipped
-    without asking pdfium for their type (WPS writes one text object per character). A text object
-    that gave no characters has its font checked (text pdfium could not measure vanishes) when
-    ``text_objects`` is given; with an empty set, the page's text objects are returned unchecked."""
+    """Paths (and images, forms) of the page.
+
+    With ``text_objects`` (the text objects the characters came from), those are skipped without asking
+    pdfium for their type (WPS writes one text object per character), and a text object that gave no
+    characters has its font checked (text pdfium could not measure vanishes). With None (the characters
+    are not read yet), the page's text objects are returned, unchecked."""
     scratch = _Scratch(system)
     n = R.FPDFPage_CountObjects(page)
     address = _address(page)
     handles = [_page_object(address, i) for i in range(n)]
-    others = [h for h in handles if h not in text_objects]
-    texts: list[int] | None = [] if not text_objects else None
+    texts: list[int] | None = None
+    if text_objects is None:
+        others, texts = handles, []
+    else:
+        others = [h for h in handles if h not in text_objects]
     _read_list(others, None, data, shapes, scratch, 0, texts)
     return texts or []
 
