@@ -655,42 +655,31 @@ def _chars_by_runs(
     the BMP, glyphs without a Unicode map, rotated or skewed text, or a run whose first character is
     not boxed by its loose box (vertical writing)."""
     tp: Any = _address(text_page)
-    loose = R.FS_RECTF()
-    loose_p = ctypes.addressof(loose)
-    get_box = _loose_char_box
     get_object = _text_object
     is_generated = _is_generated
-    has_map_error = _has_map_error
     spaces = _SPACES
-    kept: list[tuple[int, int, float, float, int]] = []  # index, code, left, right, run
-    starts: list[int] = []
-    extent = None
-    for i, ch in enumerate(text):
-        code = ord(ch)
-        if code in spaces and (not get_object(tp, i) or is_generated(tp, i)):
-            continue
-        if has_map_error(tp, i) == 1:
-            return False
-        get_box(tp, i, loose_p)
-        here = (loose.bottom, loose.top)
-        if here != extent:
-            extent = here
-            starts.append(i)
-        kept.append((i, code, loose.left, loose.right, len(starts) - 1))
+    kept = [
+        i
+        for i, ch in enumerate(text)
+        if not (ord(ch) in spaces and (not get_object(tp, i) or is_generated(tp, i)))
+    ]
+    runs = _extent_runs(tp, kept)
+    if runs is None:
+        return False
+    firsts, boxes = runs
+    starts = [kept[k] for k in firsts]
     sample = PageData(data.number, data.width, data.height)
     positions: list[int] = []
     _chars_of(text_page, n, text, sample, overrides, system, starts, positions)
     if sample.unsupported or positions != starts:
         return False
     heads = sample.chars
-    first = {i: k for k, (i, *_rest) in enumerate(kept)}
-    for head, i in zip(heads, starts):
-        _, _, left, right, _ = kept[first[i]]
-        if head.x0 != left or head.x1 != right:
-            return False
+    if any(head.x0 != boxes[k][0] or head.x1 != boxes[k][1] for head, k in zip(heads, firsts)):
+        return False
     append = data.chars.append
     bad = 0
-    for _, code, left, right, run in kept:
+    for i, (left, right, run) in zip(kept, boxes):
+        code = ord(text[i])
         head = heads[run]
         if not usable(code):
             bad += 1
@@ -703,8 +692,30 @@ def _chars_by_runs(
     return True
 
 
+def _extent_runs(tp: int, indices: Sequence[int]) -> tuple[list[int], list[tuple[float, float, int]]] | None:
+    """One loose box a character of ``indices``: where each run of characters with the same vertical
+    extent starts (positions in ``indices``; one font and size on one baseline), and each character's
+    left, right and run. None when a glyph has no Unicode map (then every character must be read)."""
+    loose = R.FS_RECTF()
+    loose_p = ctypes.addressof(loose)
+    get_box = _loose_char_box
+    map_error = _map_error
+    firsts: list[int] = []
+    boxes: list[tuple[float, float, int]] = []
+    extent = None
+    for k, i in enumerate(indices):
+        if map_error(tp, i) == 1:
+            return None
+        get_box(tp, i, loose_p)
+        here = (loose.bottom, loose.top)
+        if here != extent:
+            extent = here
+            firsts.append(k)
+        boxes.append((loose.left, loose.right, len(firsts) - 1))
+    return firsts, boxes
+
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_has_map_error = _fast(R.FPDFText_HasUnicodeMapError)
 
 
 def _read_prose(
@@ -737,41 +748,32 @@ def _read_prose(
             start = m.end()
         spans.append((start, n))
         tp = _address(text_page)
-        loose = R.FS_RECTF()
-        loose_p = ctypes.addressof(loose)
-        get_box = _loose_char_box
-        has_map_error = _has_map_error
-        visible = bad = 0
+        visible = 0
         lines: list[tuple[str, list[int], list[int]]] = []
         wanted: list[int] = []
         for a, b in spans:
             shown = [i for i in range(a, b) if not text[i].isspace()]
             if not shown:
                 continue
+            if not all(usable(ord(text[i])) for i in shown):
+                return False
             visible += len(shown)
-            # Characters of one font and size share their loose box's vertical extent: the first of each
-            # run of equal extents is read exactly and stands for the run (its box and size; the run's
-            # length counts for the line's most common size), and the line's last gives its right end.
-            starts: list[int] = []
-            counts: list[int] = []
-            extent = None
-            for i in shown:
-                if not usable(ord(text[i])) or has_map_error(tp, i) == 1:
-                    bad += 1
-                get_box(tp, i, loose_p)
-                here = (loose.bottom, loose.top)
-                if here != extent:
-                    extent = here
-                    starts.append(i)
-                    counts.append(0)
-                counts[-1] += 1
+            # The first character of each run of equal extents is read exactly and stands for the run
+            # (its box and size; the run's length counts for the line's most common size), and the
+            # line's last gives its right end.
+            runs = _extent_runs(tp, shown)
+            if runs is None:
+                return False
+            firsts, boxes = runs
+            counts = [0] * len(firsts)
+            for _left, _right, run in boxes:
+                counts[run] += 1
+            starts = [shown[k] for k in firsts]
             if starts[-1] != shown[-1]:
                 starts.append(shown[-1])
                 counts.append(0)
             lines.append((text[a:b], starts, counts))
             wanted += starts
-        if bad:
-            return False
         sample = PageData(data.number, data.width, data.height)
         positions: list[int] = []
         _chars_of(text_page, n, text, sample, overrides, system, wanted, positions)

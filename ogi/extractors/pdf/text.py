@@ -47,7 +47,6 @@ def line_text(chars: Sequence[Char]) -> str:
     """Characters of one line, left to right: a space only between non-CJK words set apart."""
     out: list[str] = []
     prev: Char | None = None
-    cjk = _cjk
     for c in chars:
         t = c.text
         if t.isspace():
@@ -55,13 +54,28 @@ def line_text(chars: Sequence[Char]) -> str:
                 out.append(" ")
             prev = None
             continue
-        if prev is not None and out[-1] != " ":
-            gap = c.x0 - prev.x1
-            if gap > 0.15 * max(c.size, prev.size) and not (cjk(prev.text) or cjk(t)):
-                out.append(" ")
+        if prev is not None and out[-1] != " " and _set_apart(prev, c):
+            out.append(" ")
         out.append(t)
         prev = c
     return SPACE_NEAR_CJK.sub("", "".join(out)).strip()
+
+
+def _set_apart(prev: Char, c: Char) -> bool:
+    """Whether a space goes between ``prev`` and the next character ``c`` of a line: non-CJK text set apart
+    by more than a little."""
+    return c.x0 - prev.x1 > 0.15 * max(c.size, prev.size) and not (_cjk(prev.text) or _cjk(c.text))
+
+
+def _same_line(bottom: float, first_bottom: float, size: float) -> bool:
+    """Whether text of ``size`` whose bottom is ``bottom`` belongs to the line whose first bottom is
+    ``first_bottom`` (bottoms are the descent line: a bold run and the body text share it)."""
+    return bottom - first_bottom <= max(3.0, 0.25 * size)
+
+
+def _most_common(sizes: dict[float, int]) -> float:
+    """``Counter.most_common``'s choice: the most frequent size, the first seen among equals."""
+    return max(sizes, key=sizes.__getitem__)
 
 
 def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -> list[Line]:
@@ -93,7 +107,7 @@ def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -
     group: list[Char] = []
     first_bottom = 0.0
     for c in kept:
-        if group and c.bottom - first_bottom <= max(3.0, 0.25 * c.size):
+        if group and _same_line(c.bottom, first_bottom, c.size):
             group.append(c)
         else:
             group = [c]
@@ -120,8 +134,7 @@ def page_lines(chars: Sequence[Char], page: int, exclude: Sequence[Bbox] = ()) -
                 bottom = c.bottom
             size = round(c.size, 1)
             sizes[size] = sizes.get(size, 0) + 1
-        # Counter.most_common's choice: the most frequent size, the first seen among equals.
-        lines.append(Line(text, x0, top, x1, bottom, max(sizes, key=sizes.__getitem__), page))
+        lines.append(Line(text, x0, top, x1, bottom, _most_common(sizes), page))
     return lines
 
 
@@ -147,7 +160,7 @@ def prose_lines(text_lines: Sequence[TextLine], page: int) -> list[Line]:
     first_bottom = 0.0
     for piece in pieces:
         bottom = min(c.bottom for c in piece[1].chars)
-        if groups and bottom - first_bottom <= max(3.0, 0.25 * piece[1].chars[0].size):
+        if groups and _same_line(bottom, first_bottom, piece[1].chars[0].size):
             groups[-1].append(piece)
         else:
             groups.append([piece])
@@ -159,11 +172,8 @@ def prose_lines(text_lines: Sequence[TextLine], page: int) -> list[Line]:
         prev: Char | None = None
         sizes: dict[float, int] = {}
         for text, t in g:
-            first = t.chars[0]
-            if prev is not None:
-                gap = first.x0 - prev.x1
-                if gap > 0.15 * max(first.size, prev.size) and not (_cjk(prev.text) or _cjk(first.text)):
-                    out.append(" ")
+            if prev is not None and _set_apart(prev, t.chars[0]):
+                out.append(" ")
             out.append(text)
             prev = t.chars[-1]
             for c, n in zip(t.chars, t.counts):
@@ -177,7 +187,7 @@ def prose_lines(text_lines: Sequence[TextLine], page: int) -> list[Line]:
                 min(c.top for c in sampled),
                 max(c.x1 for c in sampled),
                 max(c.bottom for c in sampled),
-                max(sizes, key=sizes.__getitem__),
+                _most_common(sizes),
                 page,
             )
         )
